@@ -20,9 +20,19 @@ export interface Sha256Hasher {
   digest(): Uint8Array;
 }
 
+/**
+ * Copies a constant list into a typed array: on Espruino each element of a plain array costs a
+ * variable (docs/portability.md), and the literal is dropped once this returns.
+ */
+function words(list: number[]): Uint32Array {
+  const out = new Uint32Array(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = list[i];
+  return out;
+}
+
 // FIPS 180-4 section 4.2.2: first 32 bits of the fractional parts of the cube roots of the
 // first 64 primes.
-const K: number[] = [
+const K = words([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -31,12 +41,12 @@ const K: number[] = [
   0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
   0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-];
+]);
 
 // FIPS 180-4 section 5.3.3: initial hash value.
-const H0: number[] = [
+const H0 = words([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-];
+]);
 
 /** ROTR^n(x) for a word 0 <= x < 2^32 (section 3.2); the `<<` part is wrapped by u32. */
 function rotr(x: number, n: number): number {

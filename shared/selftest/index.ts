@@ -11,6 +11,8 @@
 import { runBytesVectors } from "./bytes";
 import { runHmacSha256Vectors } from "./hmac-sha256";
 import { runSha256Vectors } from "./sha256";
+import { runSha512Vectors } from "./sha512";
+import { runStrkeyVectors } from "./strkey";
 import type { CaseResult } from "./types";
 
 /** A portable runner: one result per case, in order. `this: void` keeps Lua calls self-less. */
@@ -21,6 +23,8 @@ export const RUNNERS: { [kind: string]: VectorRunner } = {
   bytes: runBytesVectors,
   sha256: runSha256Vectors,
   "hmac-sha256": runHmacSha256Vectors,
+  sha512: runSha512Vectors,
+  strkey: runStrkeyVectors,
 };
 
 /** Totals and one line per failure, closing with "<passed> passed, <failed> failed". */
