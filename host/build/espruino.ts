@@ -1,0 +1,137 @@
+/**
+ * Builds portable TypeScript (shared/, firmware/) into ONE JavaScript file in the language
+ * the Espruino 2v2x interpreter runs.
+ *
+ * Why not `tsc --target ES5`: Espruino does not hoist functions, and TypeScript's ES5 output
+ * for `class … extends` calls `__extends` before the helper's declaration has run ("Can't
+ * extend undefined" on the board); TypeScript 6 deprecates ES5 anyway (DESIGN.md, "Espruino
+ * facts"). Instead types are stripped and ONLY what Espruino lacks is lowered by Babel, so
+ * classes, arrows and template literals stay native. Babel's `assumptions` keep its helpers
+ * free of Symbol.iterator and Array.from, which Espruino also lacks. The result is then
+ * checked by espruino-check.ts: the build fails if anything forbidden is left.
+ */
+import { babel } from "@rollup/plugin-babel";
+import commonjs from "@rollup/plugin-commonjs";
+import { nodeResolve } from "@rollup/plugin-node-resolve";
+import terser from "@rollup/plugin-terser";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { rollup, type RollupLog } from "rollup";
+import { SolkitError } from "../../shared/errors";
+import { assertEspruinoCompatible } from "./espruino-check";
+
+export interface EspruinoBuildOptions {
+  /** Entry module (TypeScript); its exports become properties of the global object. */
+  entry: string;
+  /** Where to write the bundle; omitted: only returned. */
+  outFile?: string;
+  /** Minify with terser (default true). */
+  minify?: boolean;
+  /** Name of the global object that carries the entry's exports (default "solkitShared"). */
+  globalName?: string;
+}
+
+export interface EspruinoBuildResult {
+  /** The bundle's text, exactly as written to `outFile`. */
+  code: string;
+  /** rollup's warnings (circular imports and the like), for the caller to show. */
+  warnings: string[];
+}
+
+/** The Babel transforms for what Espruino lacks, and nothing else (DESIGN.md's list). */
+const PLUGINS = [
+  "@babel/plugin-transform-class-properties",
+  "@babel/plugin-transform-object-rest-spread",
+  "@babel/plugin-transform-optional-chaining",
+  "@babel/plugin-transform-nullish-coalescing-operator",
+  "@babel/plugin-transform-destructuring",
+  "@babel/plugin-transform-spread",
+  "@babel/plugin-transform-parameters",
+  "@babel/plugin-transform-block-scoping",
+];
+
+/**
+ * Babel assumptions (babeljs.io/docs/assumptions): treat iterables as arrays (no
+ * Symbol.iterator / Array.from in the helpers), plain assignment for class fields and
+ * object spread, `== null` for optional chaining.
+ */
+const ASSUMPTIONS = {
+  iterableIsArray: true,
+  arrayLikeIsIterable: false,
+  setPublicClassFields: true,
+  setSpreadProperties: true,
+  objectRestNoSymbols: true,
+  ignoreFunctionLength: true,
+  noDocumentAll: true,
+  pureGetters: true,
+  setClassMethods: true,
+};
+
+/**
+ * terser, limited to ES5 output so it never writes shorthand or newer syntax, and told not
+ * to move function declarations (Espruino runs a scope's statements in order, no hoisting).
+ */
+function terserPlugin() {
+  return terser({
+    ecma: 5,
+    module: false,
+    toplevel: false,
+    compress: { hoist_funs: false, hoist_vars: false, unsafe: false, passes: 2, arrows: false },
+    mangle: true,
+    format: { comments: false, ascii_only: true },
+  });
+}
+
+/**
+ * Bundles `entry` for Espruino, checks the result and writes it.
+ * @throws SolkitError E_BUILD when rollup or Babel fails
+ * @throws SolkitError E_ESPRUINO_FEATURE when the bundle uses a feature Espruino lacks (all listed)
+ */
+export async function buildEspruinoBundle(opts: EspruinoBuildOptions): Promise<EspruinoBuildResult> {
+  const warnings: string[] = [];
+  let code: string;
+  try {
+    const bundle = await rollup({
+      input: opts.entry,
+      treeshake: true,
+      onLog(level: string, log: RollupLog) {
+        // An unresolved import would become a global the board does not have.
+        if (log.code === "UNRESOLVED_IMPORT") throw new Error(log.message);
+        if (level === "warn") warnings.push(log.message);
+      },
+      plugins: [
+        nodeResolve({ extensions: [".ts", ".js"], browser: true, preferBuiltins: false }),
+        commonjs({ extensions: [".js"] }),
+        babel({
+          babelHelpers: "bundled",
+          extensions: [".ts", ".js"],
+          babelrc: false,
+          configFile: false,
+          presets: [["@babel/preset-typescript", { onlyRemoveTypeImports: false }]],
+          plugins: PLUGINS,
+          assumptions: ASSUMPTIONS,
+        }),
+      ],
+    });
+    const out = await bundle.generate({
+      format: "iife",
+      name: opts.globalName ?? "solkitShared",
+      esModule: false,
+      freeze: false, // rollup's namespace objects would call Object.freeze, which Espruino lacks
+      strict: false,
+      generatedCode: "es5",
+      plugins: opts.minify === false ? [] : [terserPlugin()],
+    });
+    await bundle.close();
+    code = out.output[0].code;
+  } catch (e: any) {
+    throw new SolkitError("E_BUILD", `Espruino build of ${opts.entry} failed: ${e && e.message}`);
+  }
+  const fileName = opts.outFile ?? "bundle.js";
+  assertEspruinoCompatible(code, fileName.split("/").pop() as string);
+  if (opts.outFile !== undefined) {
+    await mkdir(dirname(opts.outFile), { recursive: true });
+    await writeFile(opts.outFile, code);
+  }
+  return { code, warnings };
+}

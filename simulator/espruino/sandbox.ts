@@ -1,0 +1,69 @@
+/**
+ * A minimal Espruino-like JavaScript environment: the seed of the full Espruino emulation
+ * (pins, Storage, virtual time come later). It runs a bundle in a fresh node:vm context from
+ * which the built-ins Espruino 2v2x lacks are removed (DESIGN.md, "Espruino facts"), so code
+ * that leans on them fails here as it would on a board, and it collects what the code prints.
+ *
+ * What it cannot emulate (V8 still parses and runs them): missing syntax, function hoisting
+ * and borrowed prototype methods. host/build/espruino-check.ts catches those statically.
+ */
+import vm from "node:vm";
+
+/** What a run printed, and the uncaught error if there was one. */
+export interface SandboxResult {
+  /** Everything printed, one entry per print()/console.log call (Espruino's prompt excluded). */
+  lines: string[];
+  /** The uncaught error's message ("Uncaught …" on a board); undefined when the run completed. */
+  error?: string;
+}
+
+export interface SandboxOptions {
+  /** Wall-clock limit for the synchronous run, ms (default 60 000). */
+  timeoutMs?: number;
+  /** Extra globals (e.g. injected vectors). Prefer source text for data: it lives in the context's realm. */
+  globals?: { [name: string]: unknown };
+}
+
+/** Globals and members removed from the context: what Espruino 2v2x does not have. */
+const REMOVE_GLOBALS = ["Map", "Set", "WeakMap", "WeakSet", "WeakRef", "Symbol", "BigInt", "Proxy", "Reflect",
+  "BigInt64Array", "BigUint64Array", "SharedArrayBuffer", "Atomics", "Intl", "FinalizationRegistry"];
+const REMOVE_MEMBERS: [string, string][] = [
+  ["Math", "imul"], ["Number", "isInteger"], ["Array", "from"], ["Object", "freeze"],
+];
+
+/** Espruino formats print() arguments joined by spaces, objects roughly as JSON. */
+function format(args: unknown[]): string {
+  return args.map((a) => (typeof a === "string" ? a : typeof a === "object" && a !== null ? safeJson(a) : String(a))).join(" ");
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/**
+ * Runs `code` (a whole bundle plus whatever drives it) as Espruino would run an upload.
+ * Never throws for errors in `code`: they come back in `error`.
+ */
+export function runInEspruinoSandbox(code: string, opts: SandboxOptions = {}): SandboxResult {
+  const lines: string[] = [];
+  const print = (...args: unknown[]) => {
+    lines.push(format(args));
+  };
+  const context = vm.createContext({ print, console: { log: print } });
+  const strip = REMOVE_GLOBALS.map((g) => `delete globalThis.${g};`).join("")
+    + REMOVE_MEMBERS.map(([o, m]) => `delete ${o}.${m};`).join("");
+  vm.runInContext(strip, context);
+  for (const name of Object.keys(opts.globals ?? {})) context[name] = opts.globals![name];
+  try {
+    vm.runInContext(code, context, { timeout: opts.timeoutMs ?? 60_000, filename: "espruino-bundle.js" });
+    return { lines };
+  } catch (e: any) {
+    const message = e && e.message !== undefined ? `${e.name ?? "Error"}: ${e.message}` : String(e);
+    lines.push(`Uncaught ${message}`);
+    return { lines, error: message };
+  }
+}
