@@ -15,9 +15,9 @@ import { SolkitError } from "../errors";
 /** Incremental SHA-256: feed bytes with `update`, read the 32-byte result once with `digest`. */
 export interface Sha256Hasher {
   /** Absorbs `data`. @throws SolkitError E_STATE after digest() */
-  update(data: Uint8Array): void;
+  update(this: void, data: Uint8Array): void;
   /** Pads, finishes and returns the 32-byte digest. Call once. @throws SolkitError E_STATE when called twice */
-  digest(): Uint8Array;
+  digest(this: void): Uint8Array;
 }
 
 /**

@@ -14,9 +14,9 @@ import { SolkitError } from "../errors";
 /** Incremental SHA-512: feed bytes with `update`, read the 64-byte result once with `digest`. */
 export interface Sha512Hasher {
   /** Absorbs `data`. @throws SolkitError E_STATE after digest() */
-  update(data: Uint8Array): void;
+  update(this: void, data: Uint8Array): void;
   /** Pads, finishes and returns the 64-byte digest. Call once. @throws SolkitError E_STATE when called twice */
-  digest(): Uint8Array;
+  digest(this: void): Uint8Array;
 }
 
 /** Copies a constant list into a typed array (a plain array costs a variable per item on Espruino). */

@@ -25,7 +25,7 @@ export function runHmacSha256Vectors(cases: any[]): CaseResult[] {
     try {
       out.push(runCase(cases[i]));
     } catch (e: any) {
-      out.push({ name: cases[i].name, ok: false, detail: `threw: ${e && e.message}` });
+      out.push({ name: cases[i].name, ok: false, detail: `threw: ${e && e.message ? e.message : e}` });
     }
   }
   return out;

@@ -45,7 +45,7 @@ export function runStrkeyVectors(cases: any[]): CaseResult[] {
     try {
       out.push(c.error !== undefined ? runRejected(c) : runAccepted(c));
     } catch (e: any) {
-      out.push({ name: c.name, ok: false, detail: `threw: ${e && e.message}` });
+      out.push({ name: c.name, ok: false, detail: `threw: ${e && e.message ? e.message : e}` });
     }
   }
   return out;
