@@ -9,6 +9,7 @@
  * Portable code (docs/portability.md): no JSON, no Map, index loops only.
  */
 import { runBytesVectors } from "./bytes";
+import { runEd25519Vectors } from "./ed25519";
 import { runHmacSha256Vectors } from "./hmac-sha256";
 import { runSha256Vectors } from "./sha256";
 import { runSha512Vectors } from "./sha512";
@@ -25,6 +26,7 @@ export const RUNNERS: { [kind: string]: VectorRunner } = {
   "hmac-sha256": runHmacSha256Vectors,
   sha512: runSha512Vectors,
   strkey: runStrkeyVectors,
+  ed25519: runEd25519Vectors,
 };
 
 /** Totals and one line per failure, closing with "<passed> passed, <failed> failed". */
