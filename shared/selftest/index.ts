@@ -14,6 +14,11 @@ import { runHmacSha256Vectors } from "./hmac-sha256";
 import { runSha256Vectors } from "./sha256";
 import { runSha512Vectors } from "./sha512";
 import { runStrkeyVectors } from "./strkey";
+import { runReadingVectors } from "./reading";
+import { runAckVectors } from "./ack";
+import { runTokenVectors } from "./token";
+import { runFrameVectors } from "./frame";
+import { runChainVectors } from "./chain";
 import type { CaseResult } from "./types";
 
 /** A portable runner: one result per case, in order. `this: void` keeps Lua calls self-less. */
@@ -24,6 +29,11 @@ export const RUNNERS: { [kind: string]: VectorRunner } = {
   bytes: runBytesVectors,
   sha256: runSha256Vectors,
   "hmac-sha256": runHmacSha256Vectors,
+  reading: runReadingVectors,
+  ack: runAckVectors,
+  token: runTokenVectors,
+  frame: runFrameVectors,
+  chain: (cases: any[]) => runChainVectors(cases),
   sha512: runSha512Vectors,
   strkey: runStrkeyVectors,
   ed25519: runEd25519Vectors,
