@@ -12,6 +12,7 @@ export interface Output {
   readonly color: boolean;
   readonly jsonMode: boolean;
   readonly verbose: boolean;
+  readonly quiet: boolean;
 }
 
 export interface OutputOptions {
@@ -34,6 +35,7 @@ export function processOutput(opts: OutputOptions): Output {
     color,
     jsonMode: Boolean(opts.json),
     verbose: Boolean(opts.verbose),
+    quiet: Boolean(opts.quiet),
   };
 }
 

@@ -1,0 +1,126 @@
+/**
+ * Verifies a stream of frames from any number of devices, as they come: the engine behind
+ * `solkit verify`. Readings are checked with the portable chain verifier; an unsigned reading
+ * waits until a signed one after it authenticates it, and is "unproven" if none comes.
+ * Acks and tokens are checked when the per-device HMAC key is given.
+ */
+import { toHex } from "../../shared/bytes";
+import type { Verifier } from "../../shared/crypto/types";
+import { encodePublicKey } from "../../shared/crypto/strkey";
+import { AUTHENTICATED, PENDING, verifyChain, type ChainItem, type ChainState } from "../../shared/protocol/chain";
+import { KIND_ACK, KIND_READING, KIND_TOKEN } from "../../shared/protocol/common";
+import type { Frame } from "../../shared/protocol/frame";
+import { decodeReading, type Reading } from "../../shared/protocol/reading";
+import { decodeAck, verifyAck, type Ack } from "../../shared/protocol/ack";
+import { decodeToken, verifyToken, type Token } from "../../shared/protocol/token";
+
+export type Status = "valid" | "invalid" | "unproven";
+
+/** The verdict on one input frame (or one line that failed to be a frame). */
+export interface Verdict<R> {
+  ref: R;
+  status: Status;
+  kind: "reading" | "ack" | "token" | "line";
+  /** StrKey id of the device, when known. */
+  device?: string;
+  reading?: Reading;
+  ack?: Ack;
+  token?: Token;
+  /** Sequence number of the signed reading that authenticated this one. */
+  by?: number;
+  /** Error code (invalid) or why it is unproven. */
+  reason?: string;
+}
+
+interface DeviceChain<R> {
+  state: ChainState;
+  pending: { item: ChainItem; ref: R; reading: Reading }[];
+}
+
+/** Most unsigned readings one device may have waiting; older ones become unproven. */
+const MAX_PENDING = 10_000;
+
+export class StreamVerifier<R> {
+  private readonly chains = new Map<string, DeviceChain<R>>();
+
+  constructor(
+    private readonly verifier: Verifier,
+    private readonly hmacKey?: Uint8Array,
+  ) {}
+
+  /** A line that was not a valid frame (bad CRC, bad base64, malformed message…). */
+  lineError(ref: R, code: string): Verdict<R> {
+    return { ref, status: "invalid", kind: "line", reason: code };
+  }
+
+  /** Checks one frame; returns every verdict it settles (possibly earlier pending readings too). */
+  add(frame: Frame, ref: R): Verdict<R>[] {
+    if (frame.kind === KIND_READING) return this.addReading(frame, ref);
+    if (frame.kind === KIND_ACK) return [this.checkAck(frame.message, ref)];
+    if (frame.kind === KIND_TOKEN) return [this.checkToken(frame.message, ref)];
+    return [{ ref, status: "invalid", kind: "line", reason: "E_KIND" }];
+  }
+
+  /** Readings still waiting for a signature when the input ends: unproven. */
+  finish(): Verdict<R>[] {
+    const out: Verdict<R>[] = [];
+    for (const chain of this.chains.values()) {
+      for (const p of chain.pending) out.push(this.unsigned(p.ref, p.reading));
+      chain.pending = [];
+    }
+    return out;
+  }
+
+  private unsigned(ref: R, reading: Reading): Verdict<R> {
+    const device = encodePublicKey(reading.deviceId);
+    return { ref, status: "unproven", kind: "reading", device, reading, reason: "no signed reading followed it" };
+  }
+
+  private addReading(frame: Frame, ref: R): Verdict<R>[] {
+    const reading = decodeReading(frame.message);
+    const key = toHex(reading.deviceId);
+    let chain = this.chains.get(key);
+    if (!chain) {
+      // The first reading seen anchors the chain: whatever came before is not in this input.
+      chain = { state: { lastSeq: reading.seq - 1 - reading.dropped, lastHash: reading.prev }, pending: [] };
+      this.chains.set(key, chain);
+    }
+    const item: ChainItem = { reading: frame.message, signature: frame.signature };
+    const items = chain.pending.map((p) => p.item).concat([item]);
+    const result = verifyChain(items, chain.state, reading.deviceId, this.verifier);
+    chain.state = result.state;
+    const device = encodePublicKey(reading.deviceId);
+    const out: Verdict<R>[] = [];
+    const stillPending: DeviceChain<R>["pending"] = [];
+    const all = chain.pending.concat([{ item, ref, reading }]);
+    for (let i = 0; i < all.length; i++) {
+      const v = result.verdicts[i];
+      const p = all[i];
+      if (v.status === PENDING) stillPending.push(p);
+      else if (v.status === AUTHENTICATED) out.push({ ref: p.ref, status: "valid", kind: "reading", device, reading: p.reading, by: v.by });
+      else out.push({ ref: p.ref, status: "invalid", kind: "reading", device, reading: p.reading, reason: v.reason });
+    }
+    while (stillPending.length > MAX_PENDING) {
+      const old = stillPending.shift()!;
+      out.push(this.unsigned(old.ref, old.reading));
+    }
+    chain.pending = stillPending;
+    return out;
+  }
+
+  private checkAck(bytes: Uint8Array, ref: R): Verdict<R> {
+    const ack = decodeAck(bytes);
+    const device = encodePublicKey(ack.deviceId);
+    if (!this.hmacKey) return { ref, status: "unproven", kind: "ack", device, ack, reason: "MAC not checked (pass --hmac-key)" };
+    const v = verifyAck(bytes, this.hmacKey, ack.deviceId, 0xffffffff);
+    return { ref, status: v.ok ? "valid" : "invalid", kind: "ack", device, ack, reason: v.reason || undefined };
+  }
+
+  private checkToken(bytes: Uint8Array, ref: R): Verdict<R> {
+    const token = decodeToken(bytes);
+    const device = encodePublicKey(token.deviceId);
+    if (!this.hmacKey) return { ref, status: "unproven", kind: "token", device, token, reason: "MAC not checked (pass --hmac-key)" };
+    const v = verifyToken(bytes, this.hmacKey, token.deviceId, 0);
+    return { ref, status: v.ok ? "valid" : "invalid", kind: "token", device, token, reason: v.reason || undefined };
+  }
+}
