@@ -18,7 +18,7 @@ const flip = (b: Uint8Array, bit: number): Uint8Array => {
 /** A chain of `n` readings of `signer`'s device, signed where `signed[i]`. */
 function makeChain(n: number, signed: (i: number) => boolean): ChainItem[] {
   const items: ChainItem[] = [];
-  let prev = new Uint8Array(32);
+  let prev: Uint8Array = new Uint8Array(32);
   for (let i = 0; i < n; i++) {
     const bytes = encodeReading({
       flags: 0, timeQuality: 1, relay: 1, deviceId: signer.publicKey, seq: i, dropped: 0, time: 1767225600 + 60 * i,
