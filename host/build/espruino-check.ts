@@ -21,7 +21,7 @@ export interface EspruinoFinding {
 }
 
 /** Forbidden globals and how to do without them. */
-const GLOBALS: { [name: string]: string } = {
+const GLOBALS: { [name: string]: string } = Object.assign(Object.create(null), {
   Map: "use a plain object keyed by string",
   Set: "use a plain object keyed by string",
   WeakMap: "use a plain object or a property on the key",
@@ -29,15 +29,15 @@ const GLOBALS: { [name: string]: string } = {
   BigInt: "use two 32-bit halves (shared/bytes.ts readU53/writeU53)",
   Proxy: "call the object directly",
   Reflect: "call the function or read the property directly",
-};
+});
 
 /** Forbidden static members, "Object.member" → fix. */
-const MEMBERS: { [name: string]: string } = {
+const MEMBERS: { [name: string]: string } = Object.assign(Object.create(null), {
   "Math.imul": "multiply 16-bit halves and wrap with u32",
   "Number.isInteger": "use Math.floor(x) === x",
   "Array.from": "use a loop",
   "Object.freeze": "leave the object unfrozen",
-};
+});
 
 type Report = (node: Node, feature: string, fix: string, what?: string) => void;
 
@@ -61,7 +61,7 @@ function memberName(node: any): string | undefined {
 
 /** Names the bundle binds anywhere (variables, functions, classes, parameters, catch params). */
 function declaredNames(ast: Node): { [name: string]: boolean } {
-  const names: { [name: string]: boolean } = {};
+  const names: { [name: string]: boolean } = Object.create(null);
   // acorn-walk calls binding identifiers "VariablePattern" (absent from its typings).
   const visitors: any = {
     VariablePattern(node: any, _st: unknown, ancestors: Node[]) {
@@ -152,8 +152,9 @@ function hoistingFindings(ast: Node, report: Report): void {
     },
   });
   for (const body of bodies) {
-    const declaredAt: { [name: string]: any } = {};
-    const index: { [name: string]: number } = {};
+    // Null-prototype maps: a callee named "toString" must not find Object.prototype's.
+    const declaredAt: { [name: string]: any } = Object.create(null);
+    const index: { [name: string]: number } = Object.create(null);
     body.forEach((stmt, i) => {
       if (stmt.type === "FunctionDeclaration" && stmt.id) {
         declaredAt[stmt.id.name] = stmt;
@@ -190,7 +191,7 @@ export function checkEspruinoBundle(code: string, fileName = "bundle.js"): Espru
     throw new SolkitError("E_PARSE", `${fileName}: ${e && e.message}`);
   }
   const findings: EspruinoFinding[] = [];
-  const seen: { [key: string]: boolean } = {};
+  const seen: { [key: string]: boolean } = Object.create(null);
   const report = (node: any, feature: string, fix: string, what?: string) => {
     const line: number = node.loc.start.line;
     const column: number = node.loc.start.column + 1;

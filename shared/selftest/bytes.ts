@@ -5,7 +5,7 @@
  * compare equal but print differently).
  *
  * Case kinds (field `op`):
- * - "hex": { hex, length, lower?, invalid? }: fromHex gives `length` bytes and toHex gives
+ * - "hex": { hex, size, lower?, invalid? }: fromHex gives `size` bytes and toHex gives
  *   back `lower` (or `hex`); with `invalid`, fromHex must return undefined.
  * - "u32le" / "u53le": { bytes, value }: readU32/readU53 at offset 0 and 1 (behind a pad
  *   byte) give `value`, and writeU32/writeU53 of `value` give `bytes`.
@@ -27,7 +27,7 @@ function runHex(c: any): CaseResult {
   const b = fromHex(c.hex);
   if (c.invalid) return b === undefined ? pass(c) : fail(c, `fromHex("${c.hex}") accepted, want undefined`);
   if (b === undefined) return fail(c, `fromHex("${c.hex}") gave undefined`);
-  if (b.length !== c.length) return fail(c, `fromHex gave ${b.length} bytes, want ${c.length}`);
+  if (b.length !== c.size) return fail(c, `fromHex gave ${b.length} bytes, want ${c.size}`);
   const want = c.lower !== undefined ? c.lower : c.hex;
   const back = toHex(b);
   return back === want ? pass(c) : fail(c, `toHex gave "${back}", want "${want}"`);
