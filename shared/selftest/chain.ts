@@ -34,15 +34,15 @@ function tableVerifier(items: any[]): Verifier {
 
 function runCase(c: any, verifier: Verifier | undefined): string {
   const items: ChainItem[] = [];
-  for (let i = 0; i < c.items.length; i++) {
-    items.push({ reading: hexIn(c.items[i].reading, "reading"), signature: hexIn(c.items[i].signature, "signature") });
+  for (let i = 0; i < (c.items as any[]).length; i++) {
+    items.push({ reading: hexIn((c.items as any[])[i].reading, "reading"), signature: hexIn((c.items as any[])[i].signature, "signature") });
   }
   const v = verifier !== undefined ? verifier : tableVerifier(c.items);
   const r = verifyChain(items, { lastSeq: c.lastSeq, lastHash: hexIn(c.lastHash, "lastHash") }, hexIn(c.publicKey, "publicKey"), v);
-  if (r.verdicts.length !== c.expect.length) return `${r.verdicts.length} verdicts, want ${c.expect.length}`;
-  for (let i = 0; i < c.expect.length; i++) {
+  if (r.verdicts.length !== (c.expect as any[]).length) return `${r.verdicts.length} verdicts, want ${(c.expect as any[]).length}`;
+  for (let i = 0; i < (c.expect as any[]).length; i++) {
     const g = r.verdicts[i];
-    const w = c.expect[i];
+    const w = (c.expect as any[])[i];
     if (g.status !== w.status || g.seq !== w.seq || g.by !== w.by || g.reason !== w.reason) {
       return `item ${i}: got ${g.status} seq ${g.seq} by ${g.by} ${g.reason}, want ${w.status} seq ${w.seq} by ${w.by} ${w.reason}`;
     }

@@ -14,7 +14,7 @@ function frameCase(c: any): string {
   const frame = hexIn(c.frame, "frame");
   const up = encodeUplinkLine(frame);
   if (up !== `${c.line}\n`) return `encodeUplinkLine gave ${up}`;
-  const f = decodeFrameBody(c.line.substring(LINE_PREFIX.length));
+  const f = decodeFrameBody((c.line as string).substring(LINE_PREFIX.length));
   const back = toHex(encodeFrame(f.message, f.signature));
   if (back !== c.frame) return `decodeFrameBody gave ${back}`;
   const esp = toHex(fromAscii(encodeDownlinkLine(frame, "espruino")));
@@ -39,15 +39,15 @@ function want(w: any): string {
 function streamCase(c: any): string {
   const p = new LineParser();
   const got: LineEvent[] = [];
-  for (let i = 0; i < c.chunks.length; i++) {
-    const evs = p.push(c.chunks[i]);
+  for (let i = 0; i < (c.chunks as string[]).length; i++) {
+    const evs = p.push((c.chunks as string[])[i]);
     for (let j = 0; j < evs.length; j++) got.push(evs[j]);
   }
-  for (let i = 0; i < c.events.length; i++) {
-    if (i >= got.length) return `event ${i}: missing, want ${want(c.events[i])}`;
-    if (describe(got[i]) !== want(c.events[i])) return `event ${i}: got ${describe(got[i])}, want ${want(c.events[i])}`;
+  for (let i = 0; i < (c.events as any[]).length; i++) {
+    if (i >= got.length) return `event ${i}: missing, want ${want((c.events as any[])[i])}`;
+    if (describe(got[i]) !== want((c.events as any[])[i])) return `event ${i}: got ${describe(got[i])}, want ${want((c.events as any[])[i])}`;
   }
-  if (got.length !== c.events.length) return `got ${got.length} events, want ${c.events.length}`;
+  if (got.length !== (c.events as any[]).length) return `got ${got.length} events, want ${(c.events as any[]).length}`;
   return "";
 }
 
