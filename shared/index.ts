@@ -21,3 +21,4 @@ export * from "./protocol/frame";
 export * from "./protocol/chain";
 export * from "./protocol/topics";
 export * from "./protocol/payload";
+export * from "./crypto/ed25519/index";
