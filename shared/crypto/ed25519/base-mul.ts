@@ -56,30 +56,37 @@ export function baseTable(): Uint8Array {
 /** n = e·T[j] for e in -8..8, reading every entry of window j (no branch on e). */
 function lookup(n: Niels, j: number, e: number): void {
   const t = baseTable();
+  const ypx = n.ypx;
+  const ymx = n.ymx;
+  const xy = n.xy2d;
   const pos = Math.floor((e + 16) / 16); // 1 when e >= 0, 0 when e < 0
   const neg = 1 - pos;
   const abs = e * (pos - neg);
   for (let i = 0; i < 16; i++) {
-    n.ypx[i] = 0;
-    n.ymx[i] = 0;
-    n.xy2d[i] = 0;
+    ypx[i] = 0;
+    ymx[i] = 0;
+    xy[i] = 0;
   }
-  n.ypx[0] = 1; // the neutral element in Niels form: (1, 1, 0)
-  n.ymx[0] = 1;
+  // At most one entry has hit = 1; each adds hit · entry, so the sum is the entry or zero.
   for (let k = 1; k <= 8; k++) {
     const d = abs - k; // -8..7
     const hit = 1 - Math.floor((d * d + 63) / 64); // 1 when d = 0, else 0
-    const at = (8 * j + k - 1) * 96;
+    let p = (8 * j + k - 1) * 96;
     for (let i = 0; i < 16; i++) {
-      const p = at + 2 * i;
-      n.ypx[i] += hit * (t[p] + 256 * t[p + 1] - n.ypx[i]);
-      n.ymx[i] += hit * (t[p + 32] + 256 * t[p + 33] - n.ymx[i]);
-      n.xy2d[i] += hit * (t[p + 64] + 256 * t[p + 65] - n.xy2d[i]);
+      ypx[i] += hit * (t[p] + 256 * t[p + 1]);
+      ymx[i] += hit * (t[p + 32] + 256 * t[p + 33]);
+      xy[i] += hit * (t[p + 64] + 256 * t[p + 65]);
+      p += 2;
     }
   }
+  // e = 0: the neutral element, (1, 1, 0) in Niels form.
+  const zero = 1 - Math.floor((abs + 15) / 16);
+  ypx[0] += zero;
+  ymx[0] += zero;
   // -(x, y) = (-x, y): swap y+x with y-x and negate 2dxy.
-  feSwap(n.ypx, n.ymx, neg);
-  for (let i = 0; i < 16; i++) n.xy2d[i] = n.xy2d[i] * (1 - 2 * neg);
+  feSwap(ypx, ymx, neg);
+  const sign = 1 - 2 * neg;
+  for (let i = 0; i < 16; i++) xy[i] = xy[i] * sign;
 }
 
 /** One base multiplication in progress. */

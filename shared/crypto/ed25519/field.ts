@@ -11,6 +11,7 @@
  * field multiplications per signature with tweetnacl's, and the incremental signer bounds the
  * multiplications done per step.
  */
+import { mulLimbs, squareLimbs } from "./field-mul";
 
 /** A field element: 16 limbs of 16 bits, little-endian. */
 export type Fe = Float64Array;
@@ -93,26 +94,19 @@ export function feSelect(o: Fe, a: Fe, b: number): void {
   for (let i = 0; i < 16; i++) o[i] += b * (a[i] - o[i]);
 }
 
-const prod = new Float64Array(31);
-
-/** o = a · b mod p (schoolbook, as tweetnacl's M). `o` may alias `a` or `b`. */
+/**
+ * o = a · b mod p: tweetnacl's schoolbook product, folded with 2^256 ≡ 38 and carried twice,
+ * unrolled in field-mul.ts (generated). `o` may alias `a` or `b`.
+ */
 export function feMul(o: Fe, a: Fe, b: Fe): void {
   mulCount++;
-  for (let i = 0; i < 31; i++) prod[i] = 0;
-  for (let i = 0; i < 16; i++) {
-    const ai = a[i];
-    for (let j = 0; j < 16; j++) prod[i + j] += ai * b[j];
-  }
-  // 2^256 ≡ 38: fold the limbs 16..30 down.
-  for (let i = 0; i < 15; i++) o[i] = prod[i] + 38 * prod[i + 16];
-  o[15] = prod[15];
-  feCarry(o);
-  feCarry(o);
+  mulLimbs(o, a, b);
 }
 
-/** o = a² mod p (counted as one multiplication). */
+/** o = a² mod p, counted as one multiplication (as tweetnacl's S = M(o, a, a)), 136 products. */
 export function feSquare(o: Fe, a: Fe): void {
-  feMul(o, a, a);
+  mulCount++;
+  squareLimbs(o, a);
 }
 
 /** Fully reduced little-endian 32 bytes of `n` (tweetnacl pack25519). */

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { INVERT_CHAIN, POW2523_CHAIN, chainCost, feInvert, fePow2523 } from "../../../../shared/crypto/ed25519/chain";
@@ -17,6 +18,7 @@ import {
   fieldMulCount,
   resetFieldMulCount,
 } from "../../../../shared/crypto/ed25519/field";
+import { renderFieldMul } from "../../../../scripts/gen-ed25519-field-mul";
 
 const P = 2n ** 255n - 19n;
 const mod = (a: bigint): bigint => ((a % P) + P) % P;
@@ -72,6 +74,36 @@ describe("field GF(2^255-19)", () => {
         const q = fe(0);
         feSquare(q, d);
         return toBig(m) === mod((x + y) * (z - y)) && toBig(q) === mod((z - y) * (z - y)) && toBig(s) === mod(x + y);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("the unrolled multiplication file is what its generator writes", () => {
+    const file = readFileSync(new URL("../../../../shared/crypto/ed25519/field-mul.ts", import.meta.url), "utf8");
+    expect(file).toBe(renderFieldMul());
+  });
+
+  it("unrolled mul and square equal tweetnacl's schoolbook loop limb for limb, on unreduced limbs too", () => {
+    const schoolbook = (a: Fe, b: Fe): number[] => {
+      const t = new Array(31).fill(0);
+      for (let i = 0; i < 16; i++) for (let j = 0; j < 16; j++) t[i + j] += a[i] * b[j];
+      const o = fe(0);
+      for (let i = 0; i < 15; i++) o[i] = t[i] + 38 * t[i + 16];
+      o[15] = t[15];
+      feCarry(o);
+      feCarry(o);
+      return Array.from(o);
+    };
+    const limbs = fc.array(fc.integer({ min: -131072, max: 131071 }), { minLength: 16, maxLength: 16 }).map((l) => Float64Array.from(l));
+    fc.assert(
+      fc.property(limbs, limbs, (a, b) => {
+        const m = fe(0);
+        const q = fe(0);
+        feMul(m, a, b);
+        feSquare(q, a);
+        expect(Array.from(m)).toEqual(schoolbook(a, b));
+        expect(Array.from(q)).toEqual(schoolbook(a, a));
       }),
       { numRuns: 300 },
     );
