@@ -5,8 +5,9 @@ import { CliError, EXIT_FAILED, EXIT_OK } from "../cli-error";
 import { paint, type Output } from "../output";
 import { fromHex } from "../../shared/bytes";
 import { errorCode } from "../../shared/protocol/common";
-import { LineParser, decodeFrame } from "../../shared/protocol/frame";
-import { frameFromReadingPayload } from "../protocol/reading-payload";
+import { KIND_READING } from "../../shared/protocol/common";
+import { LineParser } from "../../shared/protocol/frame";
+import { parseReadingPayload } from "../protocol/mqtt-payload";
 import { nodeVerifier } from "../crypto/node-verifier";
 import { StreamVerifier, type Verdict } from "../verify/stream-verifier";
 import { readingJson, verdictText } from "../verify/describe";
@@ -80,7 +81,8 @@ export async function verifyStream(input: Readable, engine: StreamVerifier<numbe
   const handle = (line: string, n: number) => {
     if (line.startsWith("{")) {
       try {
-        emit(engine.add(decodeFrame(frameFromReadingPayload(line)), n));
+        const p = parseReadingPayload(line);
+        emit(engine.add({ kind: KIND_READING, message: p.reading, signature: p.signature }, n));
       } catch (err) {
         emit([engine.lineError(n, errorCode(err))]);
       }
