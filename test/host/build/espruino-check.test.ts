@@ -116,4 +116,10 @@ describe("the real bundle of shared/", () => {
       buildEspruinoBundle({ entry: "test/host/build/fixtures/uses-for-of.ts", minify: false }),
     ).rejects.toThrow(/uses for-of, which Espruino lacks \(use an index loop\)/);
   });
+
+  it("a module that calls a function above its declaration fails the build", async () => {
+    await expect(
+      buildEspruinoBundle({ entry: "test/host/build/fixtures/calls-before-declaration.ts", minify: false }),
+    ).rejects.toThrow(/calls make before its declaration, and Espruino does not hoist functions/);
+  });
 });
