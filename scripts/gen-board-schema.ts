@@ -108,13 +108,22 @@ export function generateBoardSchema(typeFile: string = BOARD_TYPE_FILE): JsonSch
     for (const prop of checker.getPropertiesOfType(type)) {
       const decl = prop.valueDeclaration ?? prop.declarations?.[0];
       if (!decl) throw new Error(`gen-board-schema: ${where}.${prop.name} has no declaration`);
-      const propType = checker.getTypeOfSymbolAtLocation(prop, decl);
-      const schema: JsonSchema = { ...describe(prop), ...schemaOf(propType, `${where}.${prop.name}`) };
+      const schema: JsonSchema = { ...describe(prop), ...propertySchema(prop, decl, `${where}.${prop.name}`) };
       applyTags(schema, prop, `${where}.${prop.name}`);
       properties[prop.name] = schema;
       if (!(prop.flags & ts.SymbolFlags.Optional)) required.push(prop.name);
     }
     return { type: "object", properties, required, additionalProperties: false };
+  }
+
+  /** An optional field's type is `T | undefined`, which loses T's alias: read the written type name. */
+  function propertySchema(prop: ts.Symbol, decl: ts.Declaration, where: string): JsonSchema {
+    if (ts.isPropertySignature(decl) && decl.type && ts.isTypeReferenceNode(decl.type)) {
+      const target = checker.getSymbolAtLocation(decl.type.typeName);
+      const name = target ? named.get(target) : undefined;
+      if (name) return ref(name);
+    }
+    return schemaOf(checker.getTypeOfSymbolAtLocation(prop, decl), where);
   }
 
   function describe(symbol: ts.Symbol): JsonSchema {

@@ -39,6 +39,13 @@ export interface ChipPin {
   caps: PinCapability[];
   /** Sampled at reset to choose the boot mode: what it must be at reset, per the datasheet. */
   strapping?: string;
+  /**
+   * STM32: the EXTI line (the pin number). Espruino can watch only one pin per line, so the meter
+   * input and the button must not share a number (A3 and B3); RM0383 §10.2.
+   * @minimum 0
+   * @maximum 15
+   */
+  exti?: number;
   /** Wired to the module's SPI flash: using it crashes the chip. */
   flash?: boolean;
   /** Not for our use (HAT ID EEPROM, the radio's UART): why. Using it is an error. */
