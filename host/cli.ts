@@ -3,9 +3,10 @@ import { createContext, type RegisterCommand } from "./command";
 import { registerKeygen } from "./commands/keygen";
 import { registerVerify } from "./commands/verify";
 import { registerDemo } from "./commands/demo";
+import { registerBoards } from "./commands/boards";
 
 /** Every command, in the order `solkit --help` lists them. Each lives in host/commands/<name>.ts. */
-const COMMANDS: RegisterCommand[] = [registerDemo, registerKeygen, registerVerify];
+const COMMANDS: RegisterCommand[] = [registerBoards, registerDemo, registerKeygen, registerVerify];
 
 const EXAMPLES = `
 Examples:
