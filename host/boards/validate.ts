@@ -104,7 +104,7 @@ export function readBoardFile(file: string): { json?: unknown; issue?: BoardIssu
   } catch (err) {
     const message = (err as Error).message;
     const where = syntaxPosition(text, message);
-    return { issue: { file, path: "$", severity: "error", message: `not valid JSON: ${message.replace(/\s*\(line \d+ column \d+\)/, "")}`, ...where } };
+    return { issue: { file, path: "$", severity: "error", message: `not valid JSON: ${message.replace(/\s*\(line \d+ column \d+\)|\s*in JSON at position \d+/g, "")}`, ...where } };
   }
 }
 
