@@ -1,0 +1,203 @@
+/**
+ * The device program: `startDevice(hal, config)` wires metering, readings, the outbox, the
+ * signer, the credit clock, the link and the console over one HAL (hal.ts). Target-neutral:
+ * the Espruino, NodeMCU and Node targets, the simulator and the tests all start it the same way.
+ *
+ * Boot order is fail-closed (DESIGN.md step 7): the relay is opened first, then the stored
+ * identity, state and outbox are read and checked, the boot is recorded (boot counter +1,
+ * credit stored ahead, sequence numbers reserved) and only then may the relay close.
+ *
+ * Portable code: see docs/portability.md.
+ */
+import { decodeReading, FLAG_FIRST_AFTER_BOOT, FLAG_PULSES_LOST, TIME_NTP, TIME_UNKNOWN } from "../shared/protocol/reading";
+import { withDefaults, type DeviceConfig } from "./config";
+import { runCommand, statusText, type Commands } from "./console";
+import { creditFloor, CreditClock } from "./credit";
+import { hasKey, saveState, updateRelay, type Core, type DeviceStats } from "./core";
+import { receive } from "./downlink";
+import type { Hal } from "./hal";
+import { IdentityStore } from "./identity";
+import { EnergyMeter, type Registers } from "./meter";
+import { Outbox } from "./outbox";
+import * as provision from "./provision";
+import { takeReading } from "./readings";
+import { SigningScheduler } from "./signing";
+import { copyState, freshState, StateStore } from "./state";
+import { flushNow, onSigned, uplinkTick } from "./uplink";
+
+export type { DeviceConfig } from "./config";
+
+/** The running device, as the target's REPL glue and the tests see it. */
+export interface Device extends Commands {
+  /** A downlink body (`solkit.rx("…")`); returns "ok" or the reason it was refused. */
+  receive(body: string): string;
+  /** Counters since boot. */
+  stats(): DeviceStats;
+  /** Stops timers and handlers (tests; a target never needs it). */
+  stop(): void;
+}
+
+/** Energy to count on from: the saved registers, or the newest stored reading's when higher. */
+function restoreRegisters(core: Core): Registers {
+  const s = core.state;
+  const r: Registers = { energyIn: s.energyIn, energyOut: s.energyOut, residueIn: s.residueIn, residueOut: s.residueOut };
+  const tip = core.outbox.tipSeq >= 0 ? core.outbox.nextAfter(core.outbox.tipSeq - 1) : undefined;
+  if (tip !== undefined) {
+    const t = decodeReading(tip.bytes);
+    if (t.energyIn > r.energyIn) {
+      r.energyIn = t.energyIn;
+      r.residueIn = 0;
+    }
+    if (t.energyOut > r.energyOut) {
+      r.energyOut = t.energyOut;
+      r.residueOut = 0;
+    }
+  }
+  return r;
+}
+
+function makeSigner(core: Core): void {
+  if (core.signer !== undefined) core.signer.stop();
+  core.signer = undefined;
+  if (!hasKey(core)) return;
+  const hal = core.hal;
+  core.signer = new SigningScheduler(hal.timers, hal.clock, core.identity.seed, core.identity.publicKey,
+    hal.platform.sha512, core.config.signBudget, function (seq: number, sig: Uint8Array): void {
+      onSigned(core, seq, sig);
+    });
+}
+
+/** Credit and energy saves, the warning line, the relay: once per tick. */
+function persistTick(core: Core): void {
+  const s = core.state;
+  const now = core.hal.clock.uptimeMs();
+  if (s.unlocked) core.credit.hold();
+  const running = core.credit.seconds();
+  const P = core.config.creditPersistS;
+  const creditDue = !s.unlocked && s.credit > 0 && running <= s.credit;
+  const energyDue = now - core.lastPersistMs >= P * 1000 && (core.meter.energyIn !== s.energyIn || core.meter.energyOut !== s.energyOut);
+  if (creditDue || energyDue) {
+    const next = copyState(s);
+    if (creditDue) next.credit = creditFloor(running, P);
+    const r = core.meter.registers();
+    next.energyIn = r.energyIn;
+    next.energyOut = r.energyOut;
+    next.residueIn = r.residueIn;
+    next.residueOut = r.residueOut;
+    saveState(core, next);
+  }
+  if (!core.warned && !s.unlocked && running > 0 && running < s.creditWarnS) {
+    core.warned = true;
+    core.hal.console.log(`credit low: ${running} s left`);
+  }
+  updateRelay(core);
+}
+
+function tick(core: Core): void {
+  if (core.stopped) return;
+  const hal = core.hal;
+  hal.platform.kickWatchdog();
+  core.meter.update();
+  persistTick(core);
+  if (hasKey(core) && hal.clock.uptimeMs() - core.lastReadingMs >= core.state.intervalS * 1000) takeReading(core);
+  uplinkTick(core);
+}
+
+/**
+ * Starts the device program on `hal`. Opens the relay before anything else, reads and
+ * checks the store, records the boot, then runs the main tick every `config.tickMs`.
+ * @throws nothing of its own: a store that cannot be written keeps the relay open and says so
+ */
+export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
+  hal.relay.set(false); // fail closed: load off until stored credit is read and checked
+  const cfg = withDefaults(config);
+  hal.platform.enableWatchdog(cfg.watchdogS);
+  const identities = new IdentityStore(hal.store);
+  const states = new StateStore(hal.store, cfg.journalSlots);
+  const stored = states.load();
+  const state = stored === undefined ? freshState(cfg.defaultIntervalS, cfg.defaultSignEvery) : stored;
+  const segments = Math.max(2, Math.ceil(cfg.outboxCapacity / cfg.segmentSlots));
+  const outbox = new Outbox(hal.store, segments, cfg.segmentSlots, hal.platform.sha256);
+  outbox.load();
+  const now = hal.clock.uptimeMs();
+  const core: Core = {
+    hal: hal, config: cfg, state: state, states: states, identity: identities.load(), identities: identities,
+    outbox: outbox, meter: undefined as unknown as EnergyMeter, credit: new CreditClock(hal.clock, state.credit),
+    signer: undefined, nextSeq: 0,
+    pendingFlags: FLAG_FIRST_AFTER_BOOT | (stored !== undefined ? FLAG_PULSES_LOST : 0),
+    timeQuality: hal.clock.wallTimeS() >= 0 ? TIME_NTP : TIME_UNKNOWN,
+    lastReadingMs: now, sinceSigned: 0, ramSig: undefined, lastSendMs: now, lastAckSeq: -1, lastAckMs: 0,
+    lastPersistMs: now, linkWasUp: false, warned: false, stopped: false, bootSaved: false,
+    stats: { readings: 0, stored: 0, dropped: 0, txLines: 0, acks: 0, tokens: 0, rejected: 0, stateSaves: 0 },
+  };
+  core.meter = new EnergyMeter(hal, cfg.meterImpPerKwh, cfg.sampleMs, restoreRegisters(core));
+  // Never reuse a seq: past the newest stored reading and past every reservation.
+  core.nextSeq = Math.max(outbox.tipSeq + 1, state.seqReserved);
+  const unsigned = outbox.tipSeq - Math.max(outbox.signedSeq, outbox.ackedSeq);
+  core.sinceSigned = unsigned > 0 ? Math.min(unsigned, state.signEvery - 1) : 0;
+  const boot = copyState(state);
+  boot.boot = state.boot + 1;
+  boot.seqReserved = core.nextSeq + cfg.seqBlock;
+  boot.credit = creditFloor(state.credit, cfg.creditPersistS); // stored ahead: a cut never grows credit
+  const r = core.meter.registers();
+  boot.energyIn = r.energyIn;
+  boot.energyOut = r.energyOut;
+  boot.residueIn = r.residueIn;
+  boot.residueOut = r.residueOut;
+  core.bootSaved = saveState(core, boot);
+  makeSigner(core);
+  updateRelay(core);
+
+  const commands: Commands = {
+    status: function (): string {
+      return statusText(core);
+    },
+    provisionKey: function (force?: boolean): string {
+      return provision.provisionKey(core, force === true, function (): void {
+        makeSigner(core);
+      });
+    },
+    setHostKey: function (hex: string): string {
+      return provision.setHostKey(core, hex);
+    },
+    setSite: function (name: string): string {
+      return provision.setSite(core, name);
+    },
+    setConfig: function (intervalS: number, signEvery: number, creditWarnS?: number): string {
+      return provision.setConfig(core, intervalS, signEvery, creditWarnS);
+    },
+    flush: function (): void {
+      flushNow(core);
+    },
+  };
+  const handle = hal.timers.every(cfg.tickMs, function (): void {
+    tick(core);
+  });
+  hal.link.onReceive(function (body: string): void {
+    receive(core, body);
+  });
+  hal.console.onCommand(function (line: string): string {
+    return runCommand(commands, line);
+  });
+  hal.console.log(`solkit ${cfg.firmwareVersion} boot ${core.state.boot}: ${hasKey(core) ? "device ready" : "UNPROVISIONED (relay held open), run solkit.provisionKey()"}`);
+
+  return {
+    status: commands.status,
+    provisionKey: commands.provisionKey,
+    setHostKey: commands.setHostKey,
+    setSite: commands.setSite,
+    setConfig: commands.setConfig,
+    flush: commands.flush,
+    receive: function (body: string): string {
+      return receive(core, body);
+    },
+    stats: function (): DeviceStats {
+      return core.stats;
+    },
+    stop: function (): void {
+      core.stopped = true;
+      hal.timers.cancel(handle);
+      if (core.signer !== undefined) core.signer.stop();
+    },
+  };
+}

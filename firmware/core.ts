@@ -1,0 +1,94 @@
+/**
+ * The device program's shared context: one object that the parts (readings, uplink,
+ * downlink, console, provisioning) receive explicitly, instead of module-level state.
+ *
+ * Portable code: see docs/portability.md.
+ */
+import type { DeviceConfig } from "./config";
+import { relayShouldClose, type CreditClock } from "./credit";
+import type { Hal } from "./hal";
+import type { Identity, IdentityStore } from "./identity";
+import type { EnergyMeter } from "./meter";
+import type { Outbox } from "./outbox";
+import type { SigningScheduler } from "./signing";
+import type { PersistedState, StateStore } from "./state";
+
+/** Counters since boot, for status(), the tests and the benchmark. */
+export interface DeviceStats {
+  readings: number;
+  stored: number;
+  /** Readings not stored because the outbox was full (each consumes its seq, PROTOCOL.md 2.2). */
+  dropped: number;
+  txLines: number;
+  acks: number;
+  tokens: number;
+  /** Downlink frames rejected (bad CRC, MAC, replay, other device, …). */
+  rejected: number;
+  stateSaves: number;
+}
+
+export interface Core {
+  hal: Hal;
+  config: DeviceConfig;
+  /** The last state saved (RAM mirror of the newest journal record). */
+  state: PersistedState;
+  states: StateStore;
+  identity: Identity;
+  identities: IdentityStore;
+  outbox: Outbox;
+  meter: EnergyMeter;
+  credit: CreditClock;
+  /** Undefined until the device has a key. */
+  signer: SigningScheduler | undefined;
+  /** Next sequence number to use (never below state.seqReserved at boot). */
+  nextSeq: number;
+  /** Flags the next stored reading carries (pulsesLost, firstAfterBoot, clockStepped). */
+  pendingFlags: number;
+  timeQuality: number;
+  lastReadingMs: number;
+  /** Readings stored since the last signature request. */
+  sinceSigned: number;
+  /** A signature that could not be written to flash, kept for the drain. */
+  ramSig: { seq: number; sig: Uint8Array } | undefined;
+  lastSendMs: number;
+  lastAckSeq: number;
+  lastAckMs: number;
+  lastPersistMs: number;
+  linkWasUp: boolean;
+  warned: boolean;
+  stats: DeviceStats;
+  stopped: boolean;
+  /** False when the boot's state save failed: the relay then stays open (fail closed). */
+  bootSaved: boolean;
+}
+
+/** True when the device has its Ed25519 key (it can make readings). */
+export function hasKey(core: Core): boolean {
+  return core.identity.seed.length === 32;
+}
+
+/** True when the device has both keys: it can take tokens, so its relay may close. */
+export function isProvisioned(core: Core): boolean {
+  return core.identity.seed.length === 32 && core.identity.hmacKey.length === 32;
+}
+
+/** Saves `s` and makes it the RAM mirror; false (and a console line) when the store fails. */
+export function saveState(core: Core, s: PersistedState): boolean {
+  if (!core.states.save(s)) {
+    core.hal.console.log("store: state not saved (flash full?)");
+    return false;
+  }
+  core.state = s;
+  core.stats.stateSaves++;
+  core.lastPersistMs = core.hal.clock.uptimeMs();
+  return true;
+}
+
+/** Closes or opens the relay as credit, unlock and provisioning say (credit.ts). */
+export function updateRelay(core: Core): void {
+  const close = !core.stopped && core.bootSaved && relayShouldClose(isProvisioned(core), core.state.unlocked, core.credit.seconds());
+  if (close !== core.hal.relay.isClosed()) {
+    core.hal.relay.set(close);
+    core.hal.console.log(`relay ${close ? "closed (load on)" : "open (load off)"}`);
+  }
+}

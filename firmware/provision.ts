@@ -1,0 +1,88 @@
+/**
+ * Provisioning over USB (issue 3, item 2): the technician gives the device its Ed25519 key
+ * (made on the device from the hardware random source, so the seed never leaves it), the
+ * per-device HMAC key the host shares, the site name, and its interval/signEvery. All of it
+ * goes to the Store; none of it is in the bundle.
+ *
+ * Portable code: see docs/portability.md.
+ */
+import { fromHex } from "../shared/bytes";
+import { SolkitError } from "../shared/errors";
+import { publicKeyFromSeed } from "../shared/crypto/ed25519/signer";
+import { encodePublicKey } from "../shared/crypto/strkey";
+import { checkSite, type Identity } from "./identity";
+import { copyState } from "./state";
+import { hasKey, saveState, updateRelay, type Core } from "./core";
+
+function saveIdentity(core: Core, id: Identity): void {
+  if (!core.identities.save(id)) throw new SolkitError("E_STORE", "identity not saved: the store is full");
+  core.identity = id;
+}
+
+/**
+ * Makes the device key from 32 hardware random bytes and returns its id (G…).
+ * `onNewKey` lets the app restart the signer. A forced re-key starts a new device: the
+ * outbox (readings of the old key) is erased.
+ * @throws SolkitError E_PROVISIONED when a key exists and `force` is not true; E_STORE; E_LENGTH
+ *   when the random source gives fewer than 32 bytes
+ */
+export function provisionKey(core: Core, force: boolean, onNewKey: () => void): string {
+  if (hasKey(core) && force !== true) {
+    throw new SolkitError("E_PROVISIONED", `already provisioned as ${encodePublicKey(core.identity.publicKey)}; provisionKey(true) replaces the key and erases the outbox`);
+  }
+  const seed = core.hal.platform.randomBytes(32);
+  if (seed.length !== 32) throw new SolkitError("E_LENGTH", `"randomBytes" expected 32 bytes, got ${seed.length}`);
+  const publicKey = publicKeyFromSeed(seed, core.hal.platform.sha512);
+  const wasKeyed = hasKey(core);
+  saveIdentity(core, { seed: seed, publicKey: publicKey, hmacKey: core.identity.hmacKey, site: core.identity.site });
+  if (wasKeyed) core.outbox.clear();
+  onNewKey();
+  updateRelay(core);
+  const id = encodePublicKey(publicKey);
+  core.hal.console.log(`provisioned: device ${id}`);
+  return id;
+}
+
+/**
+ * Sets the per-device HMAC key (64 hex digits) for acks and tokens.
+ * @throws SolkitError E_LENGTH unless it is 32 bytes of hex; E_STORE
+ */
+export function setHostKey(core: Core, hex: string): string {
+  const key = typeof hex === "string" ? fromHex(hex) : undefined;
+  if (key === undefined || key.length !== 32) {
+    throw new SolkitError("E_LENGTH", `host key: expected 64 hex digits (32 bytes), got ${typeof hex === "string" ? hex.length : 0} characters`);
+  }
+  saveIdentity(core, { seed: core.identity.seed, publicKey: core.identity.publicKey, hmacKey: key, site: core.identity.site });
+  updateRelay(core);
+  core.hal.console.log("host key set");
+  return "ok";
+}
+
+/** Sets the site name (MQTT topic level). @throws SolkitError E_FIELD, E_STORE */
+export function setSite(core: Core, site: string): string {
+  checkSite(site);
+  saveIdentity(core, { seed: core.identity.seed, publicKey: core.identity.publicKey, hmacKey: core.identity.hmacKey, site: site });
+  return "ok";
+}
+
+function checkRange(what: string, v: number, lo: number, hi: number): void {
+  if (typeof v !== "number" || Math.floor(v) !== v || v < lo || v > hi) {
+    throw new SolkitError("E_RANGE", `${what}: expected an integer in ${lo}..${hi}, got ${v}`);
+  }
+}
+
+/**
+ * Sets interval, signEvery and (optionally) the credit warning, with PROTOCOL.md 4.1's ranges.
+ * @throws SolkitError E_RANGE, E_STORE
+ */
+export function setConfig(core: Core, intervalS: number, signEvery: number, creditWarnS?: number): string {
+  checkRange("intervalS", intervalS, 1, 86400);
+  checkRange("signEvery", signEvery, 1, 65535);
+  if (creditWarnS !== undefined) checkRange("creditWarnS", creditWarnS, 0, 4294967295);
+  const s = copyState(core.state);
+  s.intervalS = intervalS;
+  s.signEvery = signEvery;
+  if (creditWarnS !== undefined) s.creditWarnS = creditWarnS;
+  if (!saveState(core, s)) throw new SolkitError("E_STORE", "config not saved: the store is full");
+  return "ok";
+}

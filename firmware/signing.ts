@@ -1,0 +1,105 @@
+/**
+ * Signs readings with the incremental Ed25519 signer, one step per event-loop slice
+ * (`timers.after(0, …)`), so that serial, the link and the watchdog keep running while a
+ * signature is under way (DESIGN.md, "Espruino facts"). Only the newest request matters:
+ * one signature covers every reading before it through the hash chain (PROTOCOL.md 2.1), so
+ * a request that arrives while a job runs replaces any request still waiting.
+ *
+ * Portable code: see docs/portability.md.
+ */
+import { startSigning } from "../shared/crypto/ed25519/signer";
+import type { HashFn, SigningJob } from "../shared/crypto/types";
+import { readingSigningInput } from "../shared/protocol/reading";
+import type { Clock, Timers } from "./hal";
+
+/** Called with the reading's seq and its 64-byte signature when a job completes. */
+export type SignedHandler = (seq: number, signature: Uint8Array) => void;
+
+export class SigningScheduler {
+  private job: SigningJob | undefined = undefined;
+  private jobSeq = -1;
+  private waiting: { seq: number; bytes: Uint8Array } | undefined = undefined;
+  private stopped = false;
+  /** Signatures completed, steps taken, the longest step in ms (uptime clock) since boot. */
+  signatures = 0;
+  steps = 0;
+  longestStepMs = 0;
+
+  constructor(
+    private readonly timers: Timers,
+    private readonly clock: Clock,
+    private readonly seed: Uint8Array,
+    private readonly publicKey: Uint8Array,
+    private readonly sha512: HashFn | undefined,
+    private readonly budget: number,
+    private readonly onSigned: SignedHandler,
+  ) {}
+
+  /** Asks for a signature of reading `bytes` (seq `seq`); starts now or after the running job. */
+  request(seq: number, bytes: Uint8Array): void {
+    if (this.job !== undefined) {
+      if (seq !== this.jobSeq) this.waiting = { seq: seq, bytes: bytes };
+      return;
+    }
+    this.begin(seq, bytes);
+  }
+
+  /** True while a job runs or waits. */
+  busy(): boolean {
+    return this.job !== undefined;
+  }
+
+  /** The seq being signed, or -1. */
+  signingSeq(): number {
+    return this.job === undefined ? -1 : this.jobSeq;
+  }
+
+  /** One line for status(): idle, or the job's progress. */
+  describe(): string {
+    if (this.job === undefined) return `idle (${this.signatures} signed, longest step ${this.longestStepMs} ms)`;
+    const p = this.job.progress();
+    return `signing seq ${this.jobSeq}: step ${p.done}/${p.total}`;
+  }
+
+  /** Stops scheduling steps (tests, reboot). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private begin(seq: number, bytes: Uint8Array): void {
+    this.jobSeq = seq;
+    this.job = startSigning(this.seed, readingSigningInput(bytes), {
+      sha512: this.sha512, budget: this.budget, publicKey: this.publicKey,
+    });
+    const self = this;
+    this.timers.after(0, function () {
+      self.slice();
+    });
+  }
+
+  private slice(): void {
+    const job = this.job;
+    if (this.stopped || job === undefined) return;
+    const t0 = this.clock.uptimeMs();
+    const done = job.step();
+    const dt = this.clock.uptimeMs() - t0;
+    this.steps++;
+    if (dt > this.longestStepMs) this.longestStepMs = dt;
+    const self = this;
+    if (!done) {
+      this.timers.after(0, function () {
+        self.slice();
+      });
+      return;
+    }
+    const seq = this.jobSeq;
+    const sig = job.signature();
+    this.job = undefined;
+    this.jobSeq = -1;
+    this.signatures++;
+    const next = this.waiting;
+    this.waiting = undefined;
+    this.onSigned(seq, sig);
+    if (next !== undefined && next.seq > seq && this.job === undefined) this.begin(next.seq, next.bytes);
+  }
+}

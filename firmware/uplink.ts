@@ -1,0 +1,77 @@
+/**
+ * Draining the outbox over the link (PROTOCOL.md 5.1): oldest unacked reading first, each as
+ * one `@SK1:` line, up to the newest signed reading, so the newest reading sent is always
+ * signed (PROTOCOL.md 2.1). Nothing leaves the outbox here; only a valid ack removes
+ * readings (downlink.ts). Unacked readings are sent again after `retryS` without progress,
+ * and when the link comes back up.
+ *
+ * Portable code: see docs/portability.md.
+ */
+import { encodeFrame, encodeFrameBody, LINE_PREFIX } from "../shared/protocol/frame";
+import type { Core } from "./core";
+
+/** Highest seq with a signature (in flash, or kept in RAM when flash refused it). */
+export function newestSigned(core: Core): number {
+  const ram = core.ramSig === undefined ? -1 : core.ramSig.seq;
+  return core.outbox.signedSeq > ram ? core.outbox.signedSeq : ram;
+}
+
+/** Sends unacked readings up to the newest signed one; returns the lines sent. */
+export function flush(core: Core): number {
+  const hal = core.hal;
+  if (core.stopped || !hal.link.isUp()) return 0;
+  const upTo = newestSigned(core);
+  const outbox = core.outbox;
+  if (upTo <= outbox.ackedSeq) return 0;
+  let after = outbox.ackedSeq;
+  let sent = 0;
+  for (;;) {
+    const r = outbox.nextAfter(after);
+    if (r === undefined || r.seq > upTo) break;
+    let sig = r.signature;
+    if (sig.length === 0 && core.ramSig !== undefined && core.ramSig.seq === r.seq) sig = core.ramSig.sig;
+    hal.link.send(LINE_PREFIX + encodeFrameBody(encodeFrame(r.bytes, sig)));
+    hal.console.log(`tx reading seq ${r.seq}${sig.length > 0 ? " signed" : ""}`);
+    sent++;
+    after = r.seq;
+    // A batch ends on a signed reading once it has maxBatch lines: the host can ack it.
+    if (sent >= core.config.maxBatch && sig.length > 0) break;
+  }
+  core.stats.txLines += sent;
+  core.lastSendMs = hal.clock.uptimeMs();
+  return sent;
+}
+
+/** A finished signature: into flash (or RAM), then flush. */
+export function onSigned(core: Core, seq: number, sig: Uint8Array): void {
+  if (!core.outbox.setSignature(seq, sig)) core.ramSig = { seq: seq, sig: sig };
+  flush(core);
+}
+
+/**
+ * Flush now (console command, link back up): signs the newest reading first when it is not
+ * signed yet (PROTOCOL.md 2.1: always sign before a flush); the flush follows the signature.
+ */
+export function flushNow(core: Core): void {
+  const outbox = core.outbox;
+  if (outbox.tipSeq <= outbox.ackedSeq || core.signer === undefined) return;
+  if (newestSigned(core) >= outbox.tipSeq) {
+    flush(core);
+    return;
+  }
+  const tip = outbox.nextAfter(outbox.tipSeq - 1);
+  if (tip === undefined) return;
+  core.sinceSigned = 0;
+  core.signer.request(tip.seq, tip.bytes);
+}
+
+/** From the main tick: resend after retryS without ack progress, and when the link comes up. */
+export function uplinkTick(core: Core): void {
+  const hal = core.hal;
+  const up = hal.link.isUp();
+  const cameUp = up && !core.linkWasUp;
+  core.linkWasUp = up;
+  if (!up || core.signer === undefined || core.signer.busy()) return;
+  if (newestSigned(core) <= core.outbox.ackedSeq) return;
+  if (cameUp || hal.clock.uptimeMs() - core.lastSendMs >= core.config.retryS * 1000) flush(core);
+}
