@@ -75,8 +75,8 @@ export function validateBoard(json: unknown, fileName: string): BoardIssue[] {
     if (link.mqtt === true && link.wifi === false && b.target !== "node") report("error", "link.mqtt", "MQTT needs a network, and wifi is false");
     if (link.serial === undefined && link.mqtt === false) report("error", "link", "no way to reach the host: neither serial nor mqtt");
   }
-  if (b.$schema !== undefined && b.$schema !== `./${SCHEMA_FILE_NAME}`) {
-    report("warning", "$schema", `expected "./${SCHEMA_FILE_NAME}" so editors check the file`);
+  if (b.$schema !== undefined && (typeof b.$schema !== "string" || !b.$schema.endsWith(SCHEMA_FILE_NAME))) {
+    report("warning", "$schema", `expected a path to ${SCHEMA_FILE_NAME} ("./${SCHEMA_FILE_NAME}" in boards/) so editors check the file`);
   }
   return issues;
 }
