@@ -98,7 +98,8 @@ export function generateBoardSchema(typeFile: string = BOARD_TYPE_FILE): JsonSch
       const element = checker.getTypeArguments(type as ts.TypeReference)[0];
       return { type: "array", items: schemaOf(element, `${where}[]`) };
     }
-    if (type.flags & ts.TypeFlags.Object) return objectOf(type, where);
+    const ownObject = type.symbol?.declarations?.every((d) => d.getSourceFile() === source) ?? false;
+    if (type.flags & ts.TypeFlags.Object && ownObject && type.getCallSignatures().length === 0) return objectOf(type, where);
     throw new Error(`gen-board-schema: unsupported type ${checker.typeToString(type)} at ${where}`);
   }
 
