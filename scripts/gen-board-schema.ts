@@ -14,31 +14,13 @@ import { writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
+import type { JsonSchema } from "../host/boards/schema-check";
+
+export type { JsonSchema };
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const BOARD_TYPE_FILE = resolve(ROOT, "host", "boards", "board-type.ts");
 export const BOARD_SCHEMA_FILE = resolve(ROOT, "boards", "board.schema.json");
-
-/** The subset of JSON Schema the generator writes and host/boards/schema-check.ts reads. */
-export interface JsonSchema {
-  $schema?: string;
-  $id?: string;
-  $ref?: string;
-  title?: string;
-  description?: string;
-  type?: "object" | "array" | "string" | "number" | "boolean";
-  enum?: string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean;
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-  minimum?: number;
-  maximum?: number;
-  minItems?: number;
-  pattern?: string;
-  definitions?: Record<string, JsonSchema>;
-}
 
 const NUMBER_TAGS = ["minimum", "maximum", "minItems"] as const;
 

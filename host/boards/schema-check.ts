@@ -5,8 +5,28 @@
  * ever uses these keywords, and one walk reports every problem at once with its JSON path
  * instead of stopping at the first.
  */
-import type { JsonSchema } from "../../scripts/gen-board-schema";
 import { nearest } from "./nearest";
+
+/** The subset of JSON Schema scripts/gen-board-schema.ts writes and this file reads. */
+export interface JsonSchema {
+  $schema?: string;
+  $id?: string;
+  $ref?: string;
+  title?: string;
+  description?: string;
+  type?: "object" | "array" | "string" | "number" | "boolean";
+  enum?: string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  pattern?: string;
+  definitions?: Record<string, JsonSchema>;
+}
 
 /** One schema problem: where (a JSON path such as `pins.relay[0].pin`) and what. */
 export interface SchemaProblem {
@@ -20,7 +40,10 @@ export function childPath(path: string, key: string | number): string {
   return path === "" ? key : `${path}.${key}`;
 }
 
-/** Every way `value` breaks `schema`; `root` holds the definitions that $refs point into. */
+/**
+ * Every way `value` breaks `schema`; `root` holds the definitions that $refs point into.
+ * @throws Error when a $ref does not resolve (a broken schema file, not a broken board file)
+ */
 export function checkSchema(value: unknown, schema: JsonSchema, root: JsonSchema, path = ""): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   walk(value, schema, root, path, problems);

@@ -7,8 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Board } from "./board-type";
-import type { JsonSchema } from "../../scripts/gen-board-schema";
-import { checkSchema } from "./schema-check";
+import { checkSchema, type JsonSchema } from "./schema-check";
 import { checkEnergyInput, checkPinUses, indexChipPins, type Severity } from "./pin-rules";
 import { nearest } from "./nearest";
 import { CliError, EXIT_USAGE } from "../cli-error";
@@ -41,6 +40,7 @@ const FLASH_FOR_TARGET: Record<string, string> = { espruino: "espruino-repl", no
  * Every problem of a parsed board file: schema errors (missing, unknown, mistyped fields), pin
  * errors (unknown pin, clash, missing capability, flash or reserved pin), strapping warnings, and
  * board rules (limits for a buildable board, id = file name, flash method of the target).
+ * @throws Error only when boards/board.schema.json itself cannot be read
  */
 export function validateBoard(json: unknown, fileName: string): BoardIssue[] {
   const issues: BoardIssue[] = [];
