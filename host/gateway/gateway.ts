@@ -1,0 +1,207 @@
+/**
+ * Wires the gateway together from a config: store, registry, spool, pipeline, the links
+ * (serial ports, the local broker), upstream, Home Assistant discovery and health. Used by
+ * `solkit host`, the tests and the benchmark alike.
+ */
+import { randomBytes } from "node:crypto";
+import type { Verifier } from "../../shared/crypto/types";
+import { encodePublicKey } from "../../shared/crypto/strkey";
+import { publicKeyFromSeed } from "../../shared/crypto/ed25519";
+import { buildTopic } from "../../shared/protocol/topics";
+import { nodeVerifier } from "../crypto/node-verifier";
+import { STATUS_OFFLINE, STATUS_ONLINE } from "../protocol/mqtt-payload";
+import { startEmbeddedBroker, type EmbeddedBroker } from "./broker-embedded";
+import type { BrokerConfig, GatewayConfig } from "./config";
+import { discoveryMessages, type DeviceState } from "./ha-discovery";
+import { startHealth, type HealthServer, type HealthStatus } from "./health";
+import { MqttLink } from "./link-mqtt";
+import { SerialLink } from "./link-serial";
+import type { Logger } from "./log";
+import { Metrics } from "./metrics";
+import { Pipeline, type Accepted } from "./pipeline";
+import { Registry } from "./registry";
+import { discoverPorts } from "./serial-discovery";
+import { Spool, type SpoolLevel } from "./spool";
+import { metaGet, metaSet, openStore, ReadingStore, type Db } from "./store-sqlite";
+import { Upstream } from "./upstream";
+
+export interface GatewayOptions {
+  logger: Logger;
+  verifier?: Verifier;
+  /** Milliseconds between retained `state` updates of one device (latest wins). */
+  stateEveryMs?: number;
+  /** Milliseconds between serial port scans when discovery is on. */
+  scanEveryMs?: number;
+}
+
+export interface Gateway {
+  id: string;
+  db: Db;
+  registry: Registry;
+  spool: Spool;
+  metrics: Metrics;
+  pipeline: Pipeline;
+  upstream: Upstream;
+  /** URL of the local broker devices use (embedded or configured), if any. */
+  brokerUrl?: string;
+  healthUrl?: string;
+  serial: SerialLink[];
+  /** The gateway's own retained status topic (its last will). */
+  statusTopic: string;
+  stop(): Promise<void>;
+}
+
+/** The gateway's own key (made once, kept in the database): its G… id names its status topic. */
+function gatewayId(db: Db): string {
+  let seed = metaGet(db, "gateway_seed");
+  if (!seed) {
+    seed = randomBytes(32);
+    metaSet(db, "gateway_seed", seed);
+  }
+  return encodePublicKey(publicKeyFromSeed(new Uint8Array(seed)));
+}
+
+/**
+ * Starts every part the config asks for.
+ * @throws SolkitError E_CONFIG, or Error when the database, broker or health port cannot be opened
+ */
+export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Promise<Gateway> {
+  const log = opts.logger;
+  const db = openStore(cfg.database);
+  const registry = new Registry(db);
+  const metrics = new Metrics();
+  const spool = new Spool(db, cfg.spool.maxBytes, cfg.spool.alarmRatio);
+  const id = gatewayId(db);
+  const statusTopic = buildTopic(cfg.site, id, "status");
+  const cleanups: (() => Promise<void>)[] = [];
+  let broker: EmbeddedBroker | undefined;
+  let local: BrokerConfig | undefined;
+  if ("embedded" in cfg.devices) {
+    broker = await startEmbeddedBroker(cfg.devices.embedded.host, cfg.devices.embedded.port, log);
+    local = { url: broker.url, rejectUnauthorized: true };
+    log.log("info", "broker", `embedded MQTT broker listening on ${broker.url} (devices and dashboards connect here)`);
+  } else if ("broker" in cfg.devices) local = cfg.devices.broker;
+  const sameBroker = cfg.upstream === undefined;
+  const upstreamBroker = cfg.upstream ?? local!;
+  const upstream = new Upstream({ broker: upstreamBroker, clientId: upstreamBroker.clientId ?? `solkit-gw-${id.slice(0, 10)}`, statusTopic, spool, metrics, logger: log });
+
+  let level: SpoolLevel = spool.level;
+  const checkSpool = () => {
+    const now = spool.level;
+    if (now === level) return;
+    if (now === "alarm") log.log("warn", "spool", `upstream spool at ${Math.round((100 * spool.bytes) / spool.maxBytes)}% of its ${spool.maxBytes}-byte limit (${spool.depth} messages): is upstream down?`);
+    if (now === "full") log.log("error", "spool", `upstream spool FULL (${spool.bytes} bytes): new readings are refused and stay on the devices until upstream takes some`);
+    if (now === "ok") log.log("info", "spool", `upstream spool back under the alarm level (${spool.depth} messages)`);
+    level = now;
+  };
+  metrics.gauge("solkit_spool_depth", "Messages waiting for the upstream broker's PUBACK.", () => spool.depth);
+  metrics.gauge("solkit_spool_bytes", "Bytes waiting in the upstream spool.", () => spool.bytes);
+  metrics.gauge("solkit_spool_alarm", "1 when the spool is past its alarm level, 2 when full.", () => ({ ok: 0, alarm: 1, full: 2 })[spool.level]);
+
+  const states = new Map<string, DeviceState>();
+  const announced = new Set<string>();
+  const onAccepted = (a: Accepted) => {
+    const r = a.reading;
+    states.set(a.device.id, {
+      device: a.device.id, seq: r.seq, time: r.time, timeQuality: r.timeQuality, energyIn: r.energyIn, energyOut: r.energyOut,
+      power: r.power, relay: r.relay, credit: r.credit, flags: r.flags, boot: r.boot, verifiedAt: Math.floor(Date.now() / 1000),
+    });
+    if (cfg.homeAssistant.enabled && !announced.has(a.device.id)) {
+      announced.add(a.device.id);
+      for (const m of discoveryMessages(cfg.homeAssistant.prefix, cfg.site, a.device.id, statusTopic, a.device.name)) upstream.publishRetained(m.topic, m.payload);
+    }
+  };
+  const flushStates = () => {
+    for (const [dev, s] of states) upstream.publishRetained(buildTopic(cfg.site, dev, "state"), JSON.stringify(s));
+    states.clear();
+  };
+  const stateTimer = setInterval(flushStates, opts.stateEveryMs ?? 1000);
+  const spoolTimer = setInterval(checkSpool, 1000);
+
+  const pipeline = new Pipeline({
+    db, registry, readings: new ReadingStore(db), spool, metrics, logger: log, verifier: opts.verifier ?? nodeVerifier, site: cfg.site,
+    upstreamIsLocal: sameBroker,
+    onAccepted,
+    onSpooled: () => {
+      checkSpool();
+      upstream.kick();
+    },
+  });
+  upstream.start();
+
+  let mqttLink: MqttLink | undefined;
+  if (local) {
+    mqttLink = new MqttLink({
+      broker: local, clientId: `solkit-gw-dev-${id.slice(0, 10)}`, site: cfg.site, pipeline, logger: log, relay: !sameBroker,
+      onStatus: sameBroker ? undefined : (topic, payload) => upstream.publishRetained(topic, payload),
+    });
+    try {
+      await mqttLink.start();
+    } catch (e) {
+      log.log("warn", "mqtt", `${(e as Error).message}; still trying in the background`);
+    }
+  }
+
+  const serial: SerialLink[] = [];
+  const deviceStatus = (device: string, online: boolean) => {
+    if (registry.get(device)) upstream.publishRetained(buildTopic(cfg.site, device, "status"), online ? STATUS_ONLINE : STATUS_OFFLINE);
+  };
+  const addPort = (path: string, baudRate = 115200, repl?: "espruino" | "nodemcu") => {
+    if (serial.some((s) => s.path === path)) return;
+    const link = new SerialLink({ port: { path, baudRate, repl }, pipeline, logger: log, retryMs: cfg.serial.retryMs, relay: true, onDeviceStatus: deviceStatus });
+    serial.push(link);
+    link.start();
+  };
+  for (const p of cfg.serial.ports) addPort(p.path, p.baudRate, p.repl);
+  let scanTimer: NodeJS.Timeout | undefined;
+  if (cfg.serial.discover) {
+    const scan = async () => {
+      for (const p of await discoverPorts(log)) {
+        if (!serial.some((s) => s.path === p)) log.log("info", "serial", `found ${p}`);
+        addPort(p);
+      }
+    };
+    await scan();
+    scanTimer = setInterval(() => void scan(), opts.scanEveryMs ?? 5000);
+  }
+
+  let health: HealthServer | undefined;
+  if (cfg.health.enabled) {
+    const status = (): HealthStatus => ({
+      status: spool.level === "full" ? "failing" : upstream.connected && spool.level === "ok" ? "ok" : "degraded",
+      gateway: id,
+      site: cfg.site,
+      upstream: { connected: upstream.connected, url: upstreamBroker.url.replace(/\/\/[^@/]*@/, "//") },
+      spool: { depth: spool.depth, bytes: spool.bytes, maxBytes: spool.maxBytes, level: spool.level },
+      serial: serial.map((s) => ({ path: s.path, open: s.isOpen })),
+      devices: registry.list().length,
+    });
+    try {
+      health = await startHealth(cfg.health.host, cfg.health.port, metrics, status);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
+      log.log("warn", "health", `port ${cfg.health.port} is taken; using a free port instead`);
+      health = await startHealth(cfg.health.host, 0, metrics, status);
+    }
+    log.log("info", "health", `health on ${health.url}/healthz, metrics on ${health.url}/metrics`);
+  }
+  cleanups.push(async () => health?.close());
+
+  return {
+    id, db, registry, spool, metrics, pipeline, upstream, serial, statusTopic,
+    brokerUrl: local?.url, healthUrl: health?.url,
+    stop: async () => {
+      clearInterval(stateTimer);
+      clearInterval(spoolTimer);
+      clearInterval(scanTimer);
+      await Promise.all(serial.map((s) => s.stop()));
+      await mqttLink?.stop();
+      pipeline.flush();
+      flushStates();
+      await Promise.race([upstream.stop(), new Promise((r) => setTimeout(r, 3000))]);
+      await broker?.close();
+      for (const c of cleanups) await c();
+      db.close();
+    },
+  };
+}

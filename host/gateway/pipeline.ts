@@ -1,0 +1,273 @@
+/**
+ * What happens to every frame, whatever link brought it (DESIGN.md step 5, PROTOCOL.md 7):
+ * known device? → sequence (duplicate = ack again; replay = rejected) → chain and signature
+ * → one SQLite transaction (readings, chain state, upstream spool) → ack → upstream.
+ *
+ * Frames are queued and handled in batches on the next turn of the event loop, each batch
+ * in one transaction, so under load one fsync covers many readings (group commit) while a
+ * lone frame still goes through at once. Acks leave only after the commit: an ack makes the
+ * device delete the reading, so it must be on disk first. Unsigned readings wait in memory
+ * (not stored, not acked): the device keeps them and sends them again after a restart.
+ * Nothing here throws on bad input: every rejection is a counted reason and a log line.
+ */
+import { equalBytes, toHex } from "../../shared/bytes";
+import type { Verifier } from "../../shared/crypto/types";
+import { encodePublicKey } from "../../shared/crypto/strkey";
+import { encodeAck } from "../../shared/protocol/ack";
+import { AUTHENTICATED, PENDING, verifyChain, type ChainItem } from "../../shared/protocol/chain";
+import { errorCode, KIND_READING } from "../../shared/protocol/common";
+import { encodeFrame, type Frame } from "../../shared/protocol/frame";
+import { decodeReading, readingHash, type Reading } from "../../shared/protocol/reading";
+import { buildTopic } from "../../shared/protocol/topics";
+import { encodeReadingPayload } from "../protocol/mqtt-payload";
+import type { Logger } from "./log";
+import type { Metrics } from "./metrics";
+import type { DeviceRecord, Registry } from "./registry";
+import type { Spool } from "./spool";
+import type { Db, ReadingStore } from "./store-sqlite";
+
+/** The link a frame came over, and how to answer on it. */
+export interface LinkContext {
+  /** "serial:/dev/ttyUSB0", "mqtt", … (logs, metrics, registry). */
+  name: string;
+  /** Whether readings from this link are published upstream (not when they already are there). */
+  relay: boolean;
+  /** Sends ack bytes to the device over this link. */
+  sendAck(device: DeviceRecord, ack: Uint8Array): void;
+}
+
+/** An authenticated reading, after its commit. */
+export interface Accepted {
+  device: DeviceRecord;
+  reading: Reading;
+  receivedAt: number;
+  link: LinkContext;
+}
+
+export interface PipelineDeps {
+  db: Db;
+  registry: Registry;
+  readings: ReadingStore;
+  spool: Spool;
+  metrics: Metrics;
+  logger: Logger;
+  verifier: Verifier;
+  site: string;
+  /** Upstream is the broker the MQTT link listens on: relayed readings come back there. */
+  upstreamIsLocal?: boolean;
+  /** After each commit: newest authenticated reading per device (retained state, HA). */
+  onAccepted?(a: Accepted): void;
+  /** After a commit that queued upstream messages. */
+  onSpooled?(): void;
+  now?(): number;
+}
+
+/** Most unsigned readings kept per device while waiting for a signature. */
+export const MAX_PENDING = 1000;
+
+interface Pending {
+  item: ChainItem;
+  reading: Reading;
+  hash: Uint8Array;
+  receivedAt: number;
+}
+
+interface Job {
+  frame: Frame;
+  link: LinkContext;
+  receivedAt: number;
+}
+
+export class Pipeline {
+  private readonly pending = new Map<string, Pending[]>();
+  private queue: Job[] = [];
+  private scheduled = false;
+  private readonly echoes = new Set<string>();
+  private readonly now: () => number;
+
+  constructor(private readonly d: PipelineDeps) {
+    this.now = d.now ?? Date.now;
+    const m = d.metrics;
+    m.counter("solkit_frames_in_total", "Frames and payloads received, by link kind.");
+    m.counter("solkit_readings_verified_total", "Readings authenticated, stored and acked.");
+    m.counter("solkit_rejected_total", "Frames rejected, by reason code.");
+    m.counter("solkit_duplicates_total", "Readings received again after they were stored (acked again).");
+    m.counter("solkit_dropped_declared_total", "Readings devices declared dropped (outbox full).");
+    m.counter("solkit_acks_sent_total", "Acks sent to devices.");
+  }
+
+  /** Queues a frame; it is handled on the next turn of the event loop with others that came. */
+  submit(frame: Frame, link: LinkContext, receivedAt: number = this.now()): void {
+    this.d.metrics.inc("solkit_frames_in_total", { link: link.name.split(":")[0] });
+    this.queue.push({ frame, link, receivedAt });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** A line or payload that did not make a frame (CRC, base64, JSON…): counted and logged. */
+  reject(link: LinkContext, reason: string, detail: string, device?: string): void {
+    this.d.metrics.inc("solkit_frames_in_total", { link: link.name.split(":")[0] });
+    this.rejected(link, reason, detail, device);
+  }
+
+  /** True (once) when an MQTT reading is the gateway's own publication coming back. */
+  isEcho(device: string, seq: number): boolean {
+    return this.echoes.delete(`${device}#${seq}`);
+  }
+
+  /** Readings waiting for a signature, per device id. */
+  pendingCount(device: string): number {
+    return this.pending.get(device)?.length ?? 0;
+  }
+
+  /** Handles every queued frame now, in one transaction; then sends acks and notifies. */
+  flush(): void {
+    this.scheduled = false;
+    const jobs = this.queue;
+    this.queue = [];
+    if (jobs.length === 0) return;
+    const acks = new Map<string, { device: DeviceRecord; link: LinkContext }>();
+    const accepted = new Map<string, Accepted>();
+    let spooled = false;
+    const run = this.d.db.transaction(() => {
+      for (const job of jobs) {
+        try {
+          const r = this.handle(job);
+          if (r.ack) acks.set(r.ack.id, { device: r.ack, link: job.link });
+          if (r.accepted) accepted.set(r.accepted.device.id, r.accepted);
+          spooled ||= r.spooled;
+        } catch (e) {
+          this.rejected(job.link, errorCode(e), `internal: ${(e as Error).message}`);
+        }
+      }
+    });
+    try {
+      run();
+    } catch (e) {
+      // The transaction rolled back: nothing stored, so nothing may be acked.
+      this.d.logger.log("error", "store", `commit failed, ${jobs.length} frames not acked (devices will resend): ${(e as Error).message}`);
+      for (const p of this.pending.values()) p.length = 0;
+      return;
+    }
+    for (const { device, link } of acks.values()) this.sendAck(device, link);
+    for (const a of accepted.values()) this.d.onAccepted?.(a);
+    if (spooled) this.d.onSpooled?.();
+  }
+
+  private handle(job: Job): { ack?: DeviceRecord; accepted?: Accepted; spooled: boolean } {
+    const { frame, link } = job;
+    if (frame.kind !== KIND_READING) {
+      this.rejected(link, "E_KIND", `kind ${frame.kind} came uplink; acks and tokens travel host → device only`);
+      return { spooled: false };
+    }
+    const reading = decodeReading(frame.message);
+    const id = encodePublicKey(reading.deviceId);
+    const dev = this.d.registry.get(id);
+    if (!dev) {
+      this.rejected(link, "E_UNKNOWN_DEVICE", `seq ${reading.seq}: not in the registry; add it with 'solkit host add-device ${id} --hmac-key-file FILE'`, id);
+      return { spooled: false };
+    }
+    const now = this.now();
+    const hash = readingHash(frame.message);
+    const pend = this.pending.get(id) ?? [];
+    const tipSeq = pend.length ? pend[pend.length - 1].reading.seq : dev.state.lastSeq;
+    if (reading.seq <= dev.state.lastSeq) {
+      const stored = this.d.readings.hashOf(id, reading.seq);
+      if (stored && equalBytes(stored, hash)) {
+        this.d.metrics.inc("solkit_duplicates_total");
+        this.d.logger.log("debug", "duplicate", `device=${id} seq=${reading.seq} already stored; acking ${dev.state.lastSeq} again`);
+        return { ack: dev, spooled: false };
+      }
+      return this.refuse(dev, link, "E_REPLAY", `seq ${reading.seq} ≤ last stored ${dev.state.lastSeq} and the bytes differ from the stored reading`, now);
+    }
+    if (reading.seq <= tipSeq) {
+      const same = pend.find((p) => p.reading.seq === reading.seq);
+      if (same && equalBytes(same.hash, hash)) return { spooled: false }; // sent again while still pending
+      return this.refuse(dev, link, "E_REPLAY", `seq ${reading.seq} ≤ ${tipSeq}, a reading already waiting for its signature`, now);
+    }
+    let state = dev.state;
+    if (dev.anchor === "first" && dev.state.lastSeq < 0 && pend.length === 0 && this.d.readings.count(id) === 0) {
+      state = { lastSeq: reading.seq - 1 - reading.dropped, lastHash: reading.prev };
+      this.d.logger.log("info", "anchor", `device=${id} chain anchored at its first reading seen, seq ${reading.seq} (registered with anchor "first")`);
+    }
+    const item: ChainItem = { reading: frame.message, signature: frame.signature };
+    const result = verifyChain(pend.map((p) => p.item).concat([item]), state, dev.publicKey, this.d.verifier);
+    const verdict = result.verdicts[result.verdicts.length - 1];
+    if (verdict.status !== PENDING && verdict.status !== AUTHENTICATED) {
+      return this.refuse(dev, link, verdict.reason, explain(verdict.reason, reading, tipSeq, pend.length ? pend[pend.length - 1].hash : state.lastHash), now);
+    }
+    const all = pend.concat([{ item, reading, hash, receivedAt: job.receivedAt }]);
+    if (verdict.status === PENDING) {
+      if (pend.length >= MAX_PENDING) return this.refuse(dev, link, "E_PENDING_FULL", `${MAX_PENDING} unsigned readings already wait for a signature`, now);
+      this.pending.set(id, all);
+      this.d.registry.seen(id, all.length, link.name, now);
+      return { spooled: false };
+    }
+    const topic = buildTopic(this.d.site, id, "reading");
+    const payloads = link.relay ? all.map((p) => encodeReadingPayload(encodeFrame(p.item.reading, p.item.signature))) : [];
+    const size = payloads.reduce((n, p) => n + p.length + topic.length, 0);
+    if (link.relay && !this.d.spool.fits(size)) {
+      return this.refuse(dev, link, "E_SPOOL_FULL", `upstream spool full (${this.d.spool.bytes} of ${this.d.spool.maxBytes} bytes); not acked, the device keeps the readings`, now);
+    }
+    let dropped = 0;
+    all.forEach((p, i) => {
+      this.d.readings.add({ device: id, seq: p.reading.seq, bytes: p.item.reading, sig: p.item.signature, hash: p.hash, bySeq: reading.seq, receivedAt: p.receivedAt });
+      if (link.relay) {
+        this.d.spool.push(topic, payloads[i], p.receivedAt);
+        if (this.d.upstreamIsLocal) this.rememberEcho(id, p.reading.seq);
+      }
+      if (p.reading.dropped > 0) {
+        dropped += p.reading.dropped;
+        this.d.logger.log("warn", "gap", `device=${id} declared ${p.reading.dropped} dropped reading(s) before seq ${p.reading.seq} (its outbox was full); energy registers are cumulative, nothing billed is lost`);
+      }
+    });
+    this.d.registry.advance(id, result.state, all.length, dropped, link.name, now);
+    this.d.registry.seen(id, 0, link.name, now);
+    this.pending.delete(id);
+    this.d.metrics.inc("solkit_readings_verified_total", {}, all.length);
+    if (dropped) this.d.metrics.inc("solkit_dropped_declared_total", {}, dropped);
+    const fresh = { ...dev, state: result.state };
+    return { ack: fresh, accepted: { device: fresh, reading, receivedAt: job.receivedAt, link }, spooled: link.relay };
+  }
+
+  private refuse(dev: DeviceRecord, link: LinkContext, reason: string, detail: string, now: number): { spooled: false } {
+    this.d.registry.countRejected(dev.id, reason, now);
+    this.rejected(link, reason, detail, dev.id);
+    return { spooled: false };
+  }
+
+  private rejected(link: LinkContext, reason: string, detail: string, device?: string): void {
+    this.d.metrics.inc("solkit_rejected_total", { reason });
+    const event = reason === "E_GAP" ? "gap" : "reject";
+    this.d.logger.log("warn", event, `${device ? `device=${device} ` : ""}link=${link.name} reason=${reason}: ${detail}`);
+  }
+
+  private rememberEcho(device: string, seq: number): void {
+    if (this.echoes.size >= 100_000) this.echoes.delete(this.echoes.values().next().value as string);
+    this.echoes.add(`${device}#${seq}`);
+  }
+
+  private sendAck(device: DeviceRecord, link: LinkContext): void {
+    try {
+      const ack = encodeAck({ deviceId: device.publicKey, seq: device.state.lastSeq, hostTime: Math.floor(this.now() / 1000) }, device.hmacKey);
+      link.sendAck(device, ack);
+      this.d.metrics.inc("solkit_acks_sent_total");
+      this.d.logger.log("debug", "ack", `device=${device.id} seq=${device.state.lastSeq} via ${link.name}`);
+    } catch (e) {
+      this.d.logger.log("warn", "ack", `device=${device.id} ack not sent via ${link.name}: ${(e as Error).message}; the device will resend and be acked then`);
+    }
+  }
+}
+
+/** A sentence on why the chain refused a reading. */
+function explain(reason: string, r: Reading, tipSeq: number, tipHash: Uint8Array): string {
+  if (reason === "E_GAP") {
+    const want = tipSeq + 1 + r.dropped;
+    return `seq ${r.seq} with dropped=${r.dropped} does not follow ${tipSeq} (expected seq ${want}); readings ${tipSeq + 1}..${r.seq - 1 - r.dropped} missing, not acked: the device will resend them`;
+  }
+  if (reason === "E_CHAIN_BROKEN") return `seq ${r.seq}: prev ${toHex(r.prev).slice(0, 16)}… is not the hash of reading ${tipSeq} (${toHex(tipHash).slice(0, 16)}…)`;
+  if (reason === "E_BAD_SIGNATURE") return `seq ${r.seq}: the Ed25519 signature does not verify with the registered key`;
+  return `seq ${r.seq}: ${reason}`;
+}

@@ -1,0 +1,89 @@
+/**
+ * The upstream spool: messages waiting for their PUBACK, in the SQLite file, in order.
+ * A row is deleted only once the upstream broker has acknowledged it (PROTOCOL.md 6.1: a
+ * reading is delivered upstream only once its PUBACK has arrived), so a gateway restart or
+ * a broker restart loses nothing: whatever is still here is sent again, oldest first.
+ *
+ * Bounded: past `maxBytes` of payload the gateway stops accepting readings (they stay in
+ * the devices' outboxes, unacked, and come again later), and past `alarmRatio` of it an
+ * alarm is raised, so a long outage fills the devices' flash last, not the Pi's disk.
+ */
+import type Database from "better-sqlite3";
+import type { Db } from "./store-sqlite";
+
+export interface SpoolItem {
+  id: number;
+  topic: string;
+  payload: string;
+  /** When the frame came in (ms), for frame-in → PUBACK latency. */
+  receivedAt: number;
+}
+
+export type SpoolLevel = "ok" | "alarm" | "full";
+
+export class Spool {
+  private bytesNow: number;
+  private depthNow: number;
+  private readonly ins: Database.Statement;
+  private readonly del: Database.Statement;
+  private readonly after: Database.Statement;
+
+  constructor(
+    private readonly db: Db,
+    readonly maxBytes: number,
+    readonly alarmRatio: number,
+  ) {
+    const row = db.prepare("SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(CAST(topic AS BLOB)) + LENGTH(CAST(payload AS BLOB))), 0) AS b FROM spool").get() as { n: number; b: number };
+    this.depthNow = row.n;
+    this.bytesNow = row.b;
+    this.ins = db.prepare("INSERT INTO spool (topic, payload, received_at) VALUES (?, ?, ?)");
+    this.del = db.prepare("DELETE FROM spool WHERE id = ?");
+    this.after = db.prepare("SELECT id, topic, payload, received_at AS receivedAt FROM spool WHERE id > ? ORDER BY id LIMIT ?");
+  }
+
+  /** Messages waiting. */
+  get depth(): number {
+    return this.depthNow;
+  }
+
+  /** Bytes of topic and payload waiting (what the limit counts). */
+  get bytes(): number {
+    return this.bytesNow;
+  }
+
+  get level(): SpoolLevel {
+    if (this.bytesNow >= this.maxBytes) return "full";
+    if (this.bytesNow >= this.maxBytes * this.alarmRatio) return "alarm";
+    return "ok";
+  }
+
+  /** True when `extra` more bytes still fit. */
+  fits(extra: number): boolean {
+    return this.bytesNow + extra <= this.maxBytes;
+  }
+
+  /** Queues a message (call inside the pipeline's transaction); returns its id. */
+  push(topic: string, payload: string, receivedAt: number): number {
+    const id = Number(this.ins.run(topic, payload, receivedAt).lastInsertRowid);
+    this.depthNow++;
+    this.bytesNow += Buffer.byteLength(topic) + Buffer.byteLength(payload);
+    return id;
+  }
+
+  /** Up to `limit` messages after id `afterId`, oldest first. */
+  next(afterId: number, limit: number): SpoolItem[] {
+    return this.after.all(afterId, limit) as SpoolItem[];
+  }
+
+  /** Removes messages whose PUBACK arrived, in one transaction. */
+  doneMany(items: SpoolItem[]): void {
+    this.db.transaction(() => {
+      for (const item of items) {
+        if (this.del.run(item.id).changes > 0) {
+          this.depthNow--;
+          this.bytesNow -= Buffer.byteLength(item.topic) + Buffer.byteLength(item.payload);
+        }
+      }
+    })();
+  }
+}
