@@ -4,5 +4,12 @@
 import { register } from "tsx/esm/api";
 
 register();
+// `solkit boards --json | head`: the reader closing the pipe ends us quietly, as with any Unix tool.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 const { main } = await import("../host/main.ts");
 process.exitCode = await main(process.argv.slice(2));

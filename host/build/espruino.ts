@@ -16,7 +16,7 @@ import { nodeResolve } from "@rollup/plugin-node-resolve";
 import terser from "@rollup/plugin-terser";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { rollup, type RollupLog } from "rollup";
+import { rollup, type Plugin, type RollupLog } from "rollup";
 import { SolkitError } from "../../shared/errors";
 import { assertEspruinoCompatible } from "./espruino-check";
 
@@ -29,6 +29,14 @@ export interface EspruinoBuildOptions {
   minify?: boolean;
   /** Name of the global object that carries the entry's exports (default "solkitShared"). */
   globalName?: string;
+  /** More rollup plugins, run before resolution (e.g. a virtual module carrying board facts). */
+  plugins?: Plugin[];
+}
+
+/** One module's share of the bundle, before minification (rollup's rendered length). */
+export interface ModuleSize {
+  id: string;
+  bytes: number;
 }
 
 export interface EspruinoBuildResult {
@@ -36,6 +44,8 @@ export interface EspruinoBuildResult {
   code: string;
   /** rollup's warnings (circular imports and the like), for the caller to show. */
   warnings: string[];
+  /** Every module in the bundle, largest first. */
+  modules: ModuleSize[];
 }
 
 /** The Babel transforms for what Espruino lacks, and nothing else (DESIGN.md's list). */
@@ -90,6 +100,7 @@ function terserPlugin() {
 export async function buildEspruinoBundle(opts: EspruinoBuildOptions): Promise<EspruinoBuildResult> {
   const warnings: string[] = [];
   let code: string;
+  let modules: ModuleSize[] = [];
   try {
     const bundle = await rollup({
       input: opts.entry,
@@ -100,6 +111,7 @@ export async function buildEspruinoBundle(opts: EspruinoBuildOptions): Promise<E
         if (level === "warn") warnings.push(log.message);
       },
       plugins: [
+        ...(opts.plugins ?? []),
         nodeResolve({ extensions: [".ts", ".js"], browser: true, preferBuiltins: false }),
         commonjs({ extensions: [".js"] }),
         babel({
@@ -124,6 +136,9 @@ export async function buildEspruinoBundle(opts: EspruinoBuildOptions): Promise<E
     });
     await bundle.close();
     code = out.output[0].code;
+    modules = Object.entries(out.output[0].modules)
+      .map(([id, m]) => ({ id, bytes: m.renderedLength }))
+      .sort((a, b) => b.bytes - a.bytes);
   } catch (e: any) {
     throw new SolkitError("E_BUILD", `Espruino build of ${opts.entry} failed: ${e && e.message}`);
   }
@@ -133,5 +148,5 @@ export async function buildEspruinoBundle(opts: EspruinoBuildOptions): Promise<E
     await mkdir(dirname(opts.outFile), { recursive: true });
     await writeFile(opts.outFile, code);
   }
-  return { code, warnings };
+  return { code, warnings, modules };
 }
