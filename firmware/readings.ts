@@ -14,6 +14,7 @@
 import { encodeReading, FLAG_UNLOCKED, TIME_UNKNOWN } from "../shared/protocol/reading";
 import { copyState } from "./state";
 import { saveState, type Core } from "./core";
+import { flushNow } from "./uplink";
 
 const U32_MAX = 4294967295;
 
@@ -70,6 +71,9 @@ export function takeReading(core: Core): number {
   if (result !== "ok") {
     core.stats.dropped++;
     hal.console.log(`outbox ${result}: reading seq ${seq} dropped (the next stored reading counts it)`);
+    // A full outbox must drain even if signEvery is not reached yet (say signEvery > capacity):
+    // sign the newest stored reading and flush.
+    flushNow(core);
     return seq;
   }
   core.stats.stored++;
