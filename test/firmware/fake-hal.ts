@@ -215,6 +215,24 @@ export class FakeBoard {
     if (!this.flash.dead) this.uptime = end;
   }
 
+  /** Runs the single earliest timer (moving time to it); false when none is left. */
+  runOne(): boolean {
+    let next: Timer | undefined;
+    for (const t of this.timers) if (!next || t.at < next.at || (t.at === next.at && t.seq < next.seq)) next = t;
+    if (!next || this.flash.dead) return false;
+    this.advance(next.at - this.uptime - 1);
+    const before = this.timers.length;
+    this.uptime = next.at;
+    if (next.every > 0) {
+      next.at += next.every;
+      next.seq = this.order++;
+    } else {
+      this.timers = this.timers.filter((t) => t !== next);
+    }
+    next.fn();
+    return before > 0;
+  }
+
   /** Runs everything that is due now (after(0) chains such as a signature). */
   settle(): void {
     this.advance(0);
