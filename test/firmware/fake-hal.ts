@@ -93,6 +93,8 @@ export class FakeFlash implements Store {
     if (this.dead) return false;
     const f = this.files.get(name);
     if (f === undefined || offset < 0 || offset + data.length > f.length) return false;
+    // Stricter than the contract (which says "returns false"): the firmware never writes over
+    // programmed bytes, so a test that does so has found a bug.
     for (let i = 0; i < data.length; i++) if (f[offset + i] !== 0xff) throw new Error(`writeAt ${name}@${offset + i}: byte not erased`);
     this.stats.writeAts++;
     return this.program(f, offset, data);
