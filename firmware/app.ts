@@ -7,6 +7,18 @@
  * identity, state and outbox are read and checked, the boot is recorded (boot counter +1,
  * credit stored ahead, sequence numbers reserved) and only then may the relay close.
  *
+ * Flash budget per day at the defaults (60 s interval, signEvery 10, creditPersistS 300,
+ * seqBlock 64, 16 readings per outbox file, 32 records per journal file), measured by
+ * test/firmware/flash-budget.test.ts (asserted: ≤ 2200 writeAt, ≤ 110 creates, ≤ 300 KiB):
+ * - 1440 readings × 123 B + 144 signatures × 65 B + ~311 state records × 65 B (288 credit
+ *   saves, 23 seq reservations) + ~215 one-byte ack marks ≈ 2110 writeAt, 207 KB programmed;
+ * - ~100 file creations (90 outbox files of 3 KiB, 10 journal files of 2 KiB) ≈ 295 KB of
+ *   flash allocated; no file is ever rewritten whole.
+ * Wear: Espruino's Storage erases a page only when compaction reclaims it, so each page is
+ * erased about (allocated per day ÷ Storage area) times a day: 0.29/day for a 1 MB area
+ * (100k-cycle NOR flash: centuries), 1.15/day for 256 KB (10k-cycle STM32F4 sectors: ~24
+ * years), 4.6/day for 64 KB (10k cycles: ~6 years; use a longer interval on such boards).
+ *
  * Portable code: see docs/portability.md.
  */
 import { decodeReading, FLAG_FIRST_AFTER_BOOT, FLAG_PULSES_LOST, TIME_NTP, TIME_UNKNOWN } from "../shared/protocol/reading";

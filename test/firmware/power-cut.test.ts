@@ -31,7 +31,7 @@ function scenario(cutAt: number): Outcome {
   const board = new FakeBoard(flash);
   const host = new FakeHost();
   let device: Device | undefined;
-  let deviceId = new Uint8Array(32);
+  let deviceId: Uint8Array = new Uint8Array(32);
   let acked = -1;
   let ackedDone = -1;
   let creditAtCut = -1;

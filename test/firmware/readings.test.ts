@@ -1,4 +1,5 @@
 /** Metering, the hash chain, the signing cadence and acceptance by `solkit verify`'s engine. */
+import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { FLAG_FIRST_AFTER_BOOT, FLAG_PULSES_LOST, readingHash } from "../../shared/protocol/reading";
 import { TOKEN_SET_CONFIG } from "../../shared/protocol/token";
@@ -94,7 +95,7 @@ describe("chain and signatures", () => {
     const a = rig({}, { signEvery: 1 });
     run(a, 2, 1);
     const b = rig({}, { signEvery: 1 });
-    (b.board.hal.platform as { sha512: unknown }).sha512 = (d: Uint8Array) => new Uint8Array(require("node:crypto").createHash("sha512").update(d).digest());
+    (b.board.hal.platform as { sha512: unknown }).sha512 = (d: Uint8Array) => new Uint8Array(createHash("sha512").update(d).digest());
     run(b, 2, 1);
     expect(b.board.sent).toEqual(a.board.sent);
   });
