@@ -25,9 +25,9 @@ export interface SandboxOptions {
 }
 
 /** Globals and members removed from the context: what Espruino 2v2x does not have. */
-const REMOVE_GLOBALS = ["Map", "Set", "WeakMap", "WeakSet", "WeakRef", "Symbol", "BigInt", "Proxy", "Reflect",
+export const REMOVE_GLOBALS = ["Map", "Set", "WeakMap", "WeakSet", "WeakRef", "Symbol", "BigInt", "Proxy", "Reflect",
   "BigInt64Array", "BigUint64Array", "SharedArrayBuffer", "Atomics", "Intl", "FinalizationRegistry"];
-const REMOVE_MEMBERS: [string, string][] = [
+export const REMOVE_MEMBERS: [string, string][] = [
   ["Math", "imul"], ["Number", "isInteger"], ["Array", "from"], ["Object", "freeze"],
 ];
 

@@ -1,0 +1,163 @@
+/**
+ * The USB console of an emulated Espruino board: a REPL with the interpreter's line
+ * discipline (src/jsinteractive.c), as the flasher, the monitor and the host gateway see it.
+ *
+ * - Characters are echoed as they arrive; Enter ("\r", "\n" or "\r\n") ends a line. A line
+ *   whose code is not complete yet (an open brace, an unterminated string) continues on the
+ *   next, with ":" as the prompt.
+ * - A line that starts with "\x10" is not echoed and its result is not printed: only what the
+ *   code prints, then the prompt (measured on the real interpreter, DESIGN.md "Serial link").
+ * - Otherwise the result is printed as "=<value>" (format.ts), and errors as "Uncaught …".
+ * - The prompt ">" stays on screen while idle. When a callback prints, Espruino first removes
+ *   the prompt and the half-typed line (cursor moves, erase, a backspace over ">") and puts
+ *   them back ("\r>" + the line) once the loop is idle again, so a host reading lines sees
+ *   stray "\x08", "\r>" around the printed text. The exact escape bytes of that erase are
+ *   an approximation; the layout (text, "\r\n", prompt back afterwards) is Espruino's.
+ * - Output text turns "\n" into "\r\n". With the cable out, output is dropped (Espruino
+ *   moves its console elsewhere; nothing reaches the host) and input cannot arrive.
+ */
+import { formatValue } from "./format";
+
+/** What the board does with a complete line: run it, report the result or that it threw. */
+export type LineRunner = (code: string) => { ok: boolean; value?: unknown };
+
+/** Tells whether `code` is a complete statement (more lines needed otherwise). */
+export type CompletenessCheck = (code: string) => boolean;
+
+export class UsbConsole {
+  private listeners: ((text: string) => void)[] = [];
+  /** False while the cable is out. */
+  connected = true;
+  private powered = false;
+  /** Everything printed by the program (print/console.log/errors), one entry per line, for tests. */
+  readonly printed: string[] = [];
+  private input = "";
+  private pending = "";
+  private echoOffForLine = false;
+  private promptShown = false;
+  private lastWasCR = false;
+  private escape = 0;
+  /** True while a console line runs: its result comes before the prompt. */
+  private busy = false;
+  private runLine: LineRunner;
+  private isComplete: CompletenessCheck;
+
+  constructor(runLine: LineRunner, isComplete: CompletenessCheck) {
+    this.runLine = runLine;
+    this.isComplete = isComplete;
+  }
+
+  onOutput(cb: (text: string) => void): () => void {
+    this.listeners.push(cb);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== cb);
+    };
+  }
+
+  /** Raw bytes to the host (dropped while disconnected or unpowered). */
+  emit(text: string): void {
+    if (!this.connected || !this.powered || text === "") return;
+    for (const l of this.listeners) l(text);
+  }
+
+  /** A fresh interpreter: empty input line; the prompt appears once boot code has run (idle). */
+  boot(): void {
+    this.powered = true;
+    this.input = "";
+    this.pending = "";
+    this.echoOffForLine = false;
+    this.promptShown = false;
+  }
+
+  /** The board lost power: nothing on screen belongs to an interpreter any more. */
+  powerOff(): void {
+    this.powered = false;
+    this.input = "";
+    this.pending = "";
+    this.promptShown = false;
+  }
+
+  /** print()/console.log/"Uncaught …": one line of program output. */
+  printLine(text: string): void {
+    this.printed.push(text);
+    this.removePrompt();
+    this.emit(text.replace(/\r?\n/g, "\r\n") + "\r\n");
+  }
+
+  /** Called when the event loop is idle again: the prompt comes back. */
+  idle(): void {
+    if (!this.busy) this.returnPrompt();
+  }
+
+  private removePrompt(): void {
+    if (!this.promptShown) return;
+    this.promptShown = false;
+    if (this.echoOffForLine) return;
+    const n = this.input.length;
+    this.emit((n > 0 ? "\x1b[D".repeat(n) + "\x1b[J" : "") + "\x08");
+  }
+
+  private returnPrompt(): void {
+    if (this.promptShown) return;
+    this.promptShown = true;
+    if (!this.echoOffForLine) this.emit("\r" + (this.pending === "" ? ">" : ":") + this.input);
+  }
+
+  /** Bytes from the host. Lines run as they complete. */
+  feed(text: string): void {
+    if (!this.connected || !this.powered) return;
+    for (const ch of text) {
+      const crlf = this.lastWasCR && ch === "\n";
+      this.lastWasCR = ch === "\r";
+      if (crlf) continue;
+      if (this.escape > 0) {
+        // VT100 sequences (arrow keys): ESC [ x. Line editing is not emulated.
+        this.escape = this.escape === 1 && ch === "[" ? 2 : 0;
+        continue;
+      }
+      if (ch === "\r" || ch === "\n") this.enter();
+      else if (ch === "\x1b") this.escape = 1;
+      else if (ch === "\x10" && this.input === "" && this.pending === "") this.echoOffForLine = true;
+      else if (ch === "\x03") {
+        this.input = "";
+        this.pending = "";
+        this.echoOffForLine = false;
+        this.emit("\r\n>");
+      } else if (ch === "\x7f" || ch === "\x08") {
+        if (this.input.length > 0) {
+          this.input = this.input.slice(0, -1);
+          if (!this.echoOffForLine) this.emit("\x08 \x08");
+        }
+      } else if (ch >= " " || ch === "\t") {
+        this.input += ch;
+        if (!this.echoOffForLine) this.emit(ch);
+      }
+    }
+  }
+
+  private enter(): void {
+    const code = this.pending === "" ? this.input : this.pending + "\n" + this.input;
+    const echo = !this.echoOffForLine;
+    this.input = "";
+    if (echo) this.emit("\r\n");
+    this.promptShown = false;
+    if (code.trim() !== "" && !this.isComplete(code)) {
+      this.pending = code;
+      this.promptShown = true;
+      if (echo) this.emit(":");
+      return;
+    }
+    this.pending = "";
+    if (code.trim() !== "") {
+      this.busy = true;
+      try {
+        const r = this.runLine(code);
+        if (r.ok && echo) this.emit("=" + formatValue(r.value, true) + "\r\n");
+      } finally {
+        this.busy = false;
+      }
+    }
+    this.echoOffForLine = false;
+    this.returnPrompt();
+  }
+}
