@@ -3,10 +3,11 @@ import { createContext, type RegisterCommand } from "./command";
 import { registerKeygen } from "./commands/keygen";
 import { registerVerify } from "./commands/verify";
 import { registerDemo } from "./commands/demo";
+import { registerBuild } from "./commands/build";
 import { registerBoards } from "./commands/boards";
 
 /** Every command, in the order `solkit --help` lists them. Each lives in host/commands/<name>.ts. */
-const COMMANDS: RegisterCommand[] = [registerBoards, registerDemo, registerKeygen, registerVerify];
+const COMMANDS: RegisterCommand[] = [registerBoards, registerDemo, registerKeygen, registerVerify, registerBuild];
 
 const EXAMPLES = `
 Examples:

@@ -8,7 +8,7 @@ import { join } from "node:path";
 const bin = (name) => join("node_modules", ".bin", name);
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: "inherit" }).status ?? 1;
 
-for (const project of ["tsconfig.json", "shared/tsconfig.json", "firmware/tsconfig.json"]) {
+for (const project of ["tsconfig.json", "shared/tsconfig.json", "firmware/tsconfig.json", "firmware/targets/espruino/tsconfig.json"]) {
   if (run(bin("tsc"), ["--noEmit", "-p", project]) !== 0) {
     console.error(`typecheck failed: ${project}`);
     process.exit(1);

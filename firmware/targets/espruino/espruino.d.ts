@@ -1,0 +1,63 @@
+/**
+ * The Espruino 2v2x globals the Espruino target uses (espruino.com/Reference), declared here
+ * and nowhere else: only firmware/targets/espruino/ may touch them.
+ */
+declare function getTime(): number;
+declare function setInterval(fn: () => void, ms: number): number;
+declare function setTimeout(fn: () => void, ms: number): number;
+declare function clearInterval(id: number): void;
+declare function clearTimeout(id: number): void;
+/** Pins may be given by name ("D26", "B12"): Espruino resolves the string to the pin. */
+declare function digitalWrite(pin: string, value: number | boolean): void;
+declare function digitalRead(pin: string): number;
+declare function pinMode(pin: string, mode: string): void;
+declare function analogRead(pin: string): number;
+declare function setWatch(
+  fn: (e: { state: boolean; time: number }) => void,
+  pin: string,
+  options: { repeat: boolean; edge: string; debounce: number },
+): number;
+declare function print(...text: unknown[]): void;
+declare function require(module: "Storage"): EspruinoStorage;
+declare function require(module: "crypto"): EspruinoCrypto;
+declare const E: {
+  hwRand(): number;
+  enableWatchdog(timeoutS: number, isAuto: boolean): void;
+  kickWatchdog(): void;
+  reboot?: () => void;
+};
+declare function load(): void;
+declare const console: { log(...text: unknown[]): void };
+
+interface EspruinoStorage {
+  readArrayBuffer(name: string): ArrayBuffer | undefined;
+  write(name: string, data: string | Uint8Array, offset?: number, size?: number): boolean;
+  erase(name: string): void;
+  getFree(): number;
+}
+
+interface EspruinoCrypto {
+  SHA256(data: Uint8Array): ArrayBuffer;
+  SHA512?: (data: Uint8Array) => ArrayBuffer;
+}
+
+/** The board facts `solkit build` embeds (host/build/firmware.ts writes this module). */
+declare module "solkit:board" {
+  const board: {
+    id: string;
+    relay: { pin: string; activeHigh: boolean }[];
+    meter: { pin: string; edge: string; pull: string; debounceMs: number } | undefined;
+    adc: { pin: string; wattsPerVolt: number } | undefined;
+    led: { pin: string; activeHigh: boolean } | undefined;
+    config: {
+      firmwareVersion: string;
+      meterImpPerKwh: number;
+      outboxCapacity: number;
+      segmentSlots: number;
+    };
+  };
+  export default board;
+}
+
+/** Espruino's global object (what the REPL sees). */
+declare const global: { solkit?: unknown };

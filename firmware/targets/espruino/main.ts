@@ -1,0 +1,98 @@
+/**
+ * The Espruino bundle's entry: builds the HAL from the embedded board facts, starts the device
+ * program and gives the REPL one global, `solkit`:
+ * - `solkit.rx("<body>")` — a downlink frame; the host sends it as "\x10solkit.rx(…)\n", so the
+ *   REPL neither echoes it nor prints the result (PROTOCOL.md, serial line);
+ * - `solkit.status()`, `solkit.cmd("…")`, `solkit.provisionKey()` … — for the technician and
+ *   for `solkit provision`.
+ */
+import BOARD from "solkit:board";
+import { startDevice } from "../../app";
+import type { Console, Hal, Link } from "../../hal";
+import { espruinoClock, espruinoTimers } from "./time";
+import { espruinoStore } from "./store";
+import { espruinoAdcSensor, espruinoPulseMeter, espruinoRelay } from "./io";
+import { espruinoPlatform } from "./platform";
+
+/** The USB console as the link: frames are printed as lines, downlink arrives via solkit.rx. */
+function consoleLink(): { link: Link; deliver: (body: string) => void } {
+  let handler: ((body: string) => void) | undefined = undefined;
+  return {
+    link: {
+      send: function (line: string): void {
+        console.log(line);
+      },
+      onReceive: function (h: (body: string) => void): void {
+        handler = h;
+      },
+      isUp: function (): boolean {
+        return true; // the console is always there; a pulled cable shows as missing acks
+      },
+    },
+    deliver: function (body: string): void {
+      if (handler !== undefined) handler(body);
+    },
+  };
+}
+
+function usbConsole(): { console: Console; run: (line: string) => string } {
+  let handler: ((command: string) => string) | undefined = undefined;
+  return {
+    console: {
+      log: function (text: string): void {
+        console.log(text);
+      },
+      onCommand: function (h: (command: string) => string): void {
+        handler = h;
+      },
+    },
+    run: function (line: string): string {
+      return handler === undefined ? "not started" : handler(line);
+    },
+  };
+}
+
+const relay = espruinoRelay(BOARD.relay); // first: the load is off before anything else runs
+const link = consoleLink();
+const tty = usbConsole();
+const hal: Hal = {
+  clock: espruinoClock(),
+  timers: espruinoTimers(),
+  meter: BOARD.meter === undefined ? undefined : espruinoPulseMeter(BOARD.meter),
+  sensor: BOARD.adc === undefined ? undefined : espruinoAdcSensor(BOARD.adc),
+  relay: relay,
+  store: espruinoStore(),
+  link: link.link,
+  console: tty.console,
+  platform: espruinoPlatform(),
+};
+const device = startDevice(hal, BOARD.config);
+
+global.solkit = {
+  board: BOARD.id,
+  rx: function (body: string): string {
+    link.deliver(body);
+    return "";
+  },
+  status: function (): void {
+    console.log(device.status());
+  },
+  cmd: function (line: string): string {
+    return tty.run(line);
+  },
+  provisionKey: function (force?: boolean): string {
+    return device.provisionKey(force);
+  },
+  setHostKey: function (hex: string): string {
+    return device.setHostKey(hex);
+  },
+  setSite: function (name: string): string {
+    return device.setSite(name);
+  },
+  setConfig: function (intervalS: number, signEvery: number): string {
+    return device.setConfig(intervalS, signEvery);
+  },
+  flush: function (): void {
+    device.flush();
+  },
+};
