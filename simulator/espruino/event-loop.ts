@@ -19,6 +19,8 @@
 /** One scheduled thing: a JS timer, an input edge, the watchdog deadline. */
 export interface Scheduled {
   at: number;
+  /** Tie-break at equal times: I/O first (0), then timers by id, as jsiIdle() walks them. */
+  order: number;
   seq: number;
   run: () => void;
   cancelled: boolean;
@@ -68,8 +70,8 @@ export class EventLoop {
   }
 
   /** Runs `run` at virtual time `at` (clamped to now). Cancel with `cancel`. */
-  schedule(at: number, run: () => void): Scheduled {
-    const e: Scheduled = { at: Math.max(at, this.now), seq: this.seq++, run, cancelled: false };
+  schedule(at: number, run: () => void, order = 0): Scheduled {
+    const e: Scheduled = { at: Math.max(at, this.now), order, seq: this.seq++, run, cancelled: false };
     this.push(e);
     return e;
   }
@@ -120,7 +122,7 @@ export class EventLoop {
     if (repeat && period < MIN_INTERVAL_MS) period = MIN_INTERVAL_MS;
     const id = this.freeTimerId();
     const t: Timer = { id, fn, args, interval: repeat ? period : 0, entry: undefined as unknown as Scheduled };
-    t.entry = this.schedule(this.now + period, () => this.fire(t));
+    t.entry = this.schedule(this.now + period, () => this.fire(t), id);
     this.timers[id] = t;
     return id;
   }
@@ -137,7 +139,7 @@ export class EventLoop {
     this.invoke(`timer ${t.id}`, t.fn, t.args);
     // Still the same live interval (not cleared, not changed by the callback itself): next period.
     if (t.interval > 0 && this.timers[t.id] === t && t.entry === entry) {
-      t.entry = this.schedule(entry.at + t.interval, () => this.fire(t));
+      t.entry = this.schedule(entry.at + t.interval, () => this.fire(t), t.id);
     }
   }
 
@@ -164,7 +166,7 @@ export class EventLoop {
     if (!(period >= MIN_INTERVAL_MS)) period = MIN_INTERVAL_MS;
     t.entry.cancelled = true;
     if (t.interval > 0) t.interval = period;
-    t.entry = this.schedule(this.now + period, () => this.fire(t));
+    t.entry = this.schedule(this.now + period, () => this.fire(t), t.id);
   }
 
   clearAllTimers(): void {
@@ -180,7 +182,7 @@ export class EventLoop {
   // ---- binary heap on (at, seq) ---------------------------------------------------------
 
   private less(a: Scheduled, b: Scheduled): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+    return a.at < b.at || (a.at === b.at && (a.order < b.order || (a.order === b.order && a.seq < b.seq)));
   }
 
   private push(e: Scheduled): void {
