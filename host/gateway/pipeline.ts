@@ -193,8 +193,11 @@ export class Pipeline {
       this.d.logger.log("info", "anchor", `device=${id} chain anchored at its first reading seen, seq ${reading.seq} (registered with anchor "first")`);
     }
     const item: ChainItem = { reading: frame.message, signature: frame.signature };
-    const result = verifyChain(pend.map((p) => p.item).concat([item]), state, dev.publicKey, this.d.verifier);
-    const verdict = result.verdicts[result.verdicts.length - 1];
+    // Pending readings were checked when they came; the new one only has to link to the tip
+    // (one hash, one signature check), and if signed it proves them all (PROTOCOL.md 7, step 7).
+    const tip = pend.length ? { lastSeq: tipSeq, lastHash: pend[pend.length - 1].hash } : state;
+    const result = verifyChain([item], tip, dev.publicKey, this.d.verifier);
+    const verdict = result.verdicts[0];
     if (verdict.status !== PENDING && verdict.status !== AUTHENTICATED) {
       return this.refuse(dev, link, verdict.reason, explain(verdict.reason, reading, tipSeq, pend.length ? pend[pend.length - 1].hash : state.lastHash), now);
     }
@@ -209,6 +212,8 @@ export class Pipeline {
     const payloads = link.relay ? all.map((p) => encodeReadingPayload(encodeFrame(p.item.reading, p.item.signature))) : [];
     const size = payloads.reduce((n, p) => n + p.length + topic.length, 0);
     if (link.relay && !this.d.spool.fits(size)) {
+      this.d.spool.noteRefused();
+      this.d.onSpooled?.();
       return this.refuse(dev, link, "E_SPOOL_FULL", `upstream spool full (${this.d.spool.bytes} of ${this.d.spool.maxBytes} bytes); not acked, the device keeps the readings`, now);
     }
     let dropped = 0;

@@ -51,8 +51,17 @@ export class Spool {
     return this.bytesNow;
   }
 
+  /** Bytes in the spool when it last refused a message (full until it drains below that). */
+  private refusedAt: number | undefined;
+
+  /** The pipeline refused a message for lack of room. */
+  noteRefused(): void {
+    this.refusedAt = this.bytesNow;
+  }
+
   get level(): SpoolLevel {
-    if (this.bytesNow >= this.maxBytes) return "full";
+    if (this.refusedAt !== undefined && this.bytesNow < this.refusedAt) this.refusedAt = undefined;
+    if (this.bytesNow >= this.maxBytes || this.refusedAt !== undefined) return "full";
     if (this.bytesNow >= this.maxBytes * this.alarmRatio) return "alarm";
     return "ok";
   }
