@@ -11,6 +11,8 @@ export interface EmbeddedBroker {
   host: string;
   port: number;
   url: string;
+  /** The aedes instance (events such as "publish", for tests and tools). */
+  aedes: Aedes;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startEmbeddedBroker(host: string, port: number, logger?: L
     host,
     port: addr.port,
     url,
+    aedes,
     close: async () => {
       await new Promise<void>((res) => aedes.close(() => res()));
       await new Promise<void>((res) => server.close(() => res()));

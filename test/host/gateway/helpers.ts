@@ -70,6 +70,9 @@ export class Mosquitto {
   readonly log: string[] = [];
   port = 0;
 
+  /** persist: keep sessions and queued messages across a restart (saved at SIGTERM). */
+  constructor(private readonly opts: { persist?: boolean } = {}) {}
+
   get url(): string {
     return `mqtt://127.0.0.1:${this.port}`;
   }
@@ -85,7 +88,7 @@ export class Mosquitto {
       "max_queued_messages 1000000",
       "max_inflight_messages 0",
       "set_tcp_nodelay true",
-      "persistence false",
+      ...(this.opts.persist ? ["persistence true", `persistence_location ${this.dir}/`] : ["persistence false"]),
       "log_dest stderr",
       "log_type error",
       "log_type warning",
@@ -188,8 +191,10 @@ export class Collector {
     client.on("message", (topic, payload, packet) => this.messages.push({ topic, payload: payload.toString(), retain: packet.retain }));
   }
 
-  static async connect(url: string, filters: string[]): Promise<Collector> {
-    const client = mqtt.connect(url, { reconnectPeriod: 200, connectTimeout: 5000 });
+  /** persistentId: a session the broker keeps (clean: false), so nothing is missed while away. */
+  static async connect(url: string, filters: string[], persistentId?: string): Promise<Collector> {
+    const session = persistentId ? { clientId: persistentId, clean: false } : {};
+    const client = mqtt.connect(url, { reconnectPeriod: 200, connectTimeout: 5000, ...session });
     const c = new Collector(client);
     await new Promise<void>((resolve, reject) => {
       client.once("connect", () => client.subscribe(filters, { qos: 1 }, (e) => (e ? reject(e) : resolve())));
