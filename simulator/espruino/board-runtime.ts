@@ -61,7 +61,13 @@ export abstract class BoardRuntime {
   protected baseline: Set<string> = new Set();
   protected watchdog: { timeoutMs: number; auto: boolean; lastKick: number } | undefined;
   protected watchdogEntry: Scheduled | undefined;
-  protected readonly invokeScript = new vm.Script("__espruinoSimInvoke()", { filename: "espruino-event" });
+  /** Runs a batch of event-loop work inside one timed evaluation (board.advance). */
+  protected readonly batchScript = new vm.Script("__espruinoSimBatch()", { filename: "espruino-event-loop" });
+  /** Evaluating nothing drains the context's microtask queue (microtaskMode "afterEvaluate"). */
+  protected readonly drainScript = new vm.Script("0");
+  protected batchBody: () => void = () => {};
+  protected inBatch = false;
+  protected current: { what: string; t0: number } | undefined;
   private hwRng: { s: number };
   private mathRng: { s: number } = { s: 0 };
   private pending: Pending | undefined;

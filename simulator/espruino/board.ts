@@ -78,8 +78,35 @@ export class EspruinoBoard extends BoardRuntime {
     return this.loop.now;
   }
 
+  /**
+   * Moves virtual time by `ms`, running what falls due. With a callback time limit, callbacks
+   * run in batches inside one timed vm evaluation (a vm timeout per call costs ~65 µs, a
+   * batch costs that once per BATCH_MS of work); a callback that runs past the limit is
+   * terminated and counts as a hang.
+   */
   advance(ms: number): void {
-    this.loop.advance(ms);
+    const target = this.loop.now + Math.max(0, ms);
+    for (;;) {
+      const context = this.context;
+      if (!context || this.callbackTimeoutMs <= 0 || this.inBatch) return this.loop.advance(target - this.loop.now);
+      const deadline = performance.now() + BATCH_MS;
+      let done = false;
+      this.batchBody = () => {
+        this.loop.advance(target - this.loop.now, () => performance.now() > deadline);
+        done = this.loop.now >= target && this.loop.nextAt() > target;
+      };
+      this.inBatch = true;
+      try {
+        this.batchScript.runInContext(context, { timeout: this.callbackTimeoutMs + BATCH_MS });
+      } catch (e: any) {
+        if (!(e && e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT")) throw e;
+        this.inBatch = false;
+        this.onHang();
+      } finally {
+        this.inBatch = false;
+      }
+      if (done) return;
+    }
   }
 
   /** Advances in steps, letting real I/O (sockets) happen between them. */
@@ -197,12 +224,7 @@ export class EspruinoBoard extends BoardRuntime {
     const { context, realm } = createBootContext(this.machine());
     this.context = context;
     this.realm = realm;
-    Object.defineProperty(context, "__espruinoSimCall", { value: { fn: undefined, args: [] } });
-    vm.runInContext(
-      `Object.defineProperty(globalThis, "__espruinoSimInvoke", { value: function () {
-        var c = __espruinoSimCall; return typeof c.fn === "string" ? (0, eval)(c.fn) : c.fn.apply(undefined, c.args); } });`,
-      context,
-    );
+    Object.defineProperty(context, "__espruinoSimBatch", { value: () => this.batchBody() });
     this.baseline = new Set(Object.getOwnPropertyNames(context));
     const files: string[] = [];
     if (o.loadState) files.push(".varimg");
@@ -269,18 +291,23 @@ export class EspruinoBoard extends BoardRuntime {
   /** Runs one JS function (or string of code) from the event loop. */
   private invoke(what: string, fn: unknown, args: unknown[]): void {
     if (!this.isOn || this.hung || !this.context) return;
-    const call = this.context.__espruinoSimCall as { fn: unknown; args: unknown[] };
-    call.fn = fn;
-    call.args = args;
-    this.run(what, () => this.invokeScript.runInContext(this.context as vm.Context, this.runOptions()));
+    const context = this.context;
+    this.run(what, () => {
+      const r = typeof fn === "string" ? vm.runInContext(fn, context) : (fn as (...a: unknown[]) => unknown).apply(undefined, args);
+      // Promise reactions the callback queued run now, before the next event (as on the board).
+      if (this.context === context) this.drainScript.runInContext(context);
+      return r;
+    });
   }
 
+  /** A timeout per evaluation only at the top level: inside a batch the batch's limit holds. */
   private runOptions(): vm.RunningScriptOptions {
-    return this.callbackTimeoutMs > 0 ? { timeout: this.callbackTimeoutMs } : {};
+    return this.callbackTimeoutMs > 0 && !this.inBatch ? { timeout: this.callbackTimeoutMs } : {};
   }
 
   private run(what: string, body: () => unknown): { ok: boolean; value?: unknown } {
     const t0 = performance.now();
+    this.current = { what, t0 };
     let result: { ok: boolean; value?: unknown } = { ok: true };
     try {
       result = { ok: true, value: body() };
@@ -289,18 +316,30 @@ export class EspruinoBoard extends BoardRuntime {
       if (e instanceof PowerCutError || !this.isOn) {
         // The board is off: nothing more happens.
       } else if (e && e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
-        this.hangs++;
-        if (this.watchdog) this.hardReset("watchdog");
-        else this.hung = true;
+        this.onHang();
+        return result;
       } else {
         this.console.printLine(`Uncaught ${describeThrown(e)}`);
       }
     }
+    this.current = undefined;
     this.loop.recordBlock(performance.now() - t0, what);
     if (this.isOn && !this.hung) this.afterCallback();
     return result;
   }
+
+  /** The running callback was terminated for running past callbackTimeoutMs. */
+  private onHang(): void {
+    const c = this.current;
+    this.current = undefined;
+    if (c) this.loop.recordBlock(performance.now() - c.t0, c.what);
+    this.hangs++;
+    if (this.watchdog) this.hardReset("watchdog");
+    else this.hung = true;
+  }
 }
+
+const BATCH_MS = 50;
 
 /** A console line is complete unless the parser ran out of input (open brace, string…). */
 function isComplete(code: string): boolean {
