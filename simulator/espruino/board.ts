@@ -12,19 +12,16 @@
  * heap cannot be imaged, so here `.varimg` holds the code this boot ran (uploads and console
  * lines) and is replayed: timers restart from the replay, not from where they were.
  */
-import vm from "node:vm";
-import { performance } from "node:perf_hooks";
 import { UsbConsole } from "./console";
 import { EventLoop, type Scheduled } from "./event-loop";
-import { Flash, PowerCutError } from "./flash";
-import { describeThrown } from "./format";
+import { Flash } from "./flash";
 import { createBootContext, type Machine } from "./globals";
 import { estimateVars } from "./memory";
 import { NetModule } from "./net";
 import { PinBank, type PinChange, type PinSpec } from "./pins";
 import { binaryStringToBytes, bytesToBinaryString, type Realm } from "./realm";
 import { FlashStorage } from "./storage";
-import { BoardRuntime } from "./board-runtime";
+import { BoardExec, isComplete } from "./board-exec";
 
 export interface EspruinoBoardOptions {
   /** Pin names (with aliases) as the board file lists them. */
@@ -52,7 +49,7 @@ export interface ResetRecord {
   reason: "power-on" | "watchdog" | "reboot" | "reset()" | "load()";
 }
 
-export class EspruinoBoard extends BoardRuntime {
+export class EspruinoBoard extends BoardExec {
   readonly loop: EventLoop;
   readonly pins: PinBank;
   readonly flash: Flash;
@@ -76,37 +73,6 @@ export class EspruinoBoard extends BoardRuntime {
   /** Virtual time, ms since the board was made. */
   get now(): number {
     return this.loop.now;
-  }
-
-  /**
-   * Moves virtual time by `ms`, running what falls due. With a callback time limit, callbacks
-   * run in batches inside one timed vm evaluation (a vm timeout per call costs ~65 µs, a
-   * batch costs that once per BATCH_MS of work); a callback that runs past the limit is
-   * terminated and counts as a hang.
-   */
-  advance(ms: number): void {
-    const target = this.loop.now + Math.max(0, ms);
-    for (;;) {
-      const context = this.context;
-      if (!context || this.callbackTimeoutMs <= 0 || this.inBatch) return this.loop.advance(target - this.loop.now);
-      const deadline = performance.now() + BATCH_MS;
-      let done = false;
-      this.batchBody = () => {
-        this.loop.advance(target - this.loop.now, () => performance.now() > deadline);
-        done = this.loop.now >= target && this.loop.nextAt() > target;
-      };
-      this.inBatch = true;
-      try {
-        this.batchScript.runInContext(context, { timeout: this.callbackTimeoutMs + BATCH_MS });
-      } catch (e: any) {
-        if (!(e && e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT")) throw e;
-        this.inBatch = false;
-        this.onHang();
-      } finally {
-        this.inBatch = false;
-      }
-      if (done) return;
-    }
   }
 
   /** Advances in steps, letting real I/O (sockets) happen between them. */
@@ -274,81 +240,6 @@ export class EspruinoBoard extends BoardRuntime {
     return Object.getOwnPropertyNames(ctx).filter((k) => !this.baseline.has(k)).map((k) => ctx[k]).concat(this.initHandlers);
   }
 
-  /** Runs source text in the board's context as one event-loop callback. */
-  private evaluate(code: string, filename: string, record = true): { ok: boolean; value?: unknown } {
-    if (!this.isOn || this.hung || !this.context) return { ok: false };
-    if (record && filename !== ".varimg") this.uploaded.push(code);
-    let script: vm.Script;
-    try {
-      script = new vm.Script(code, { filename });
-    } catch (e) {
-      this.console.printLine(`Uncaught ${describeThrown(e)}`);
-      return { ok: false };
-    }
-    return this.run(filename, () => script.runInContext(this.context as vm.Context, this.runOptions()));
-  }
-
-  /** Runs one JS function (or string of code) from the event loop. */
-  private invoke(what: string, fn: unknown, args: unknown[]): void {
-    if (!this.isOn || this.hung || !this.context) return;
-    const context = this.context;
-    this.run(what, () => {
-      const r = typeof fn === "string" ? vm.runInContext(fn, context) : (fn as (...a: unknown[]) => unknown).apply(undefined, args);
-      // Promise reactions the callback queued run now, before the next event (as on the board).
-      if (this.context === context) this.drainScript.runInContext(context);
-      return r;
-    });
-  }
-
-  /** A timeout per evaluation only at the top level: inside a batch the batch's limit holds. */
-  private runOptions(): vm.RunningScriptOptions {
-    return this.callbackTimeoutMs > 0 && !this.inBatch ? { timeout: this.callbackTimeoutMs } : {};
-  }
-
-  private run(what: string, body: () => unknown): { ok: boolean; value?: unknown } {
-    const t0 = performance.now();
-    this.current = { what, t0 };
-    let result: { ok: boolean; value?: unknown } = { ok: true };
-    try {
-      result = { ok: true, value: body() };
-    } catch (e: any) {
-      result = { ok: false };
-      if (e instanceof PowerCutError || !this.isOn) {
-        // The board is off: nothing more happens.
-      } else if (e && e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
-        this.onHang();
-        return result;
-      } else {
-        this.console.printLine(`Uncaught ${describeThrown(e)}`);
-      }
-    }
-    this.current = undefined;
-    this.loop.recordBlock(performance.now() - t0, what);
-    if (this.isOn && !this.hung) this.afterCallback();
-    return result;
-  }
-
-  /** The running callback was terminated for running past callbackTimeoutMs. */
-  private onHang(): void {
-    const c = this.current;
-    this.current = undefined;
-    if (c) this.loop.recordBlock(performance.now() - c.t0, c.what);
-    this.hangs++;
-    if (this.watchdog) this.hardReset("watchdog");
-    else this.hung = true;
-  }
-}
-
-const BATCH_MS = 50;
-
-/** A console line is complete unless the parser ran out of input (open brace, string…). */
-function isComplete(code: string): boolean {
-  try {
-    new vm.Script(code);
-    return true;
-  } catch (e: any) {
-    return !(e instanceof SyntaxError && /Unexpected end of input|Unterminated template/.test(e.message));
-  }
 }
 
 export type { Realm, Scheduled };

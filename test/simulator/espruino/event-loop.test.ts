@@ -64,4 +64,27 @@ describe("virtual-time event loop", () => {
     expect(board.runCode("Date.now()").value).toBe(1700000001000);
     expect(board.runCode("new Date().getTime()").value).toBe(1700000001000);
   });
+
+  it("runs promise reactions right after the callback that queued them", () => {
+    const { board } = makeBoard();
+    board.runCode(`
+      var log = [];
+      setTimeout(function () { Promise.resolve(1).then(function () { log.push("then"); }); log.push("a"); }, 10);
+      setTimeout(function () { log.push("b"); }, 10);
+    `);
+    board.advance(20);
+    expect(board.runCode("log.join()").value).toBe("a,then,b");
+  });
+
+  it("stops a board whose callback never returns and has no watchdog (hung, as on hardware)", () => {
+    const { board } = makeBoard({ callbackTimeoutMs: 50 });
+    board.runCode(`var after = 0; setTimeout(function () { for (;;) {} }, 10); setInterval(function () { after++; }, 100);`);
+    board.advance(1000);
+    expect(board.hung).toBe(true);
+    expect(board.hangs).toBe(1);
+    expect(board.longestBlock.ms).toBeGreaterThanOrEqual(50);
+    board.powerOff();
+    board.powerOn();
+    expect(board.hung).toBe(false);
+  });
 });
