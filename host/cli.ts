@@ -3,11 +3,12 @@ import { createContext, type RegisterCommand } from "./command";
 import { registerKeygen } from "./commands/keygen";
 import { registerVerify } from "./commands/verify";
 import { registerDemo } from "./commands/demo";
+import { registerHost } from "./commands/host";
 import { registerBuild } from "./commands/build";
 import { registerBoards } from "./commands/boards";
 
 /** Every command, in the order `solkit --help` lists them. Each lives in host/commands/<name>.ts. */
-const COMMANDS: RegisterCommand[] = [registerBoards, registerDemo, registerKeygen, registerVerify, registerBuild];
+const COMMANDS: RegisterCommand[] = [registerBoards, registerDemo, registerHost, registerKeygen, registerVerify, registerBuild];
 
 const EXAMPLES = `
 Examples:

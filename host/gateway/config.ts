@@ -144,13 +144,15 @@ export function parseConfig(raw: unknown, base: string): GatewayConfig {
   if (dv) {
     const n = ["embedded", "broker", "none"].filter((k) => dv[k] !== undefined);
     if (n.length !== 1) c.err("$.devices", `expected exactly one of "embedded", "broker", "none", got ${n.length}`);
-    if (dv.broker !== undefined) devices = { broker: broker(c, dv.broker, "$.devices.broker", base) };
-    else if (dv.none !== undefined) {
-      if (dv.none !== true) c.err("$.devices.none", "expected true");
-      devices = { none: true };
-    } else if (dv.embedded !== undefined) {
+    // Every branch present is checked, so all its errors are listed even when the choice is wrong.
+    if (dv.embedded !== undefined) {
       const e = c.object(dv.embedded, "$.devices.embedded", ["host", "port"]) ?? {};
       devices = { embedded: { host: c.string(e.host, "$.devices.embedded.host", "127.0.0.1"), port: c.int(e.port, "$.devices.embedded.port", 1883, 0, 65535) } };
+    }
+    if (dv.broker !== undefined) devices = { broker: broker(c, dv.broker, "$.devices.broker", base) };
+    if (dv.none !== undefined) {
+      if (dv.none !== true) c.err("$.devices.none", "expected true");
+      devices = { none: true };
     }
   }
   const upstream = o.upstream === undefined ? undefined : broker(c, o.upstream, "$.upstream", base);
@@ -174,10 +176,7 @@ export function parseConfig(raw: unknown, base: string): GatewayConfig {
   }
   const ha = c.object(o.homeAssistant, "$.homeAssistant", ["enabled", "prefix"]) ?? {};
   const h = c.object(o.health, "$.health", ["enabled", "host", "port"]) ?? {};
-  if (c.errors.length > 0) {
-    throw new SolkitError("E_CONFIG", `${c.errors.length} error(s) in the configuration:\n  ${c.errors.join("\n  ")}`);
-  }
-  return {
+  const cfg: GatewayConfig = {
     site,
     database: isAbsolute(db) ? db : resolve(base, db),
     devices,
@@ -187,6 +186,10 @@ export function parseConfig(raw: unknown, base: string): GatewayConfig {
     homeAssistant: { enabled: c.bool(ha.enabled, "$.homeAssistant.enabled", false), prefix: c.string(ha.prefix, "$.homeAssistant.prefix", "homeassistant") },
     health: { enabled: c.bool(h.enabled, "$.health.enabled", true), host: c.string(h.host, "$.health.host", "127.0.0.1"), port: c.int(h.port, "$.health.port", 9464, 0, 65535) },
   };
+  if (c.errors.length > 0) {
+    throw new SolkitError("E_CONFIG", `${c.errors.length} error(s) in the configuration:\n  ${c.errors.join("\n  ")}`);
+  }
+  return cfg;
 }
 
 /**

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { defaultConfig, loadConfig, parseConfig } from "../../../host/gateway/config";
+import { tempDir } from "./helpers";
+
+describe("gateway config", () => {
+  it("defaults to the embedded broker and ./.solkit/gateway.db", () => {
+    const c = defaultConfig("/srv/x");
+    expect(c.database).toBe("/srv/x/.solkit/gateway.db");
+    expect(c.devices).toEqual({ embedded: { host: "127.0.0.1", port: 1883 } });
+    expect(c.upstream).toBeUndefined();
+  });
+
+  it("reads a full config, resolving paths against the file's folder", () => {
+    const c = parseConfig({
+      site: "farm-1", database: "data/gw.db",
+      devices: { broker: { url: "mqtt://127.0.0.1:1883" } },
+      upstream: { url: "mqtts://broker.example:8883", username: "gw", password: "pw", ca: "ca.pem", clientId: "gw-farm-1" },
+      serial: { ports: [{ path: "/dev/ttyUSB0", repl: "nodemcu" }] },
+      spool: { maxBytes: 1048576, alarmRatio: 0.9 }, homeAssistant: { enabled: true }, health: { port: 9100 },
+    }, "/etc/solkit");
+    expect(c.database).toBe("/etc/solkit/data/gw.db");
+    expect(c.upstream).toMatchObject({ ca: "/etc/solkit/ca.pem", username: "gw", rejectUnauthorized: true });
+    expect(c.serial).toEqual({ discover: false, ports: [{ path: "/dev/ttyUSB0", baudRate: 115200, repl: "nodemcu" }], retryMs: 2000 });
+    expect(c.homeAssistant).toEqual({ enabled: true, prefix: "homeassistant" });
+  });
+
+  it("lists every error with its path at once", () => {
+    let msg = "";
+    try {
+      parseConfig({
+        site: "bad/site", colour: "red", devices: { embedded: { port: 70000 }, none: true },
+        upstream: { url: "http://x" }, serial: { ports: [{ baudRate: "fast" }, { path: "/dev/ttyACM0", repl: "micropython" }] },
+        spool: { alarmRatio: 2 }, health: { enabled: "yes" },
+      }, "/");
+    } catch (e) {
+      msg = (e as Error).message;
+      expect((e as { code: string }).code).toBe("E_CONFIG");
+    }
+    for (const path of ["$.site", "$.colour", "$.devices:", "$.devices.embedded.port", "$.upstream.url", "$.serial.ports[0].path", "$.serial.ports[0].baudRate", "$.serial.ports[1].repl", "$.spool.alarmRatio", "$.health.enabled"]) {
+      expect(msg).toContain(path);
+    }
+    expect(msg).toMatch(/^10 error\(s\)/);
+  });
+
+  it("says which file is not JSON", () => {
+    const dir = tempDir();
+    try {
+      const f = join(dir, "gw.json");
+      writeFileSync(f, "{ site: 1 ");
+      expect(() => loadConfig(f)).toThrow(/gw.json is not JSON/);
+      expect(() => loadConfig(join(dir, "none.json"))).toThrow(/cannot read/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
