@@ -19,7 +19,8 @@ import { errorCode, KIND_READING } from "../../shared/protocol/common";
 import { encodeFrame, type Frame } from "../../shared/protocol/frame";
 import { decodeReading, readingHash, type Reading } from "../../shared/protocol/reading";
 import { buildTopic } from "../../shared/protocol/topics";
-import { encodeReadingPayload } from "../protocol/mqtt-payload";
+import { readingPayloadJson } from "../../shared/protocol/payload";
+import { createHash } from "node:crypto";
 import type { Logger } from "./log";
 import type { Metrics } from "./metrics";
 import type { DeviceRecord, Registry } from "./registry";
@@ -43,6 +44,9 @@ export interface Accepted {
   receivedAt: number;
   link: LinkContext;
 }
+
+/** SHA-256 through node:crypto: the portable one is several times slower, and Node has OpenSSL. */
+const sha256 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash("sha256").update(data).digest());
 
 export interface PipelineDeps {
   db: Db;
@@ -83,6 +87,8 @@ export class Pipeline {
   private queue: Job[] = [];
   private scheduled = false;
   private readonly echoes = new Set<string>();
+  /** Device records read in the current batch (the batch's own updates applied), one SELECT each. */
+  private readonly batchDevices = new Map<string, DeviceRecord | undefined>();
   private readonly now: () => number;
 
   constructor(private readonly d: PipelineDeps) {
@@ -131,6 +137,7 @@ export class Pipeline {
     const acks = new Map<string, { device: DeviceRecord; link: LinkContext }>();
     const accepted = new Map<string, Accepted>();
     let spooled = false;
+    this.batchDevices.clear();
     const run = this.d.db.transaction(() => {
       for (const job of jobs) {
         try {
@@ -164,13 +171,14 @@ export class Pipeline {
     }
     const reading = decodeReading(frame.message);
     const id = encodePublicKey(reading.deviceId);
-    const dev = this.d.registry.get(id);
+    if (!this.batchDevices.has(id)) this.batchDevices.set(id, this.d.registry.get(id));
+    const dev = this.batchDevices.get(id);
     if (!dev) {
       this.rejected(link, "E_UNKNOWN_DEVICE", `seq ${reading.seq}: not in the registry; add it with 'solkit host add-device ${id} --hmac-key-file FILE'`, id);
       return { spooled: false };
     }
     const now = this.now();
-    const hash = readingHash(frame.message);
+    const hash = readingHash(frame.message, sha256);
     const pend = this.pending.get(id) ?? [];
     const tipSeq = pend.length ? pend[pend.length - 1].reading.seq : dev.state.lastSeq;
     if (reading.seq <= dev.state.lastSeq) {
@@ -196,7 +204,7 @@ export class Pipeline {
     // Pending readings were checked when they came; the new one only has to link to the tip
     // (one hash, one signature check), and if signed it proves them all (PROTOCOL.md 7, step 7).
     const tip = pend.length ? { lastSeq: tipSeq, lastHash: pend[pend.length - 1].hash } : state;
-    const result = verifyChain([item], tip, dev.publicKey, this.d.verifier);
+    const result = verifyChain([item], tip, dev.publicKey, this.d.verifier, sha256);
     const verdict = result.verdicts[0];
     if (verdict.status !== PENDING && verdict.status !== AUTHENTICATED) {
       return this.refuse(dev, link, verdict.reason, explain(verdict.reason, reading, tipSeq, pend.length ? pend[pend.length - 1].hash : state.lastHash), now);
@@ -209,7 +217,7 @@ export class Pipeline {
       return { spooled: false };
     }
     const topic = buildTopic(this.d.site, id, "reading");
-    const payloads = link.relay ? all.map((p) => encodeReadingPayload(encodeFrame(p.item.reading, p.item.signature))) : [];
+    const payloads = link.relay ? all.map((p) => readingPayloadJson(encodeFrame(p.item.reading, p.item.signature), sha256)) : [];
     const size = payloads.reduce((n, p) => n + p.length + topic.length, 0);
     if (link.relay && !this.d.spool.fits(size)) {
       this.d.spool.noteRefused();
@@ -229,11 +237,11 @@ export class Pipeline {
       }
     });
     this.d.registry.advance(id, result.state, all.length, dropped, link.name, now);
-    this.d.registry.seen(id, 0, link.name, now);
     this.pending.delete(id);
     this.d.metrics.inc("solkit_readings_verified_total", {}, all.length);
     if (dropped) this.d.metrics.inc("solkit_dropped_declared_total", {}, dropped);
     const fresh = { ...dev, state: result.state };
+    this.batchDevices.set(id, fresh);
     return { ack: fresh, accepted: { device: fresh, reading, receivedAt: job.receivedAt, link }, spooled: link.relay };
   }
 
@@ -256,7 +264,7 @@ export class Pipeline {
 
   private sendAck(device: DeviceRecord, link: LinkContext): void {
     try {
-      const ack = encodeAck({ deviceId: device.publicKey, seq: device.state.lastSeq, hostTime: Math.floor(this.now() / 1000) }, device.hmacKey);
+      const ack = encodeAck({ deviceId: device.publicKey, seq: device.state.lastSeq, hostTime: Math.floor(this.now() / 1000) }, device.hmacKey, sha256);
       link.sendAck(device, ack);
       this.d.metrics.inc("solkit_acks_sent_total");
       this.d.logger.log("debug", "ack", `device=${device.id} seq=${device.state.lastSeq} via ${link.name}`);

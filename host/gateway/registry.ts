@@ -7,6 +7,7 @@ import { SolkitError } from "../../shared/errors";
 import { decodePublicKey } from "../../shared/crypto/strkey";
 import type { ChainState } from "../../shared/protocol/chain";
 import type { Repl } from "./config";
+import type { Statement } from "better-sqlite3";
 import type { Db } from "./store-sqlite";
 
 /** How the chain of a device starts: at its very first reading, or at the first one seen. */
@@ -62,10 +63,17 @@ function info(r: Row): DeviceInfo {
 }
 
 export class Registry {
-  private readonly byId: import("better-sqlite3").Statement;
+  private readonly byId: Statement;
+  private readonly advanceStmt: Statement;
+  private readonly rejectStmt: Statement;
+  private readonly seenStmt: Statement;
 
   constructor(private readonly db: Db) {
+    // Prepared once: the pipeline runs these for every frame.
     this.byId = db.prepare("SELECT * FROM devices WHERE id = ?");
+    this.advanceStmt = db.prepare("UPDATE devices SET last_seq = ?, last_hash = ?, verified = verified + ?, dropped = dropped + ?, last_seen = ?, last_link = ?, pending = 0 WHERE id = ?");
+    this.rejectStmt = db.prepare("UPDATE devices SET rejected = rejected + 1, gaps = gaps + ?, last_seen = ? WHERE id = ?");
+    this.seenStmt = db.prepare("UPDATE devices SET last_seen = ?, pending = ?, last_link = ? WHERE id = ?");
   }
 
   /**
@@ -109,18 +117,16 @@ export class Registry {
 
   /** Moves the chain state and counters after an authenticated batch (inside the caller's transaction). */
   advance(id: string, state: ChainState, verified: number, dropped: number, link: string, now: number): void {
-    this.db
-      .prepare("UPDATE devices SET last_seq = ?, last_hash = ?, verified = verified + ?, dropped = dropped + ?, last_seen = ?, last_link = ? WHERE id = ?")
-      .run(state.lastSeq, Buffer.from(state.lastHash), verified, dropped, now, link, id);
+    this.advanceStmt.run(state.lastSeq, Buffer.from(state.lastHash), verified, dropped, now, link, id);
   }
 
   /** Counts a rejection (and a gap when the reason is E_GAP). */
   countRejected(id: string, reason: string, now: number): void {
-    this.db.prepare("UPDATE devices SET rejected = rejected + 1, gaps = gaps + ?, last_seen = ? WHERE id = ?").run(reason === "E_GAP" ? 1 : 0, now, id);
+    this.rejectStmt.run(reason === "E_GAP" ? 1 : 0, now, id);
   }
 
   /** Records that a device was heard from and how many readings it has waiting for an ack. */
   seen(id: string, pending: number, link: string, now: number): void {
-    this.db.prepare("UPDATE devices SET last_seen = ?, pending = ?, last_link = ? WHERE id = ?").run(now, pending, link, id);
+    this.seenStmt.run(now, pending, link, id);
   }
 }

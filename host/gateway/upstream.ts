@@ -39,6 +39,7 @@ export class Upstream {
   private readonly inflight = new Set<number>();
   private acked: SpoolItem[] = [];
   private deleteScheduled = false;
+  private deleteTimer: NodeJS.Timeout | undefined;
   private readonly retained = new Map<string, string>();
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly window: number;
@@ -156,15 +157,21 @@ export class Upstream {
     }
   }
 
+  /**
+   * Deletes are batched for up to 100 ms: each commit is an fsync, and a delivered row left a
+   * moment longer costs at most a duplicate after a crash, never a loss.
+   */
   private scheduleDeletes(): void {
+    if (this.acked.length >= 4096) this.flushDeletes();
     if (this.deleteScheduled) return;
     this.deleteScheduled = true;
-    setImmediate(() => this.flushDeletes());
+    this.deleteTimer = setTimeout(() => this.flushDeletes(), 100);
   }
 
   /** Deletes acknowledged rows in one transaction (one fsync for many PUBACKs). */
   private flushDeletes(): void {
     this.deleteScheduled = false;
+    clearTimeout(this.deleteTimer);
     const items = this.acked;
     if (items.length === 0) return;
     this.acked = [];
