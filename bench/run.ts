@@ -6,6 +6,7 @@ import { printTable, type Row } from "./harness";
 import { cryptoRows } from "./crypto";
 import { codecRows } from "./codec";
 import { bundleRows } from "./bundles";
+import { gatewayRows } from "./gateway";
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
   rows.push(...codecRows());
   process.stderr.write("bench: bundles (building shared/ for Espruino and Lua)…\n");
   rows.push(...(await bundleRows()));
+  process.stderr.write("bench: gateway (pipeline through aedes on loopback)…\n");
+  rows.push(...(await gatewayRows()));
   printTable(rows);
 }
 
