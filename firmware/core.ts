@@ -51,6 +51,11 @@ export interface Core {
   /** A signature that could not be written to flash, kept for the drain. */
   ramSig: { seq: number; sig: Uint8Array } | undefined;
   lastSendMs: number;
+  /** Highest seq sent at least once since boot: fresh readings go out once without waiting for acks. */
+  sentSeq: number;
+  /** Resends in a row without ack progress (the retry interval doubles with each), and the acked seq they saw. */
+  retries: number;
+  retryAcked: number;
   lastAckSeq: number;
   lastAckMs: number;
   lastPersistMs: number;

@@ -40,7 +40,7 @@ function handleAck(core: Core, frame: Frame): string {
   core.hal.console.log(`rx ack seq ${ack.seq}: ${removed} reading(s) acked, ${outbox.depth} left`);
   if (removed > 0 && newestSigned(core) > outbox.ackedSeq) {
     core.hal.timers.after(0, function () {
-      flush(core);
+      flush(core, false); // the next batch of a backlog, oldest first
     });
   }
   return "ok";

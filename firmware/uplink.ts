@@ -1,9 +1,12 @@
 /**
- * Draining the outbox over the link (PROTOCOL.md 5.1): oldest unacked reading first, each as
- * one `@SK1:` line, up to the newest signed reading, so the newest reading sent is always
- * signed (PROTOCOL.md 2.1). Nothing leaves the outbox here; only a valid ack removes
- * readings (downlink.ts). Unacked readings are sent again after `retryS` without progress,
- * and when the link comes back up.
+ * Draining the outbox over the link (PROTOCOL.md 5.1), each reading as one `@SK1:` line, up
+ * to the newest signed reading, so the newest reading sent is always signed (PROTOCOL.md
+ * 2.1). Nothing leaves the outbox here; only a valid ack removes readings (downlink.ts).
+ * A new signature sends the readings not sent yet, at once, acks or not — a host that is
+ * slow, or only a technician's monitor, still sees every reading. Unacked readings are sent
+ * again, oldest first, in batches: after `retryS` without ack progress, then twice as long
+ * each time (up to 32×, so a device without a host does not flood its console), and when the
+ * link comes back up.
  *
  * Portable code: see docs/portability.md.
  */
@@ -16,14 +19,17 @@ export function newestSigned(core: Core): number {
   return core.outbox.signedSeq > ram ? core.outbox.signedSeq : ram;
 }
 
-/** Sends unacked readings up to the newest signed one; returns the lines sent. */
-export function flush(core: Core): number {
+/**
+ * Sends readings up to the newest signed one: with `fresh`, only those never sent; otherwise
+ * unacked ones from the oldest, one batch. Returns the lines sent.
+ */
+export function flush(core: Core, fresh: boolean): number {
   const hal = core.hal;
   if (core.stopped || !hal.link.isUp()) return 0;
   const upTo = newestSigned(core);
   const outbox = core.outbox;
   if (upTo <= outbox.ackedSeq) return 0;
-  let after = outbox.ackedSeq;
+  let after = fresh && core.sentSeq > outbox.ackedSeq ? core.sentSeq : outbox.ackedSeq;
   let sent = 0;
   for (;;) {
     const r = outbox.nextAfter(after);
@@ -35,8 +41,9 @@ export function flush(core: Core): number {
     sent++;
     after = r.seq;
     // A batch ends on a signed reading once it has maxBatch lines: the host can ack it.
-    if (sent >= core.config.maxBatch && sig.length > 0) break;
+    if (!fresh && sent >= core.config.maxBatch && sig.length > 0) break;
   }
+  if (after > core.sentSeq) core.sentSeq = after;
   core.stats.txLines += sent;
   core.lastSendMs = hal.clock.uptimeMs();
   return sent;
@@ -45,7 +52,7 @@ export function flush(core: Core): number {
 /** A finished signature: into flash (or RAM), then flush. */
 export function onSigned(core: Core, seq: number, sig: Uint8Array): void {
   if (!core.outbox.setSignature(seq, sig)) core.ramSig = { seq: seq, sig: sig };
-  flush(core);
+  flush(core, true);
 }
 
 /**
@@ -56,7 +63,7 @@ export function flushNow(core: Core): void {
   const outbox = core.outbox;
   if (outbox.tipSeq <= outbox.ackedSeq || core.signer === undefined) return;
   if (newestSigned(core) >= outbox.tipSeq) {
-    flush(core);
+    flush(core, false);
     return;
   }
   const tip = outbox.nextAfter(outbox.tipSeq - 1);
@@ -72,6 +79,14 @@ export function uplinkTick(core: Core): void {
   const cameUp = up && !core.linkWasUp;
   core.linkWasUp = up;
   if (!up || core.signer === undefined || core.signer.busy()) return;
+  if (core.outbox.ackedSeq !== core.retryAcked) {
+    core.retryAcked = core.outbox.ackedSeq; // progress: back to the short retry interval
+    core.retries = 0;
+  }
   if (newestSigned(core) <= core.outbox.ackedSeq) return;
-  if (cameUp || hal.clock.uptimeMs() - core.lastSendMs >= core.config.retryS * 1000) flush(core);
+  const waitMs = core.config.retryS * 1000 * (1 << Math.min(core.retries, 5));
+  if (cameUp || hal.clock.uptimeMs() - core.lastSendMs >= waitMs) {
+    if (!cameUp) core.retries++;
+    flush(core, false);
+  }
 }

@@ -52,7 +52,7 @@ Examples:
       out.info(`device ${encodePublicKey(publicKeyFromSeed(seed))}: ${count} readings, signed every ${signEvery}`);
       const engine = new StreamVerifier<number>(nodeVerifier);
       const parser = new LineParser();
-      const tally = { valid: 0, invalid: 0, unproven: 0 };
+      const tally = { valid: 0, invalid: 0, unproven: 0, duplicate: 0 };
       const show = (verdicts: Verdict<number>[]) => {
         for (const v of verdicts) {
           tally[v.status]++;

@@ -39,8 +39,8 @@ the last signature are reported "unproven". Exit 0 when every frame is proven va
       const input = openInput(file, out);
       const counts = await verifyStream(input, new StreamVerifier<number>(nodeVerifier, key), out);
       out.info(
-        `${counts.valid + counts.invalid + counts.unproven} frames: ${counts.valid} valid, ${counts.invalid} invalid, ` +
-          `${counts.unproven} unproven; ${counts.logLines} log lines skipped`,
+        `${counts.valid + counts.invalid + counts.unproven + counts.duplicate} frames: ${counts.valid} valid, ${counts.invalid} invalid, ` +
+          `${counts.unproven} unproven, ${counts.duplicate} re-sent; ${counts.logLines} log lines skipped`,
       );
       ctx.exit(counts.invalid + counts.unproven === 0 ? EXIT_OK : EXIT_FAILED);
     });
@@ -65,12 +65,13 @@ interface Counts {
   valid: number;
   invalid: number;
   unproven: number;
+  duplicate: number;
   logLines: number;
 }
 
 /** Reads lines (bounded), checks each frame, prints verdicts as they settle. */
 export async function verifyStream(input: Readable, engine: StreamVerifier<number>, out: Output): Promise<Counts> {
-  const counts: Counts = { valid: 0, invalid: 0, unproven: 0, logLines: 0 };
+  const counts: Counts = { valid: 0, invalid: 0, unproven: 0, duplicate: 0, logLines: 0 };
   const parser = new LineParser();
   const emit = (verdicts: Verdict<number>[]) => {
     for (const v of verdicts) {
@@ -126,7 +127,7 @@ export async function verifyStream(input: Readable, engine: StreamVerifier<numbe
   return counts;
 }
 
-const MARKS = { valid: "✓", invalid: "✗", unproven: "?" } as const;
+const MARKS = { valid: "✓", invalid: "✗", unproven: "?", duplicate: "=" } as const;
 
 function print(out: Output, v: Verdict<number>): void {
   if (out.jsonMode) {
@@ -143,6 +144,6 @@ function print(out: Output, v: Verdict<number>): void {
     });
     return;
   }
-  const colour = v.status === "valid" ? "green" : v.status === "invalid" ? "red" : "yellow";
+  const colour = v.status === "valid" ? "green" : v.status === "invalid" ? "red" : v.status === "duplicate" ? "dim" : "yellow";
   out.line(`${paint(out, colour, MARKS[v.status])} line ${v.ref}  ${verdictText(v)}`);
 }

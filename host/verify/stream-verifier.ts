@@ -7,14 +7,15 @@
 import { toHex } from "../../shared/bytes";
 import type { Verifier } from "../../shared/crypto/types";
 import { encodePublicKey } from "../../shared/crypto/strkey";
-import { AUTHENTICATED, PENDING, verifyChain, type ChainItem, type ChainState } from "../../shared/protocol/chain";
+import { AUTHENTICATED, PENDING, REJECTED, verifyChain, type ChainItem, type ChainState } from "../../shared/protocol/chain";
 import { KIND_ACK, KIND_READING, KIND_TOKEN } from "../../shared/protocol/common";
 import type { Frame } from "../../shared/protocol/frame";
 import { decodeReading, type Reading } from "../../shared/protocol/reading";
 import { decodeAck, verifyAck, type Ack } from "../../shared/protocol/ack";
 import { decodeToken, verifyToken, type Token } from "../../shared/protocol/token";
 
-export type Status = "valid" | "invalid" | "unproven";
+/** "duplicate": the very bytes of a reading already seen again (a device re-sends until acked). */
+export type Status = "valid" | "invalid" | "unproven" | "duplicate";
 
 /** The verdict on one input frame (or one line that failed to be a frame). */
 export interface Verdict<R> {
@@ -35,7 +36,12 @@ export interface Verdict<R> {
 interface DeviceChain<R> {
   state: ChainState;
   pending: { item: ChainItem; ref: R; reading: Reading }[];
+  /** seq → hex of the reading bytes accepted or pending, to tell a re-send from a replay. */
+  seen: Map<number, string>;
 }
+
+/** Readings per device remembered for duplicate detection; a device re-sends only its unacked tail. */
+const MAX_SEEN = 4096;
 
 /** Most unsigned readings one device may have waiting; older ones become unproven. */
 const MAX_PENDING = 10_000;
@@ -82,8 +88,12 @@ export class StreamVerifier<R> {
     let chain = this.chains.get(key);
     if (!chain) {
       // The first reading seen anchors the chain: whatever came before is not in this input.
-      chain = { state: { lastSeq: reading.seq - 1 - reading.dropped, lastHash: reading.prev }, pending: [] };
+      chain = { state: { lastSeq: reading.seq - 1 - reading.dropped, lastHash: reading.prev }, pending: [], seen: new Map() };
       this.chains.set(key, chain);
+    }
+    const bytesHex = toHex(frame.message);
+    if (chain.seen.get(reading.seq) === bytesHex) {
+      return [{ ref, status: "duplicate", kind: "reading", device: encodePublicKey(reading.deviceId), reading, reason: "re-sent: same bytes as before" }];
     }
     const item: ChainItem = { reading: frame.message, signature: frame.signature };
     const items = chain.pending.map((p) => p.item).concat([item]);
@@ -96,6 +106,7 @@ export class StreamVerifier<R> {
     for (let i = 0; i < all.length; i++) {
       const v = result.verdicts[i];
       const p = all[i];
+      if (v.status !== REJECTED) this.remember(chain, p.reading.seq, toHex(p.item.reading));
       if (v.status === PENDING) stillPending.push(p);
       else if (v.status === AUTHENTICATED) out.push({ ref: p.ref, status: "valid", kind: "reading", device, reading: p.reading, by: v.by });
       else out.push({ ref: p.ref, status: "invalid", kind: "reading", device, reading: p.reading, reason: v.reason });
@@ -106,6 +117,11 @@ export class StreamVerifier<R> {
     }
     chain.pending = stillPending;
     return out;
+  }
+
+  private remember(chain: DeviceChain<R>, seq: number, hex: string): void {
+    chain.seen.set(seq, hex);
+    if (chain.seen.size > MAX_SEEN) chain.seen.delete(chain.seen.keys().next().value as number);
   }
 
   private checkAck(bytes: Uint8Array, ref: R): Verdict<R> {

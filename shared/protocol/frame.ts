@@ -127,8 +127,39 @@ export interface LineEvent {
   code: string;
 }
 
+/**
+ * The line as a terminal would show it. A REPL console redraws its prompt around text the
+ * program prints: Espruino erases ">" with a backspace before the text and may move the
+ * cursor with ANSI sequences over a half-typed line, and "\r" returns to the line start. So
+ * only what follows the last CR counts, CSI sequences (ESC [ … letter) are dropped and each
+ * backspace removes the character before it.
+ */
+export function visibleLine(line: string): string {
+  if (line.indexOf("\r") < 0 && line.indexOf("\x08") < 0 && line.indexOf("\x1b") < 0) return line;
+  let start = 0;
+  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) === 13) start = i + 1;
+  let out = "";
+  let i = start;
+  while (i < line.length) {
+    const c = line.charCodeAt(i);
+    if (c === 27 && i + 1 < line.length && line.charCodeAt(i + 1) === 91) {
+      i += 2; // ESC [ parameters, then one final byte 0x40..0x7e
+      while (i < line.length && (line.charCodeAt(i) < 64 || line.charCodeAt(i) > 126)) i++;
+      i++;
+    } else if (c === 8) {
+      out = out.substring(0, out.length - 1);
+      i++;
+    } else {
+      out += line.charAt(i);
+      i++;
+    }
+  }
+  return out;
+}
+
 /** Readability helper kept out of the class so Lua sees a plain function. */
-function lineEvent(line: string): LineEvent {
+function lineEvent(raw: string): LineEvent {
+  const line = visibleLine(raw);
   if (line.substring(0, LINE_PREFIX.length) !== LINE_PREFIX) {
     return { type: "log", text: line, frame: undefined, code: "" };
   }

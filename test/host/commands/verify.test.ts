@@ -75,11 +75,17 @@ describe("solkit verify", () => {
     expect(r.stdout).toMatch(/\? line 5 .*no signed reading followed/);
   });
 
-  it("rejects a replayed frame and a payload whose seq copy was edited", () => {
+  it("marks a re-sent frame, rejects another reading under an old seq and an edited payload", () => {
     const lines = frameLines(consoleLines(4, 2));
-    const replay = solkit(["verify"], [...lines, lines[1]].join("\n") + "\n");
+    const resent = solkit(["verify"], [...lines, lines[1]].join("\n") + "\n");
+    expect(resent.status).toBe(0); // devices re-send until acked: the same bytes count once
+    expect(resent.stdout).toMatch(/= line 5 .*re-sent/);
+    const old = decodeFrameBody(lines[1].slice(LINE_PREFIX.length));
+    const forged = encodeFrame(old.message);
+    forged[64] ^= 1; // other energy, same seq 1
+    const replay = solkit(["verify"], [...lines, encodeUplinkLine(forged).trimEnd()].join("\n") + "\n");
     expect(replay.status).toBe(1);
-    expect(replay.stdout).toMatch(/E_REPLAY/);
+    expect(replay.stdout).toMatch(/✗ line 5 .*E_REPLAY/);
     const f = decodeFrameBody(lines[1].slice(LINE_PREFIX.length));
     const edited = readingPayloadJson(encodeFrame(f.message, f.signature)).replace('"seq":1,', '"seq":9,');
     const r = solkit(["verify"], edited + "\n");

@@ -91,3 +91,17 @@ describe("topics", () => {
     expect(() => topicFilter("#", "+", "reading")).toThrow();
   });
 });
+
+describe("visibleLine (REPL prompt redraws around printed lines)", () => {
+  it("drops Espruino's prompt erase, cursor sequences and text before a CR", async () => {
+    const { visibleLine, LineParser, encodeUplinkLine, encodeFrame } = await import("../../../shared/protocol/frame");
+    expect(visibleLine(">\x08@SK1:abc")).toBe("@SK1:abc");
+    expect(visibleLine("\x1b[D\x1b[D\x1b[J\x08hello")).toBe("hello");
+    expect(visibleLine("junk\r@SK1:x")).toBe("@SK1:x");
+    expect(visibleLine("plain log line")).toBe("plain log line");
+    const line = encodeUplinkLine(encodeFrame(new Uint8Array([2, 1, ...new Array(58).fill(0)])));
+    const ev = new LineParser().push(`>\x08${line}`);
+    expect(ev[0].type === "frame" || ev[0].code !== "").toBe(true);
+    expect(ev[0].text.startsWith("@SK1:")).toBe(true);
+  });
+});

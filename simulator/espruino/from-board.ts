@@ -1,0 +1,40 @@
+/**
+ * An EspruinoBoard shaped like a board file: its pins, variable budget and Storage size, so
+ * the simulator runs a build on the board it was built for.
+ */
+import type { Board } from "../../host/boards/board-type";
+import { SolkitError } from "../../shared/errors";
+import { EspruinoBoard } from "./board";
+
+/** Flash page size of the board's Storage (ESP32: 4 KiB sectors; STM32F4: the build's pages). */
+function pageBytes(board: Board): number {
+  return board.mcu.startsWith("ESP32") ? 4096 : 2048;
+}
+
+/**
+ * A powered-off emulated board for `board` (call powerOn() after writing .bootcde).
+ * @throws SolkitError E_UNSUPPORTED when the board is not an Espruino board with limits
+ */
+export function emulatedBoard(board: Board, seed: number, opts?: { callbackTimeoutMs?: number }): EspruinoBoard {
+  if (board.target !== "espruino" || !board.limits || !board.limits.jsVars) {
+    throw new SolkitError("E_UNSUPPORTED", `${board.id}: the Espruino emulation needs an espruino board with limits.jsVars`);
+  }
+  const pins = board.chipPins.map((p) => ({ name: p.name, aliases: p.aliases ?? [] }));
+  return new EspruinoBoard({
+    pins,
+    jsVars: board.limits.jsVars,
+    flashBytes: board.limits.storageBytes,
+    pageBytes: pageBytes(board),
+    seed,
+    boardName: board.mcu.startsWith("ESP32") ? "ESP32" : board.id.toUpperCase(),
+    callbackTimeoutMs: opts?.callbackTimeoutMs,
+  });
+}
+
+/** What a flasher does: the bundle into .bootcde (the code Espruino runs at boot), then a power cycle. */
+export function flashAndBoot(emu: EspruinoBoard, code: string): void {
+  emu.powerOn();
+  emu.storage.write(".bootcde", new Uint8Array(Buffer.from(code, "latin1")));
+  emu.powerOff();
+  emu.powerOn();
+}

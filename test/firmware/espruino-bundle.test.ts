@@ -1,0 +1,110 @@
+/**
+ * The built bundle itself, run on the emulated Espruino board it was built for: it boots from
+ * .bootcde, is provisioned over the REPL, counts meter pulses, and prints readings that the
+ * host's verifier accepts — the same bytes `solkit flash` uploads.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadBoard } from "../../host/boards/validate";
+import { buildFirmware } from "../../host/build/firmware";
+import { emulatedBoard, flashAndBoot } from "../../simulator/espruino/from-board";
+import { LineParser, encodeDownlinkLine, encodeFrame } from "../../shared/protocol/frame";
+import { encodeAck } from "../../shared/protocol/ack";
+import { decodePublicKey } from "../../shared/crypto/strkey";
+import { StreamVerifier, type Verdict } from "../../host/verify/stream-verifier";
+import { nodeVerifier } from "../../host/crypto/node-verifier";
+
+const board = loadBoard("esp32-devkitc");
+let code = "";
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), "solkit-fw-"));
+  await buildFirmware(board, dir);
+  code = readFileSync(join(dir, "firmware.js"), "latin1");
+}, 120_000);
+
+function boot(seed: number) {
+  const emu = emulatedBoard(board, seed, { callbackTimeoutMs: 0 });
+  let text = "";
+  emu.onConsoleOutput((t) => {
+    text += t;
+  });
+  flashAndBoot(emu, code);
+  return { emu, out: () => text };
+}
+
+describe("the esp32-devkitc bundle on an emulated ESP32", () => {
+  it("an unprovisioned board says so and keeps the relay open", () => {
+    const { emu, out } = boot(1);
+    emu.advance(5_000);
+    expect(out()).toMatch(/UNPROVISIONED/);
+    expect(emu.pinLevel("D26")).toBe(0); // relay, active high: open
+    expect(out()).not.toMatch(/Uncaught/);
+  });
+
+  it("provisioned over the REPL, it signs an hour of readings the host verifies", () => {
+    const { emu, out } = boot(2);
+    const id = emu.runCode("solkit.provisionKey()").value as string;
+    expect(id).toMatch(/^G[A-Z2-7]{55}$/);
+    emu.runCode(`solkit.setHostKey("${"11".repeat(32)}")`);
+    emu.pulse("D25", 300, 3_600_000, { activeLow: true, widthMs: 50 }); // 300 Wh at 1000 imp/kWh
+    for (let t = 0; t < 3_660_000; t += 60_000) emu.advance(60_000);
+
+    const verdicts: Verdict<number>[] = [];
+    const engine = new StreamVerifier<number>(nodeVerifier);
+    const parser = new LineParser();
+    let n = 0;
+    for (const ev of parser.push(out())) if (ev.frame) verdicts.push(...engine.add(ev.frame, n++));
+    verdicts.push(...engine.finish());
+
+    expect(out()).not.toMatch(/Uncaught/);
+    const fresh = verdicts.filter((v) => v.status !== "duplicate"); // unacked readings are re-sent
+    expect(fresh.length).toBeGreaterThanOrEqual(50);
+    expect(fresh.filter((v) => v.status !== "valid")).toEqual([]);
+    expect(new Set(verdicts.map((v) => v.device))).toEqual(new Set([id]));
+    const last = fresh.map((v) => v.reading!).sort((a, b) => b.seq - a.seq)[0];
+    expect(last.energyIn).toBeGreaterThan(250_000); // mWh: the pulses were counted
+    expect(last.energyIn).toBeLessThanOrEqual(300_000);
+    console.log(`esp32-devkitc bundle: ${fresh.length} verified readings in a simulated hour; longest block ${emu.longestBlock.ms.toFixed(1)} ms (${emu.longestBlock.what})`);
+  });
+
+  it("a host that acks over the REPL (\\x10solkit.rx) drains the outbox", () => {
+    const { emu, out } = boot(3);
+    const key = new Uint8Array(32).fill(0x22);
+    const id = emu.runCode("solkit.provisionKey()").value as string;
+    emu.runCode(`solkit.setHostKey("${Buffer.from(key).toString("hex")}")`);
+    const deviceId = decodePublicKey(id);
+    const engine = new StreamVerifier<number>(nodeVerifier);
+    const parser = new LineParser();
+    let seen = 0;
+    let fresh = 0;
+    let acked = -1;
+    for (let t = 0; t < 3_600_000; t += 10_000) {
+      emu.advance(10_000);
+      const text = out();
+      const events = parser.push(text.slice(seen));
+      seen = text.length;
+      let newest = -1;
+      for (const ev of events) {
+        if (!ev.frame) continue;
+        for (const v of engine.add(ev.frame, 0)) {
+          if (v.status === "valid") fresh++;
+          if (v.status === "valid" && v.reading!.seq > newest) newest = v.reading!.seq;
+        }
+      }
+      if (newest > acked) {
+        acked = newest;
+        const ack = encodeAck({ deviceId, seq: acked, hostTime: 1_790_000_000 + t / 1000 }, key);
+        emu.consoleInput(encodeDownlinkLine(encodeFrame(ack), "espruino"));
+      }
+    }
+    const status = emu.runCode("solkit.cmd('status')").value as string;
+    expect(out()).toMatch(/rx ack seq \d+: \d+ reading\(s\) acked/);
+    expect(acked).toBeGreaterThanOrEqual(49);
+    expect(fresh).toBeGreaterThanOrEqual(50);
+    expect(status).toMatch(/outbox: [0-9] unacked/); // only readings since the last signature wait
+    expect(out()).not.toMatch(/Uncaught|E_BAD_MAC/);
+  });
+});
