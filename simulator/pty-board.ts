@@ -1,0 +1,287 @@
+/**
+ * An emulated Espruino board on a pseudo-terminal, in real time: what `solkit flash`,
+ * `solkit monitor` and the gateway open as if it were a board on a USB cable
+ * (DESIGN.md "Simulator": "a simulated board can be exposed on a pseudo-terminal").
+ *
+ *   host ── /dev/pts/N (link at `path`) ── socat ── TCP 127.0.0.1 ── SerialWire ── EspruinoBoard
+ *
+ * A wall-clock loop advances the board's virtual time by the real time elapsed, so its timers
+ * run at their real pace; the wire (pty-wire.ts) paces bytes at the baud rate and does
+ * Espruino's XON/XOFF. socat keeps the pty's slave side open itself, so the link survives the
+ * host closing and reopening it; that the host closed is seen in /proc (no process but socat
+ * holds the pty), and the board's output is then dropped, as a UART's would be.
+ * `unplug()` ends socat: the link disappears and the host's open port errors, as when a cable
+ * is pulled; `replug()` makes a new pty at the same path. The console is also served on a
+ * TCP port of its own (`tcpPort`) for tools that talk `tcp://host:port` (EspruinoTools).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readlinkSync, realpathSync, unlinkSync } from "node:fs";
+import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import type { Board } from "../host/boards/board-type";
+import { loadBoard } from "../host/boards/validate";
+import { SolkitError } from "../shared/errors";
+import type { EspruinoBoard } from "./espruino/board";
+import { emulatedBoard, flashAndBoot } from "./espruino/from-board";
+import { SerialWire, type ExecModel } from "./pty-wire";
+
+export interface PtyBoardOptions {
+  /** Board id (boards/<id>.json) or a loaded board. */
+  board: string | Board;
+  /** Seeds the board's random sources (default 1). */
+  seed?: number;
+  /** Where the pty's symlink goes (e.g. /tmp/x/ttyBOARD). */
+  path: string;
+  /** A bundle to put in .bootcde before power-on (what a flashed board runs). */
+  firmware?: string;
+  /** Use this board (and its flash) instead of a new one. */
+  emu?: EspruinoBoard;
+  /** Default: the board file's link.serial.baud. */
+  baud?: number;
+  rxBufferBytes?: number;
+  flowControl?: boolean;
+  exec?: Partial<ExecModel>;
+  /** Wall-clock milliseconds between steps (default 4). */
+  tickMs?: number;
+}
+
+export type PtyEventKind = "host-open" | "host-closed" | "unplugged" | "replugged" | "tcp-connected" | "tcp-closed";
+
+export interface PtyEvent {
+  kind: PtyEventKind;
+  /** Board virtual time, ms. */
+  t: number;
+}
+
+export interface PtyBoard {
+  readonly emu: EspruinoBoard;
+  readonly wire: SerialWire;
+  readonly path: string;
+  /** The console as a TCP socket on 127.0.0.1 (one client at a time; the newest wins). */
+  readonly tcpPort: number;
+  readonly events: PtyEvent[];
+  /** True while some process has the pty open (or wrote to it lately). */
+  readonly hostOpen: boolean;
+  readonly plugged: boolean;
+  /** Test hook: rewrites bytes from the host before they reach the wire (line noise). */
+  hostFilter: ((data: Uint8Array) => Uint8Array) | undefined;
+  onEvent(cb: (e: PtyEvent) => void): () => void;
+  /** The cable out: the link disappears. `powerOff` also cuts the board's power (USB-powered). */
+  unplug(opts?: { powerOff?: boolean }): Promise<void>;
+  /** The cable back in (and power, if unplug cut it). */
+  replug(): Promise<void>;
+  /** Ends socat and the servers; the board object stays for inspection. */
+  stop(): Promise<void>;
+}
+
+async function waitUntil(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new SolkitError("E_TIMEOUT", `pty board: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function listen(onSocket: (s: Socket) => void): Promise<Server> {
+  const server = createServer(onSocket);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  return server;
+}
+
+/** Whether any process other than `except` has `device` open (a scan of /proc/<pid>/fd). */
+export function deviceHeldOpen(device: string, except: Set<number>): boolean {
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((n) => /^\d+$/.test(n));
+  } catch {
+    return true; // no /proc: assume someone listens rather than drop output
+  }
+  for (const pid of pids) {
+    if (except.has(Number(pid))) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === device) return true;
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Starts an emulated board on a pseudo-terminal at `opts.path`.
+ * @throws SolkitError E_UNSUPPORTED for a board the Espruino emulation cannot run,
+ *   E_TIMEOUT when socat does not make the pty (is socat installed?)
+ */
+export async function startPtyBoard(opts: PtyBoardOptions): Promise<PtyBoard> {
+  const board = typeof opts.board === "string" ? loadBoard(opts.board) : opts.board;
+  const emu = opts.emu ?? emulatedBoard(board, opts.seed ?? 1, { callbackTimeoutMs: 0 });
+  if (!opts.emu) {
+    if (opts.firmware !== undefined) flashAndBoot(emu, opts.firmware);
+    else emu.powerOn();
+  }
+  const wire = new SerialWire(emu, { baud: opts.baud ?? board.link.serial?.baud ?? 115200, rxBufferBytes: opts.rxBufferBytes, flowControl: opts.flowControl, exec: opts.exec });
+  const cdc = board.link.serial?.usb === "cdc";
+  const events: PtyEvent[] = [];
+  const listeners: ((e: PtyEvent) => void)[] = [];
+  const event = (kind: PtyEventKind) => {
+    const e = { kind, t: emu.now };
+    events.push(e);
+    for (const l of listeners) l(e);
+  };
+
+  let bridge: Socket | undefined;
+  let direct: Socket | undefined;
+  let socat: ChildProcess | undefined;
+  let device = "";
+  let hostOpen = false;
+  let plugged = false;
+  let poweredOffByUnplug = false;
+  let lastScan = 0;
+  const self: PtyBoard = {
+    emu,
+    wire,
+    path: opts.path,
+    tcpPort: 0,
+    events,
+    get hostOpen() {
+      return hostOpen;
+    },
+    get plugged() {
+      return plugged;
+    },
+    hostFilter: undefined,
+    onEvent(cb) {
+      listeners.push(cb);
+      return () => listeners.splice(listeners.indexOf(cb), 1);
+    },
+    unplug: async (o) => {
+      if (!plugged) return;
+      plugged = false;
+      await endSocat();
+      wire.clear();
+      setHost(false);
+      if (cdc) emu.consoleConnected(false); // a USB CDC board knows its host is gone
+      if (o?.powerOff) {
+        emu.powerOff();
+        poweredOffByUnplug = true;
+      }
+      event("unplugged");
+    },
+    replug: async () => {
+      if (plugged) return;
+      if (poweredOffByUnplug) emu.powerOn();
+      poweredOffByUnplug = false;
+      emu.consoleConnected(true);
+      await startSocat();
+      plugged = true;
+      event("replugged");
+    },
+    stop: async () => {
+      clearInterval(timer);
+      plugged = false;
+      await endSocat();
+      direct?.destroy();
+      await Promise.all([bridgeServer, directServer].map((s) => new Promise((r) => s.close(() => r(undefined)))));
+    },
+  };
+
+  const fromHost = (data: Buffer) => {
+    const bytes = self.hostFilter ? self.hostFilter(new Uint8Array(data)) : new Uint8Array(data);
+    wire.fromHost(bytes);
+  };
+  const bridgeServer = await listen((s) => {
+    bridge?.destroy();
+    bridge = s;
+    s.setNoDelay(true);
+    s.on("data", (d: Buffer) => {
+      setHost(true); // whoever wrote has the port open: no need to wait for the /proc scan
+      fromHost(d);
+    });
+    s.on("error", () => {});
+    s.on("close", () => {
+      if (bridge === s) bridge = undefined;
+    });
+  });
+  const directServer = await listen((s) => {
+    direct?.destroy();
+    direct = s;
+    s.setNoDelay(true);
+    event("tcp-connected");
+    s.on("data", fromHost);
+    s.on("error", () => {});
+    s.on("close", () => {
+      if (direct === s) {
+        direct = undefined;
+        event("tcp-closed");
+      }
+    });
+  });
+  (self as { tcpPort: number }).tcpPort = (directServer.address() as AddressInfo).port;
+
+  function setHost(open: boolean): void {
+    if (open === hostOpen) return;
+    hostOpen = open;
+    event(open ? "host-open" : "host-closed");
+  }
+
+  async function startSocat(): Promise<void> {
+    const port = (bridgeServer.address() as AddressInfo).port;
+    const p = spawn("socat", ["-d", "-d", `pty,raw,echo=0,link=${opts.path}`, `tcp:127.0.0.1:${port},nodelay`], { stdio: ["ignore", "ignore", "pipe"] });
+    socat = p;
+    p.stderr!.on("data", () => {});
+    p.on("error", () => {});
+    await waitUntil(() => existsSync(opts.path) && bridge !== undefined, `socat's pty at ${opts.path} (is socat installed?)`);
+    device = realpathSync(opts.path);
+  }
+
+  async function endSocat(): Promise<void> {
+    const p = socat;
+    socat = undefined;
+    bridge?.destroy();
+    bridge = undefined;
+    if (p && p.exitCode === null && p.signalCode === null) {
+      const gone = new Promise((r) => p.once("exit", r));
+      p.kill("SIGTERM");
+      await gone;
+    }
+    try {
+      unlinkSync(opts.path); // socat removes its link on a clean exit; make sure
+    } catch {
+      // already gone
+    }
+  }
+
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const dt = Math.min(now - last, 250); // a stalled host process does not make the board leap
+    last = now;
+    if (plugged && socat && now - lastScan > 200) {
+      lastScan = now;
+      setHost(deviceHeldOpen(device, new Set([socat.pid ?? -1])));
+    }
+    const listening = (plugged && hostOpen && bridge !== undefined) || direct !== undefined;
+    const out = wire.step(dt, listening);
+    if (out.length > 0) {
+      const buf = Buffer.from(out);
+      if (plugged && hostOpen) bridge?.write(buf);
+      direct?.write(buf);
+    }
+    if (emu.isOn) emu.advance(dt);
+  }, opts.tickMs ?? 4);
+
+  await startSocat();
+  plugged = true;
+  return self;
+}

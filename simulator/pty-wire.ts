@@ -1,0 +1,213 @@
+/**
+ * The serial wire between a host and an emulated Espruino board's console, in real time:
+ * bytes take 10 bit times each at the configured baud (8N1: start, 8 data, stop), the board
+ * has a bounded input buffer, and a console line costs the interpreter time to run, during
+ * which further input waits in that buffer.
+ *
+ * Flow control as Espruino does it (src/jsdevices.c, jshPushIOCharEvent / jshGetCharToTransmit):
+ * with XON/XOFF on (the default for its consoles), the board sends XOFF (0x13) when its input
+ * buffer is 6/8 full and XON (0x11) once it has drained to 3/8; XOFF/XON the host sends stop
+ * and restart the board's own output. A host that ignores XOFF overruns the buffer: the
+ * bytes are lost and E.getErrorFlags() would report FIFO_FULL (counted in `stats.overrun`).
+ *
+ * The time a line takes is a model, not a measurement of any chip: a fixed cost per line,
+ * lexing at `charsPerMs`, and flash programming at `flashBytesPerMs` (plus `eraseMs` per page
+ * erased), read off the emulated flash's own counters around the line.
+ */
+import type { EspruinoBoard } from "./espruino/board";
+
+export const XON = 0x11;
+export const XOFF = 0x13;
+
+/** Interpreter and flash speed of the model (defaults: an ESP32 at 240 MHz, roughly). */
+export interface ExecModel {
+  lineMs: number;
+  charsPerMs: number;
+  flashBytesPerMs: number;
+  eraseMs: number;
+}
+
+export const DEFAULT_EXEC: ExecModel = { lineMs: 0.5, charsPerMs: 200, flashBytesPerMs: 400, eraseMs: 40 };
+
+export interface WireOptions {
+  baud: number;
+  /** Espruino's input buffer, in bytes (default 1024). */
+  rxBufferBytes?: number;
+  /** XON/XOFF on (default true). */
+  flowControl?: boolean;
+  exec?: Partial<ExecModel>;
+}
+
+export interface WireStats {
+  /** Bytes the host sent that reached the board's input buffer. */
+  rxBytes: number;
+  /** Bytes the board sent that left on the wire (delivered or not). */
+  txBytes: number;
+  /** Bytes lost because the input buffer was full (the host ignored XOFF). */
+  overrun: number;
+  xoffSent: number;
+  /** Board output dropped because no host had the port open. */
+  txDropped: number;
+  linesRun: number;
+}
+
+/** A FIFO of bytes with O(1) amortised push and shift (arrays' shift() is O(n)). */
+class ByteQueue {
+  private buf = new Uint8Array(4096);
+  private head = 0;
+  private tail = 0;
+
+  get length(): number {
+    return this.tail - this.head;
+  }
+
+  push(b: number): void {
+    if (this.tail === this.buf.length) {
+      const live = this.buf.subarray(this.head, this.tail);
+      const next = live.length * 2 + 16 > this.buf.length ? new Uint8Array(this.buf.length * 2) : this.buf;
+      next.set(live, 0);
+      this.buf = next;
+      this.tail -= this.head;
+      this.head = 0;
+    }
+    this.buf[this.tail++] = b;
+  }
+
+  shift(): number {
+    return this.buf[this.head++];
+  }
+
+  clear(): void {
+    this.head = this.tail = 0;
+  }
+}
+
+export class SerialWire {
+  readonly stats: WireStats = { rxBytes: 0, txBytes: 0, overrun: 0, xoffSent: 0, txDropped: 0, linesRun: 0 };
+  /** Bytes on their way from the host (kernel and bridge buffers: unbounded). */
+  private inbound = new ByteQueue();
+  /** The board's input buffer. */
+  private buffer: number[] = [];
+  private outbound: number[] = [];
+  private rxCredit = 0;
+  private txCredit = 0;
+  private busyUntil = 0;
+  private xoffActive = false;
+  private hostPaused = false;
+  private readonly cap: number;
+  private readonly flow: boolean;
+  private readonly exec: ExecModel;
+  baud: number;
+
+  constructor(private readonly emu: EspruinoBoard, opts: WireOptions) {
+    this.baud = opts.baud;
+    this.cap = opts.rxBufferBytes ?? 1024;
+    this.flow = opts.flowControl !== false;
+    this.exec = { ...DEFAULT_EXEC, ...opts.exec };
+    emu.onConsoleOutput((text) => {
+      for (let i = 0; i < text.length; i++) this.outbound.push(text.charCodeAt(i) & 0xff);
+    });
+  }
+
+  /** Bytes from the host side of the wire. */
+  fromHost(data: Uint8Array): void {
+    for (const b of data) this.inbound.push(b);
+  }
+
+  /** Everything in flight is lost (cable pulled, board reset). */
+  clear(): void {
+    this.inbound.clear();
+    this.buffer = [];
+    this.outbound = [];
+    this.xoffActive = false;
+    this.hostPaused = false;
+  }
+
+  /** Bytes waiting anywhere on their way to the board. */
+  get pendingToBoard(): number {
+    return this.inbound.length + this.buffer.length;
+  }
+
+  /**
+   * Moves `dtMs` of real time: bytes cross the wire at the baud rate, the board runs the lines
+   * that completed, and returns what reaches the host (empty when nobody listens: dropped).
+   */
+  step(dtMs: number, hostListening: boolean): Uint8Array {
+    const bytesPerMs = this.baud / 10 / 1000;
+    this.rxCredit = Math.min(this.rxCredit + dtMs * bytesPerMs, 4096);
+    this.txCredit = Math.min(this.txCredit + dtMs * bytesPerMs, 4096);
+    this.receive();
+    this.consume();
+    if (this.flow && this.xoffActive && this.buffer.length <= (this.cap * 3) / 8) {
+      this.xoffActive = false;
+      this.outbound.unshift(XON);
+    }
+    return this.transmit(hostListening);
+  }
+
+  private receive(): void {
+    while (this.rxCredit >= 1 && this.inbound.length > 0) {
+      this.rxCredit--;
+      const b = this.inbound.shift();
+      if (this.flow && (b === XON || b === XOFF)) {
+        this.hostPaused = b === XOFF; // the UART acts on these; the interpreter never sees them
+        continue;
+      }
+      if (this.buffer.length >= this.cap) {
+        this.stats.overrun++;
+        continue;
+      }
+      this.buffer.push(b);
+      this.stats.rxBytes++;
+      if (this.flow && !this.xoffActive && this.buffer.length >= (this.cap * 6) / 8) {
+        this.xoffActive = true;
+        this.stats.xoffSent++;
+        this.outbound.unshift(XOFF);
+      }
+    }
+    if (this.inbound.length === 0) this.rxCredit = Math.min(this.rxCredit, 1);
+  }
+
+  /** The idle loop takes input while the board is not running a line. */
+  private consume(): void {
+    while (this.buffer.length > 0 && this.emu.now >= this.busyUntil) {
+      const nl = this.buffer.findIndex((b) => b === 10 || b === 13);
+      const take = nl < 0 ? this.buffer.length : nl + 1;
+      const chunk = this.buffer.splice(0, take);
+      const text = String.fromCharCode(...chunk);
+      if (nl < 0) {
+        this.emu.consoleInput(text);
+        return;
+      }
+      const before = this.emu.flash.stats();
+      this.emu.consoleInput(text);
+      const after = this.emu.flash.stats();
+      this.stats.linesRun++;
+      const cost =
+        this.exec.lineMs + chunk.length / this.exec.charsPerMs +
+        (after.bytesProgrammed - before.bytesProgrammed) / this.exec.flashBytesPerMs +
+        (after.pageErases - before.pageErases) * this.exec.eraseMs;
+      this.busyUntil = this.emu.now + cost;
+    }
+  }
+
+  private transmit(hostListening: boolean): Uint8Array {
+    let n = Math.min(Math.floor(this.txCredit), this.outbound.length);
+    if (this.hostPaused) {
+      // Paused by the host: only our own flow-control bytes may still go out.
+      let k = 0;
+      while (k < n && (this.outbound[k] === XON || this.outbound[k] === XOFF)) k++;
+      n = k;
+    }
+    if (this.outbound.length === 0) this.txCredit = Math.min(this.txCredit, 1);
+    if (n === 0) return new Uint8Array(0);
+    this.txCredit -= n;
+    const out = Uint8Array.from(this.outbound.splice(0, n));
+    this.stats.txBytes += n;
+    if (!hostListening) {
+      this.stats.txDropped += n;
+      return new Uint8Array(0);
+    }
+    return out;
+  }
+}
