@@ -4,7 +4,7 @@
  */
 import { fromHex, toHex } from "../bytes";
 import { SolkitError } from "../errors";
-import type { CaseResult } from "./types";
+export { runEach } from "./run-each";
 
 /** Bytes of a vector hex string. @throws SolkitError E_VECTOR on bad hex */
 export function hexIn(s: string, what: string): Uint8Array {
@@ -42,17 +42,3 @@ export function compareFields(got: any, want: any, numKeys: string[], hexKeys: s
   return "";
 }
 
-/** Runs `one` over every case; an exception becomes a failed case with its message. */
-export function runEach(cases: any[], one: (c: any) => string): CaseResult[] {
-  const out: CaseResult[] = [];
-  for (let i = 0; i < cases.length; i++) {
-    let detail = "";
-    try {
-      detail = one(cases[i]);
-    } catch (e: any) {
-      detail = `threw ${e && e.code}: ${e && e.message}`;
-    }
-    out.push({ name: cases[i].name, ok: detail === "", detail: detail });
-  }
-  return out;
-}

@@ -1,37 +1,9 @@
-/**
- * Golden-vector runner for shared/test/vectors/sha256.json, portable (docs/portability.md) so
- * that the same cases run in Node, in the Espruino bundle and in Lua.
- *
- * Each case: { name, input: hex, digest: hex }. Besides the one-shot `sha256`, every case is
- * also fed to `createSha256` in two uneven pieces, to cover the buffered path of `update`.
- */
-import { fromHex, slice, toHex } from "../bytes";
+/** Golden-vector runner for shared/test/vectors/sha256.json (FIPS 180-4), portable. */
 import { createSha256, sha256 } from "../crypto/sha256";
 import type { CaseResult } from "./types";
-
-function runCase(c: any): CaseResult {
-  const input = fromHex(c.input);
-  if (input === undefined) return { name: c.name, ok: false, detail: "bad hex in 'input'" };
-  const oneShot = toHex(sha256(input));
-  if (oneShot !== c.digest) return { name: c.name, ok: false, detail: `sha256 gave ${oneShot}, want ${c.digest}` };
-  const cut = Math.floor(input.length / 3);
-  const h = createSha256();
-  h.update(slice(input, 0, cut));
-  h.update(slice(input, cut, input.length));
-  const pieces = toHex(h.digest());
-  if (pieces !== c.digest) return { name: c.name, ok: false, detail: `createSha256 (split at ${cut}) gave ${pieces}` };
-  return { name: c.name, ok: true, detail: "" };
-}
+import { runHashVectors } from "./hash-vectors";
 
 /** Runs every case; never throws (an exception becomes a failed case with its message). */
 export function runSha256Vectors(cases: any[]): CaseResult[] {
-  const out: CaseResult[] = [];
-  for (let i = 0; i < cases.length; i++) {
-    try {
-      out.push(runCase(cases[i]));
-    } catch (e: any) {
-      out.push({ name: cases[i].name, ok: false, detail: `threw: ${e && e.message ? e.message : e}` });
-    }
-  }
-  return out;
+  return runHashVectors(cases, "sha256", sha256, createSha256);
 }
