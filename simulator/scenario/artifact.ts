@@ -1,0 +1,66 @@
+/**
+ * The firmware the simulator runs is the built artifact, dist/<board>/firmware.js — the bytes
+ * `solkit flash` uploads — never the TypeScript sources. It is (re)built when missing or older
+ * than any source that goes into it (firmware/, shared/, host/build/, the board file). The
+ * build goes to a temporary folder and is renamed into place, so two runs building at once
+ * (parallel test files) never read a half-written bundle.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadBoard } from "../../host/boards/validate";
+import { buildFirmware } from "../../host/build/firmware";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  if (!existsSync(dir)) return t;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === "node_modules" || e.name === "test" || e.name.startsWith(".")) continue;
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Where the built firmware of `boardId` lives. */
+export function firmwarePath(boardId: string): string {
+  return join(REPO, "dist", boardId, "firmware.js");
+}
+
+/** True when dist/<board>/firmware.js exists and is newer than every source that makes it. */
+export function isFresh(boardId: string): boolean {
+  const file = firmwarePath(boardId);
+  if (!existsSync(file)) return false;
+  const built = statSync(file).mtimeMs;
+  const sources = Math.max(
+    newestMtime(join(REPO, "firmware")), newestMtime(join(REPO, "shared")), newestMtime(join(REPO, "host", "build")),
+    statSync(join(REPO, "boards", `${boardId}.json`)).mtimeMs,
+  );
+  return built >= sources;
+}
+
+/**
+ * The built firmware of a board as latin1 text, building it first when needed.
+ * @returns the code and whether it was (re)built now
+ * @throws SolkitError from the build (E_UNSUPPORTED, E_TOO_BIG, …)
+ */
+export async function ensureFirmware(boardId: string, onBuild?: (why: string) => void): Promise<{ code: string; built: boolean }> {
+  const file = firmwarePath(boardId);
+  let built = false;
+  if (!isFresh(boardId)) {
+    onBuild?.(existsSync(file) ? "older than its sources" : "not built yet");
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = mkdtempSync(join(REPO, "dist", `.build-${boardId}-`));
+    try {
+      const report = await buildFirmware(loadBoard(boardId), tmp);
+      writeFileSync(join(dirname(file), "report.json"), JSON.stringify({ ...report, file: relative(REPO, file) }, null, 2) + "\n");
+      renameSync(join(tmp, "firmware.js"), file);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    built = true;
+  }
+  return { code: readFileSync(file, "latin1"), built };
+}
