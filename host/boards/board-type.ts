@@ -18,6 +18,12 @@ export type Target = "espruino" | "nodemcu" | "node";
  */
 export type PinCapability = "input" | "output" | "interrupt" | "adc" | "i2c" | "pull-up" | "pull-down";
 
+/**
+ * A hash function the board's stock firmware has built in (Espruino: `require("crypto").SHA256`
+ * and `.SHA512`, present when the interpreter's boards/<BOARD>.py lists 'SHA256'/'SHA512').
+ */
+export type NativeHash = "sha256" | "sha512";
+
 /** How `solkit flash` puts the build on the board. */
 export type FlashMethod = "espruino-repl" | "nodemcu-luatool" | "node-copy";
 
@@ -241,6 +247,11 @@ export interface Board {
   chipPins: ChipPin[];
   limits?: Limits;
   link: Link;
+  /**
+   * Hashes the board's stock firmware has natively: `solkit build` then leaves the portable
+   * code of those out of the bundle and calls the native ones (host/build/firmware-profile.ts).
+   */
+  nativeHashes?: NativeHash[];
   flash: FlashMethod;
   /** USB ids seen on the port; empty when the board is not reached over USB serial. */
   usb: UsbId[];

@@ -14,12 +14,13 @@ import { SolkitError } from "../../shared/errors";
 import { DEFAULT_DEVICE_CONFIG } from "../../firmware/config";
 import { buildEspruinoBundle } from "./espruino";
 import { estimateVars, planStorage, type StoragePlan } from "./firmware-plan";
+import { type BuildProfile, PROFILES, PROFILE_RAM_BYTES, moduleSwaps, swapPlugin } from "./firmware-profile";
 import { countSyntax } from "./syntax-counts";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const ENTRY = join(REPO, "firmware", "targets", "espruino", "main.ts");
-/** Bytes the signer's precomputed base table takes in RAM once decoded (shared/crypto/ed25519). */
-const SIGNER_TABLE_BYTES = 24576;
+/** Share of the board's variables the program may hold at rest (the rest is the heap's run-time churn). */
+const VARS_SHARE = 0.75;
 
 export interface BuildReport {
   board: string;
@@ -31,6 +32,19 @@ export interface BuildReport {
   storage: StoragePlan;
   vars: { estimate: number; budget: number; fits: boolean; method: string };
   firmwareVersion: string;
+  /** The build profile (host/build/firmware-profile.ts) and why it was chosen. */
+  profile: BuildProfile;
+  profileReason: string;
+  /** Portable hashes left out for the board's native ones. */
+  nativeHashes: string[];
+}
+
+/** Options of `buildFirmware`. */
+export interface FirmwareBuildOptions {
+  /** Output folder (default dist/<id>). */
+  outDir?: string;
+  /** Force a profile; by default the first of PROFILES whose bundle fits the board. */
+  profile?: BuildProfile;
 }
 
 function boardModule(board: Board, outboxCapacity: number): Plugin {
@@ -67,22 +81,65 @@ function checkBuildable(board: Board): void {
   if (!board.limits || !board.limits.jsVars) throw new SolkitError("E_UNSUPPORTED", `${board.id} has no limits.jsVars; the build cannot check it fits`);
 }
 
+/** One pass: the bundle of `profile` with the board facts and an outbox of `outboxCapacity`. */
+function bundle(board: Board, profile: BuildProfile, outboxCapacity: number, outFile?: string) {
+  return buildEspruinoBundle({
+    entry: ENTRY, outFile, globalName: "solkitFirmware",
+    plugins: [swapPlugin(moduleSwaps(profile, board)), boardModule(board, outboxCapacity)],
+  });
+}
+
+/** What a profile's bundle leaves of the board, from a measuring pass. */
+interface Fit {
+  plan: StoragePlan;
+  estimate: number;
+  problem: string | undefined;
+}
+
+function fit(board: Board, profile: BuildProfile, code: string): Fit {
+  const plan = planStorage(board, code.length + 16);
+  const budget = board.limits!.jsVars!;
+  const estimate = estimateVars(countSyntax(code), PROFILE_RAM_BYTES[profile] + plan.outboxCapacity * 2);
+  let problem: string | undefined = undefined;
+  if (!plan.fits) problem = plan.problem ?? "bundle too big";
+  else if (estimate > budget * VARS_SHARE) {
+    problem = `the program needs about ${estimate} variables at rest, over ${VARS_SHARE * 100} % of ${board.id}'s ${budget}`;
+  }
+  return { plan, estimate, problem };
+}
+
 /**
- * Builds the firmware of `board` into `outDir` (default dist/<id>).
+ * Builds the firmware of `board` into `options.outDir` (default dist/<id>): the first profile
+ * of PROFILES whose bundle fits the board's Storage (with at least two outbox segments) and
+ * variables, or the one `options.profile` forces.
  * @throws SolkitError E_UNSUPPORTED (board or feature not buildable), E_BUILD, E_ESPRUINO_FEATURE,
- *   E_TOO_BIG (bundle or variables exceed the board)
+ *   E_TOO_BIG (no profile fits: the message gives each profile's bundle bytes and problem)
  */
-export async function buildFirmware(board: Board, outDir?: string): Promise<BuildReport> {
+export async function buildFirmware(board: Board, outDirOrOptions?: string | FirmwareBuildOptions): Promise<BuildReport> {
   checkBuildable(board);
-  const dir = outDir ?? join(REPO, "dist", board.id);
-  // Pass 1 measures the bundle; pass 2 embeds the outbox size its leftover Storage allows.
-  const first = await buildEspruinoBundle({ entry: ENTRY, globalName: "solkitFirmware", plugins: [boardModule(board, 0)] });
-  const plan = planStorage(board, first.code.length + 16);
-  if (!plan.fits) throw new SolkitError("E_TOO_BIG", plan.problem ?? "bundle too big");
+  const options: FirmwareBuildOptions = typeof outDirOrOptions === "string" ? { outDir: outDirOrOptions } : outDirOrOptions ?? {};
+  const dir = options.outDir ?? join(REPO, "dist", board.id);
+  const tried = options.profile !== undefined ? [options.profile] : PROFILES;
+  // Pass 1 measures each profile's bundle; pass 2 embeds the outbox size its leftover Storage allows.
+  const failures: string[] = [];
+  let chosen: { profile: BuildProfile; fit: Fit } | undefined = undefined;
+  for (const profile of tried) {
+    const first = await bundle(board, profile, 0);
+    const f = fit(board, profile, first.code);
+    if (f.problem === undefined) {
+      chosen = { profile, fit: f };
+      break;
+    }
+    failures.push(`profile ${profile} (${first.code.length} bytes): ${f.problem}`);
+  }
+  if (chosen === undefined) {
+    throw new SolkitError("E_TOO_BIG", `${board.id}: no build profile fits. ${failures.join("; ")}`);
+  }
+  const { profile, fit: f } = chosen;
   const file = join(dir, "firmware.js");
-  const built = await buildEspruinoBundle({ entry: ENTRY, outFile: file, globalName: "solkitFirmware", plugins: [boardModule(board, plan.outboxCapacity)] });
+  const built = await bundle(board, profile, f.plan.outboxCapacity, file);
   const bytes = Buffer.byteLength(built.code);
-  const estimate = estimateVars(countSyntax(built.code), SIGNER_TABLE_BYTES + plan.outboxCapacity * 2);
+  const estimate = estimateVars(countSyntax(built.code), PROFILE_RAM_BYTES[profile] + f.plan.outboxCapacity * 2);
   const budget = board.limits!.jsVars!;
   const report: BuildReport = {
     board: board.id,
@@ -91,14 +148,17 @@ export async function buildFirmware(board: Board, outDir?: string): Promise<Buil
     bytes,
     gzipBytes: gzipSync(built.code).length,
     modules: built.modules.slice(0, 10).map((m) => ({ id: relative(REPO, m.id.replace(/^\0/, "")), bytes: m.bytes })),
-    storage: { ...plan, codeBytes: bytes },
+    storage: { ...f.plan, codeBytes: bytes },
     vars: {
       estimate,
       budget,
-      fits: estimate <= budget * 0.75,
+      fits: estimate <= budget * VARS_SHARE,
       method: "static: 3 per function, 1 per property and declaration, buffers at 12 bytes per variable; keep under 75 % of the budget for the heap's run-time churn",
     },
     firmwareVersion: DEFAULT_DEVICE_CONFIG.firmwareVersion,
+    profile,
+    profileReason: options.profile !== undefined ? "forced (--profile)" : failures.length === 0 ? `the first profile that fits` : `smallest needed: ${failures.join("; ")}`,
+    nativeHashes: board.nativeHashes ?? [],
   };
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "report.json"), JSON.stringify(report, null, 2) + "\n");

@@ -2,6 +2,7 @@ import type { RegisterCommand } from "../command";
 import { CliError } from "../cli-error";
 import { loadBoard } from "../boards/validate";
 import { buildFirmware, type BuildReport } from "../build/firmware";
+import { type BuildProfile, parseProfile } from "../build/firmware-profile";
 import type { Output } from "../output";
 
 function kb(n: number): string {
@@ -10,6 +11,7 @@ function kb(n: number): string {
 
 function printSummary(out: Output, r: BuildReport): void {
   out.line(`built ${r.file} for ${r.board} (${r.target})`);
+  out.line(`  profile   ${r.profile} (${r.profileReason})${r.nativeHashes.length > 0 ? `; native ${r.nativeHashes.join(", ")}` : ""}`);
   out.line(`  size      ${r.bytes} bytes (${kb(r.bytes)}), gzip ${r.gzipBytes} bytes`);
   out.line(`  storage   ${kb(r.storage.storageBytes)}: code ${kb(r.storage.codeBytes)}, journals ${kb(r.storage.journalBytes)}, ` +
     `outbox ${r.storage.outboxCapacity} readings (${r.storage.offlineHours.toFixed(1)} h offline at 60 s)`);
@@ -25,22 +27,27 @@ export const registerBuild: RegisterCommand = (program, ctx) => {
     .description("build the device program for a board into dist/<board>/ (firmware.js + report.json)")
     .requiredOption("-b, --board <id>", "board id (see 'solkit boards')")
     .option("-o, --out <dir>", "output folder instead of dist/<board>")
+    .option("-p, --profile <profile>", "full (table-based signing, big bundle) or small (compact, slower signing); default: the first that fits the board")
     .addHelpText("after", `
 Examples:
   $ solkit build --board esp32-devkitc
   $ solkit build --board espruino-wifi --out /tmp/wifi --json
+  $ solkit build --board esp32-devkitc --profile small
 
 The build fails, naming the cause, when the program uses a language feature Espruino lacks,
-when the bundle leaves too little Storage for the outbox, or when it needs too many variables.`)
-    .action(async (opts: { board: string; out?: string }) => {
+when the bundle leaves too little Storage for the outbox, or when it needs too many variables.
+Without --profile it takes "full" when that fits the board, else "small" (docs/building.md).`)
+    .action(async (opts: { board: string; out?: string; profile?: string }) => {
       const out = ctx.output();
       const board = loadBoard(opts.board);
       out.info(`building ${board.id}…`);
       let report: BuildReport;
+      let profile: BuildProfile | undefined = undefined;
       try {
-        report = await buildFirmware(board, opts.out);
+        if (opts.profile !== undefined) profile = parseProfile(opts.profile);
+        report = await buildFirmware(board, { outDir: opts.out, profile });
       } catch (err: any) {
-        if (err && err.code === "E_UNSUPPORTED") throw new CliError(err.message);
+        if (err && (err.code === "E_UNSUPPORTED" || err.code === "E_USAGE")) throw new CliError(err.message);
         throw err;
       }
       if (out.jsonMode) out.json(report);

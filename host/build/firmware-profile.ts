@@ -1,0 +1,80 @@
+/**
+ * Build profiles: one portable code base, two trade-offs between bundle bytes and signing
+ * speed, chosen per board. A profile swaps whole modules at bundling time (a rollup resolveId
+ * alias), so shared/ keeps one implementation per module and no build flags inside the code:
+ *
+ * | profile | base multiplication r·B | field multiplication | bytes | cost per signature |
+ * |---|---|---|---|---|
+ * | full  | base-mul.ts: radix-16 over a 24 KiB precomputed table (34 KB of base64 text) | field-mul.ts: generated, unrolled | large | 747 multiplications for r·B |
+ * | small | base-mul-small.ts: double-and-add-always over the 255 bits | field-mul-small.ts: loops | ~47 KB less | 4092 for r·B, each one slower |
+ *
+ * Both give byte-identical signatures (test/shared/crypto/ed25519/small-profile.test.ts).
+ * Independently, the hashes a board's firmware has natively (board file `nativeHashes`)
+ * replace the portable SHA-256/SHA-512 with firmware/targets/espruino/native-hash.ts.
+ */
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Plugin } from "rollup";
+import type { Board, NativeHash } from "../boards/board-type";
+import { SolkitError } from "../../shared/errors";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** A build profile: "full" (fast signing, big bundle) or "small" (compact, slower signing). */
+export type BuildProfile = "full" | "small";
+
+/** Every profile, in the order `solkit build` tries them: the fastest that fits wins. */
+export const PROFILES: BuildProfile[] = ["full", "small"];
+
+/** Bytes of RAM the profile's signer holds once booted: the decoded base table for "full". */
+export const PROFILE_RAM_BYTES: Record<BuildProfile, number> = { full: 24576, small: 0 };
+
+/** Module swaps of each profile: portable module → replacement (repo-relative, no extension). */
+const PROFILE_SWAPS: Record<BuildProfile, [string, string][]> = {
+  full: [],
+  small: [
+    ["shared/crypto/ed25519/base-mul", "shared/crypto/ed25519/base-mul-small"],
+    ["shared/crypto/ed25519/field-mul", "shared/crypto/ed25519/field-mul-small"],
+  ],
+};
+
+/** The portable module each native hash replaces. */
+const NATIVE_SWAPS: Record<NativeHash, [string, string]> = {
+  sha256: ["shared/crypto/sha256", "firmware/targets/espruino/native-hash"],
+  sha512: ["shared/crypto/sha512", "firmware/targets/espruino/native-hash"],
+};
+
+/**
+ * Checks a `--profile` value.
+ * @throws SolkitError E_USAGE when it is not a profile
+ */
+export function parseProfile(value: string): BuildProfile {
+  for (let i = 0; i < PROFILES.length; i++) if (PROFILES[i] === value) return PROFILES[i];
+  throw new SolkitError("E_USAGE", `--profile: expected one of ${PROFILES.join(", ")}, got "${value}"`);
+}
+
+/** The swaps a build makes for `profile` on `board`, as repo-relative pairs. */
+export function moduleSwaps(profile: BuildProfile, board: Pick<Board, "nativeHashes">): [string, string][] {
+  const swaps = PROFILE_SWAPS[profile].slice();
+  const native = board.nativeHashes ?? [];
+  for (let i = 0; i < native.length; i++) swaps.push(NATIVE_SWAPS[native[i]]);
+  return swaps;
+}
+
+/**
+ * A rollup plugin that resolves imports of each swapped module to its replacement. Only
+ * relative imports are looked at (shared/ and firmware/ import each other that way); the
+ * replacement's own imports resolve normally, so it may use everything but what it replaces.
+ */
+export function swapPlugin(swaps: [string, string][]): Plugin {
+  const map: Record<string, string> = {};
+  for (let i = 0; i < swaps.length; i++) map[join(REPO, swaps[i][0])] = join(REPO, `${swaps[i][1]}.ts`);
+  return {
+    name: "solkit-profile",
+    resolveId(source: string, importer: string | undefined) {
+      if (importer === undefined || !source.startsWith(".")) return null;
+      const abs = resolve(dirname(importer), source).replace(/\.(ts|js)$/, "");
+      return map[abs] ?? null;
+    },
+  };
+}
