@@ -89,6 +89,8 @@ export class SerialWire {
   /** The board's input buffer. */
   private buffer: number[] = [];
   private outbound: number[] = [];
+  /** XON/XOFF waiting to go out, in order, ahead of other output. */
+  private control: number[] = [];
   private rxCredit = 0;
   private txCredit = 0;
   private busyUntil = 0;
@@ -119,6 +121,7 @@ export class SerialWire {
     this.inbound.clear();
     this.buffer = [];
     this.outbound = [];
+    this.control = [];
     this.xoffActive = false;
     this.hostPaused = false;
   }
@@ -140,7 +143,7 @@ export class SerialWire {
     this.consume();
     if (this.flow && this.xoffActive && this.buffer.length <= (this.cap * 3) / 8) {
       this.xoffActive = false;
-      this.outbound.unshift(XON);
+      this.control.push(XON);
     }
     return this.transmit(hostListening);
   }
@@ -162,7 +165,7 @@ export class SerialWire {
       if (this.flow && !this.xoffActive && this.buffer.length >= (this.cap * 6) / 8) {
         this.xoffActive = true;
         this.stats.xoffSent++;
-        this.outbound.unshift(XOFF);
+        this.control.push(XOFF);
       }
     }
     if (this.inbound.length === 0) this.rxCredit = Math.min(this.rxCredit, 1);
@@ -192,22 +195,22 @@ export class SerialWire {
   }
 
   private transmit(hostListening: boolean): Uint8Array {
-    let n = Math.min(Math.floor(this.txCredit), this.outbound.length);
-    if (this.hostPaused) {
-      // Paused by the host: only our own flow-control bytes may still go out.
-      let k = 0;
-      while (k < n && (this.outbound[k] === XON || this.outbound[k] === XOFF)) k++;
-      n = k;
+    const out: number[] = [];
+    while (this.txCredit >= 1 && this.control.length > 0) {
+      this.txCredit--;
+      out.push(this.control.shift()!);
+    }
+    if (!this.hostPaused) {
+      const n = Math.min(Math.floor(this.txCredit), this.outbound.length);
+      this.txCredit -= n;
+      for (const b of this.outbound.splice(0, n)) out.push(b);
     }
     if (this.outbound.length === 0) this.txCredit = Math.min(this.txCredit, 1);
-    if (n === 0) return new Uint8Array(0);
-    this.txCredit -= n;
-    const out = Uint8Array.from(this.outbound.splice(0, n));
-    this.stats.txBytes += n;
+    this.stats.txBytes += out.length;
     if (!hostListening) {
-      this.stats.txDropped += n;
+      this.stats.txDropped += out.length;
       return new Uint8Array(0);
     }
-    return out;
+    return Uint8Array.from(out);
   }
 }

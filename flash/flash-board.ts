@@ -1,0 +1,107 @@
+/**
+ * `solkit flash` without the CLI: open the port, find out what answers, check the bundle
+ * fits, upload and verify it, restart the board so the new bundle runs, and see it boot.
+ */
+import type { Board } from "../host/boards/board-type";
+import { SolkitError } from "../shared/errors";
+import { expectedBoardNames, probeBoard, type BoardInfo } from "./board-probe";
+import { closePort, openPort } from "./port-open";
+import { ReplSession, sleep } from "./repl-session";
+import { uploadBundle, type Progress, type UploadResult } from "./upload";
+
+export interface FlashOptions {
+  path: string;
+  baud: number;
+  board: Board;
+  /** The bundle (dist/<board>/firmware.js), one character per byte. */
+  code: string;
+  erase?: boolean;
+  chunkBytes?: number;
+  onProgress?: (p: Progress) => void;
+  /** Notes for people (board found, warnings), one line each. */
+  onNote?: (text: string) => void;
+  signal?: AbortSignal;
+  /** How long to watch the new bundle boot before calling it good (default 1500 ms). */
+  settleMs?: number;
+}
+
+export interface BootReport {
+  /** No "Uncaught …" while it started, and the board answers again. */
+  ok: boolean;
+  /** The solkit device program is running (global `solkit`). */
+  solkit: boolean;
+  /** What the board printed while booting (visible text). */
+  lines: string[];
+}
+
+export interface FlashResult extends UploadResult {
+  info: BoardInfo;
+  boot: BootReport;
+}
+
+const align4 = (n: number) => (n + 3) & ~3;
+/** Storage file header (src/jsflash.h JsfFileHeader: size+flags and a 28-byte name). */
+const HEADER = 32;
+
+/**
+ * Whether the bundle fits the board's Storage once the old .bootcde is gone.
+ * @throws SolkitError E_TOO_BIG naming what would help
+ */
+export function checkFits(board: Board, code: string, info?: BoardInfo): void {
+  const need = align4(code.length) + HEADER;
+  const total = board.limits?.storageBytes ?? Infinity;
+  if (need > total) {
+    throw new SolkitError("E_TOO_BIG", `the bundle (${code.length} bytes) is bigger than ${board.id}'s whole Storage (${total} bytes); build for a board with more flash or trim the program (see dist/${board.id}/report.json)`);
+  }
+  if (!info) return;
+  const old = info.bootBytes > 0 ? align4(info.bootBytes) + HEADER : 0;
+  const avail = info.storage.freeBytes + info.storage.trashBytes + old;
+  if (need > avail) {
+    throw new SolkitError("E_TOO_BIG", `the bundle needs ${need} bytes of Storage and the board has ${avail} free (files: ${info.files.join(", ")}); remove files with require("Storage").erase(…), or flash with --erase to also drop the provisioning data`);
+  }
+}
+
+/** Restarts the board into its new .bootcde (load(): what EspruinoTools does after saving) and watches it start. */
+export async function bootNewBundle(s: ReplSession, settleMs: number): Promise<BootReport> {
+  const lines: string[] = [];
+  const off = s.onLine((l) => {
+    if (l.trim() !== "" && !l.includes("<<SK")) lines.push(l);
+  });
+  await s.write("\x10load()\n");
+  await sleep(settleMs);
+  let r = await s.call(`typeof solkit=="object"?1:0`, 2000);
+  if (!r.ok) {
+    await s.interrupt();
+    r = await s.call(`typeof solkit=="object"?1:0`, 2000);
+  }
+  off();
+  const crashed = lines.some((l) => /Uncaught|SyntaxError|Error:/.test(l));
+  return { ok: r.ok && !crashed, solkit: r.ok && r.value === 1, lines };
+}
+
+/**
+ * Flashes `code` to the board on `path`.
+ * @throws SolkitError E_PORT_* (opening), E_NO_ANSWER, E_WRONG_FIRMWARE, E_TOO_BIG, E_UPLOAD,
+ *   E_VERIFY, E_ABORTED
+ */
+export async function flashBoard(o: FlashOptions): Promise<FlashResult> {
+  checkFits(o.board, o.code);
+  const port = await openPort(o.path, o.baud);
+  try {
+    const s = new ReplSession(port, o.baud);
+    const info = await probeBoard(s, o.path, o.board);
+    o.onNote?.(`found Espruino ${info.version} on ${info.board}: ${info.freeVars} of ${info.totalVars} variables free, ${info.storage.freeBytes} bytes of Storage free, ` +
+      `${info.solkit ? "solkit program running" : "no solkit program"}, round trip ${info.rttMs.toFixed(0)} ms`);
+    if (!expectedBoardNames(o.board).includes(info.board)) {
+      o.onNote?.(`warning: the board says it is ${info.board}, and ${o.board.id} is usually ${expectedBoardNames(o.board)[0]}; check --board`);
+    }
+    checkFits(o.board, o.code, info);
+    const sk = info.files.filter((f) => f.startsWith("sk."));
+    if (sk.length > 0 && !o.erase) o.onNote?.(`keeping the device's ${sk.length} provisioning file(s) (sk.*): keys, counters, credit, outbox`);
+    const up = await uploadBundle(s, info, o.code, { erase: o.erase, chunkBytes: o.chunkBytes, onProgress: o.onProgress, signal: o.signal });
+    const boot = await bootNewBundle(s, o.settleMs ?? 1500);
+    return { ...up, info, boot };
+  } finally {
+    await closePort(port);
+  }
+}

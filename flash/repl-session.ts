@@ -1,0 +1,176 @@
+/**
+ * A conversation with an Espruino REPL over a serial port: send JavaScript, get its result.
+ *
+ * Every command goes as one line that starts with 0x10, which the interpreter neither echoes
+ * nor answers with "=result" (DESIGN.md "Serial link and the REPL"); the command itself
+ * prints its result between markers, `<<SK<n>:` + JSON + `:SK<n>>>`, so the answer is found
+ * among whatever else the board prints (log lines, frames, the prompt it redraws).
+ *
+ * Writes honour XON/XOFF (the board sends XOFF when its input buffer is 6/8 full) and are
+ * paced at the baud rate in small slices: a host that pushes kilobytes into the OS buffers
+ * cannot take them back when XOFF comes, which is why EspruinoTools finds XON/XOFF "too slow
+ * to reliably throttle" at high baud rates (core/serial.js, STORAGE_UPLOAD_METHOD).
+ */
+import type { SerialPort } from "serialport";
+import { performance } from "node:perf_hooks";
+import { SolkitError } from "../shared/errors";
+import { visibleLine } from "../shared/protocol/frame";
+
+const XON = 0x11;
+const XOFF = 0x13;
+/** Bytes written at once; at most about this many are in flight past an XOFF. */
+const SLICE = 64;
+/** How far ahead of the wire the writer may run, in bytes (at most this many more are in flight past an XOFF). */
+const LEAD_BYTES = 128;
+/** Longest a board may hold us with XOFF before we call it stuck. */
+const XOFF_LIMIT_MS = 10_000;
+
+export interface CallResult {
+  ok: boolean;
+  /** The value (ok) or the error's text (not ok). */
+  value: unknown;
+}
+
+export class ReplSession {
+  /** Lines the board printed that were not answers (visible text), newest last, bounded. */
+  readonly log: string[] = [];
+  /** Counts for the report: XOFFs seen, bytes written. */
+  readonly stats = { xoff: 0, bytesWritten: 0, bytesRead: 0, unprintable: 0 };
+  private text = "";
+  private paused = false;
+  private pausedSince = 0;
+  private nextFree = 0;
+  private seq = 0;
+  private waiters: { tag: string; resolve: (r: CallResult) => void }[] = [];
+  private lineListeners: ((line: string) => void)[] = [];
+  private closedReason: string | undefined;
+
+  constructor(readonly port: SerialPort, readonly baud: number) {
+    port.on("data", (d: Buffer) => this.data(d));
+    port.on("close", () => this.fail("the port closed (cable pulled?)"));
+    port.on("error", (e: Error) => this.fail(e.message));
+  }
+
+  /** Every complete line the board prints (visible text), answers included. */
+  onLine(cb: (line: string) => void): () => void {
+    this.lineListeners.push(cb);
+    return () => this.lineListeners.splice(this.lineListeners.indexOf(cb), 1);
+  }
+
+  private fail(why: string): void {
+    this.closedReason = why;
+    for (const w of this.waiters.splice(0)) w.resolve({ ok: false, value: `lost: ${why}` });
+  }
+
+  private data(d: Buffer): void {
+    let s = "";
+    this.stats.bytesRead += d.length;
+    for (const b of d) {
+      if ((b < 32 && b !== 10 && b !== 13 && b !== 8 && b !== 27 && b !== XON && b !== XOFF) || b >= 127) this.stats.unprintable++;
+      if (b === XOFF) {
+        if (!this.paused) this.pausedSince = performance.now();
+        this.paused = true;
+        this.stats.xoff++;
+      } else if (b === XON) this.paused = false;
+      else s += String.fromCharCode(b);
+    }
+    this.text += s;
+    let nl: number;
+    while ((nl = this.text.indexOf("\n")) >= 0) {
+      const line = visibleLine(this.text.slice(0, nl).replace(/\r$/, ""));
+      this.text = this.text.slice(nl + 1);
+      this.line(line);
+    }
+    if (this.text.length > 65536) this.text = this.text.slice(-4096);
+  }
+
+  private line(line: string): void {
+    for (const l of this.lineListeners) l(line);
+    const m = /<<(SK\d+):(.*):\1>>/.exec(line);
+    const w = m ? this.waiters.find((x) => x.tag === m[1]) : undefined;
+    if (m && w) {
+      this.waiters.splice(this.waiters.indexOf(w), 1);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(m[2]);
+      } catch {
+        parsed = [0, `unreadable answer ${m[2].slice(0, 60)}`];
+      }
+      const [ok, value] = Array.isArray(parsed) ? parsed : [0, "malformed answer"];
+      w.resolve({ ok: ok === 1, value });
+      return;
+    }
+    if (line.trim() !== "") {
+      this.log.push(line);
+      if (this.log.length > 200) this.log.shift();
+    }
+  }
+
+  /** Text received since the last complete line (e.g. a prompt). */
+  get partial(): string {
+    return visibleLine(this.text);
+  }
+
+  /**
+   * Writes bytes paced at the baud rate, pausing while the board has sent XOFF.
+   * @throws SolkitError E_PORT when the port is gone; E_TIMEOUT when XOFF lasts over 10 s
+   */
+  async write(text: string): Promise<void> {
+    const bytes = Buffer.from(text, "latin1");
+    const msPerByte = 10_000 / this.baud;
+    for (let at = 0; at < bytes.length; at += SLICE) {
+      for (;;) {
+        if (this.closedReason) throw new SolkitError("E_PORT", `serial port lost: ${this.closedReason}`);
+        const now = performance.now();
+        if (this.paused && now - this.pausedSince > XOFF_LIMIT_MS) {
+          throw new SolkitError("E_TIMEOUT", `the board held XOFF for over ${XOFF_LIMIT_MS / 1000} s`);
+        }
+        const ahead = this.nextFree - now;
+        const leadMs = LEAD_BYTES * msPerByte;
+        if (!this.paused && ahead <= leadMs) break;
+        await sleep(this.paused ? 1 : Math.max(1, ahead - leadMs));
+      }
+      const slice = bytes.subarray(at, at + SLICE);
+      await new Promise<void>((resolve, reject) => this.port.write(slice, (e) => (e ? reject(new SolkitError("E_PORT", e.message)) : resolve())));
+      this.nextFree = Math.max(this.nextFree, performance.now()) + slice.length * msPerByte;
+      this.stats.bytesWritten += slice.length;
+    }
+  }
+
+  /** Milliseconds `n` bytes take on the wire. */
+  wireMs(n: number): number {
+    return (n * 10_000) / this.baud;
+  }
+
+  /**
+   * Evaluates `expr` on the board and returns its value (JSON round trip) or its error text.
+   * A lost or garbled answer is `{ ok: false, value: "timeout" }` after `timeoutMs`.
+   * @throws SolkitError E_PORT when the port is gone
+   */
+  async call(expr: string, timeoutMs = 2000): Promise<CallResult> {
+    const tag = `SK${++this.seq}`;
+    const line = `\x10(function(){var r;try{r=[1,${expr}];}catch(e){r=[0,""+e];}print("<<${tag}:"+JSON.stringify(r)+":${tag}>>");})()\n`;
+    const answer = new Promise<CallResult>((resolve) => this.waiters.push({ tag, resolve }));
+    await this.write(line);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<CallResult>((resolve) => {
+      timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.tag !== tag);
+        resolve({ ok: false, value: "timeout" });
+      }, timeoutMs + this.wireMs(line.length));
+    });
+    const r = await Promise.race([answer, timeout]);
+    clearTimeout(timer);
+    return r;
+  }
+
+  /** Ctrl-C and a fresh line: whatever half line the board had is dropped. */
+  async interrupt(): Promise<void> {
+    await this.write("\x03\x03\n");
+    await sleep(50);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,147 @@
+/**
+ * Uploading a bundle into an Espruino board's Storage over its REPL (upload-protocol.ts for
+ * the text): stop the running program, define the helpers, send measured chunks one at a
+ * time (each acknowledged or refused by the board's own check, refused ones sent again,
+ * smaller), then read back a hash of the whole file and compare.
+ *
+ * Only `.bootcde` (and `.varimg`/`.bootrst`, which would run instead of it, as E.setBootCode
+ * clears them) are touched: the device's own files, `sk.*` (keys, journals, outbox), are
+ * erased only with `erase: true`.
+ */
+import { SolkitError } from "../shared/errors";
+import type { BoardInfo } from "./board-probe";
+import { sleep, type ReplSession } from "./repl-session";
+import { chooseChunkBytes, chunkExpr, chunkWireBytes, fileCheck, helperExpr } from "./upload-protocol";
+
+export interface Progress {
+  done: number;
+  total: number;
+  /** Bundle bytes per second so far. */
+  bytesPerSecond: number;
+  chunkBytes: number;
+  retries: number;
+}
+
+export interface UploadOptions {
+  /** Storage file (default ".bootcde", the code Espruino runs at boot). */
+  file?: string;
+  /** Also erase the device's provisioning files (sk.*). */
+  erase?: boolean;
+  /** Force a chunk size instead of measuring one. */
+  chunkBytes?: number;
+  /** Attempts per chunk before giving up (default 6). */
+  attempts?: number;
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export interface UploadResult {
+  file: string;
+  bytes: number;
+  chunks: number;
+  /** The measured chunk size it started with. */
+  chunkBytes: number;
+  retries: number;
+  /** Why chunks were sent again (offset and the board's or the link's reason). */
+  failures: { offset: number; why: string }[];
+  seconds: number;
+  bytesPerSecond: number;
+  /** What the board reported for the whole file, equal to what was sent. */
+  check: string;
+  xoff: number;
+  erased: string[];
+}
+
+async function must(s: ReplSession, expr: string, what: string, timeoutMs = 3000): Promise<unknown> {
+  const r = await s.call(expr, timeoutMs);
+  if (!r.ok) throw new SolkitError("E_UPLOAD", `${what} failed on the board: ${String(r.value).slice(0, 120)}`);
+  return r.value;
+}
+
+/** Stops the running program: reset() clears RAM and timers and does not run .bootcde. */
+export async function stopProgram(s: ReplSession): Promise<void> {
+  await s.write("\x10reset()\n");
+  await sleep(300);
+  for (let i = 0; i < 10; i++) {
+    const r = await s.call("1", 1000);
+    if (r.ok) return;
+    await s.interrupt();
+  }
+  throw new SolkitError("E_NO_ANSWER", "the board stopped answering after reset(); press its reset button and flash again");
+}
+
+/**
+ * Writes `code` to the board's Storage and verifies it. The board must answer (probeBoard).
+ * @throws SolkitError E_UPLOAD (a chunk kept failing), E_VERIFY (the hash read back differs),
+ *   E_ABORTED, E_PORT (port lost), E_NO_ANSWER
+ */
+export async function uploadBundle(s: ReplSession, info: BoardInfo, code: string, opts: UploadOptions = {}): Promise<UploadResult> {
+  const file = opts.file ?? ".bootcde";
+  const attempts = opts.attempts ?? 6;
+  const xoff0 = s.stats.xoff;
+  const abort = () => {
+    if (opts.signal?.aborted) throw new SolkitError("E_ABORTED", "upload aborted");
+  };
+  await stopProgram(s);
+  const erased: string[] = [];
+  if (opts.erase) {
+    const gone = await must(s, `(function(){var S=require("Storage"),l=S.list(/^sk\\./);l.forEach(function(n){S.erase(n);});return l;})()`, "erasing sk.*");
+    erased.push(...(gone as string[]));
+  }
+  const stale = await must(s, `(function(){var S=require("Storage"),e=[];[".varimg",".bootrst"].forEach(function(n){if(S.read(n)!==undefined){S.erase(n);e.push(n);}});return e;})()`, "clearing .varimg/.bootrst");
+  erased.push(...(stale as string[]));
+  await must(s, helperExpr(info.crypto), "defining the upload helpers");
+
+  const start = opts.chunkBytes ?? chooseChunkBytes({ rttMs: info.rttMs, baud: s.baud, freeVars: info.freeVars });
+  let size = start;
+  let offset = 0;
+  let chunks = 0;
+  let retries = 0;
+  const failures: UploadResult["failures"] = [];
+  const t0 = performance.now();
+  const report = () => {
+    const secs = Math.max(1e-3, (performance.now() - t0) / 1000);
+    opts.onProgress?.({ done: offset, total: code.length, bytesPerSecond: offset / secs, chunkBytes: size, retries });
+  };
+  report();
+  while (offset < code.length) {
+    abort();
+    const n = Math.min(size, code.length - offset);
+    let done = false;
+    for (let attempt = 1; attempt <= attempts && !done; attempt++) {
+      const r = await s.call(chunkExpr(info.crypto, file, code, offset, n), 2000 + s.wireMs(chunkWireBytes(n)));
+      if (r.ok && r.value === 1) {
+        done = true;
+        break;
+      }
+      const why = String(r.value);
+      if (why.startsWith("lost:")) throw new SolkitError("E_PORT", `serial port ${why}`);
+      failures.push({ offset, why: why.slice(0, 80) });
+      retries++;
+      abort();
+      if (why === "timeout") await s.interrupt(); // a garbled line may sit half-typed
+      if (/Not enough free space|Unable to find or create|too big/i.test(why)) {
+        throw new SolkitError("E_TOO_BIG", `the board's Storage refused the bundle at byte ${offset}: ${why.slice(0, 80)}`);
+      }
+    }
+    if (!done) {
+      throw new SolkitError("E_UPLOAD", `chunk at byte ${offset} failed ${attempts} times (last: ${failures[failures.length - 1]?.why}); check the cable or lower --baud`);
+    }
+    offset += n;
+    chunks++;
+    report();
+    // After a failure keep a smaller chunk for a while: less to resend if the link is noisy.
+    if (failures.length > 0 && failures[failures.length - 1].offset === offset - n) size = Math.max(128, size >> 1);
+    else if (size < start) size = Math.min(start, size * 2);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const expected = fileCheck(info.crypto, code);
+  const got = String(await must(s, `__skv(${JSON.stringify(file)})`, "reading back the hash", 5000 + code.length / 20));
+  if (got !== expected) {
+    throw new SolkitError("E_VERIFY", `verification failed: the board's ${file} hashes to ${got.slice(0, 24)}…, expected ${expected.slice(0, 24)}…; flash again`);
+  }
+  return {
+    file, bytes: code.length, chunks, chunkBytes: start, retries, failures, seconds, bytesPerSecond: code.length / Math.max(seconds, 1e-3),
+    check: got, xoff: s.stats.xoff - xoff0, erased,
+  };
+}
