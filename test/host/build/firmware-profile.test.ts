@@ -1,0 +1,82 @@
+/**
+ * Build profiles and native hashes (host/build/firmware-profile.ts): which modules each swaps,
+ * that the swapped bundles still pass the RFC 8032 vectors inside the Espruino sandbox, and
+ * which profile `solkit build` picks for each Espruino board.
+ */
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadBoard } from "../../../host/boards/validate";
+import { buildEspruinoBundle } from "../../../host/build/espruino";
+import { buildFirmware } from "../../../host/build/firmware";
+import { type BuildProfile, moduleSwaps, parseProfile, swapPlugin } from "../../../host/build/firmware-profile";
+import { SELFTEST_ENTRY, loadVectorFiles } from "../../../host/build/selftest";
+import { runInEspruinoSandbox } from "../../../simulator/espruino/sandbox";
+import { solkit } from "../cli-helpers";
+
+const tmp = (name: string): string => mkdtempSync(join(tmpdir(), `solkit-${name}-`));
+
+describe("module swaps", () => {
+  it("small swaps the base and field multiplications; native hashes swap the portable SHA-2", () => {
+    expect(moduleSwaps("full", {})).toEqual([]);
+    expect(moduleSwaps("small", {}).map((s) => s[0])).toEqual(["shared/crypto/ed25519/base-mul", "shared/crypto/ed25519/field-mul"]);
+    expect(moduleSwaps("full", { nativeHashes: ["sha512"] })).toEqual([["shared/crypto/sha512", "firmware/targets/espruino/native-hash"]]);
+  });
+
+  it("parseProfile takes full and small and names the choices otherwise", () => {
+    expect(parseProfile("small")).toBe("small");
+    expect(() => parseProfile("tiny")).toThrow(/expected one of full, small, got "tiny"/);
+  });
+
+  for (const profile of ["full", "small"] as BuildProfile[]) {
+    it(`the ${profile} profile's self-test bundle passes the RFC 8032 vectors in the Espruino sandbox`, async () => {
+      const { code } = await buildEspruinoBundle({ entry: SELFTEST_ENTRY, globalName: "solkitSelftest", plugins: [swapPlugin(moduleSwaps(profile, {}))] });
+      // The table's base64 text is in the full bundle only.
+      expect(code.length > 60_000).toBe(profile === "full");
+      const files = loadVectorFiles().filter((f) => f.kind === "ed25519");
+      expect(files.length).toBe(1);
+      const driver = `var r = solkitSelftest.runAll(${JSON.stringify(files)}); for (var i = 0; i < r.lines.length; i++) print(r.lines[i]);`;
+      const run = runInEspruinoSandbox(`${code}\n${driver}\n`);
+      expect(run.error).toBeUndefined();
+      expect(run.lines[run.lines.length - 1]).toBe(`${files[0].cases.length} passed, 0 failed`);
+    }, 60_000);
+  }
+});
+
+describe("profile choice per board", () => {
+  it("esp32-devkitc gets full, with native SHA-256/512 and no portable SHA-2 inside", async () => {
+    const dir = tmp("esp32");
+    const r = await buildFirmware(loadBoard("esp32-devkitc"), dir);
+    expect(r.profile).toBe("full");
+    expect(r.nativeHashes).toEqual(["sha256", "sha512"]);
+    const ids = r.modules.map((m) => m.id);
+    expect(ids).toContain("shared/crypto/ed25519/base-table.ts");
+    expect(ids.some((id) => /crypto\/sha(256|512)\.ts$/.test(id))).toBe(false);
+    expect(readFileSync(join(dir, "firmware.js"), "utf8")).toContain("SHA512");
+  }, 60_000);
+
+  it("espruino-wifi gets small, saying why full does not fit, and keeps at least two outbox segments", async () => {
+    const r = await buildFirmware(loadBoard("espruino-wifi"), tmp("wifi"));
+    expect(r.profile).toBe("small");
+    expect(r.profileReason).toMatch(/profile full \(\d+ bytes\): the bundle .* leaves too little of espruino-wifi's 65536-byte Storage/);
+    expect(r.storage.outboxCapacity).toBeGreaterThanOrEqual(2 * r.storage.segmentSlots);
+    expect(r.modules.map((m) => m.id)).toContain("shared/crypto/ed25519/base-mul-small.ts");
+    expect(r.vars.fits).toBe(true);
+  }, 60_000);
+
+  it("espruino-pico fits no profile: the CLI names each profile's bytes (exit 1)", () => {
+    const r = solkit(["build", "--board", "espruino-pico", "--out", tmp("pico")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/no build profile fits\. profile full \(\d+ bytes\): .*; profile small \(\d+ bytes\): .*49152-byte Storage/);
+  }, 60_000);
+
+  it("--profile forces a profile and says so; a bad one is a usage error (exit 2)", () => {
+    const ok = solkit(["build", "--board", "esp32-devkitc", "--profile", "small", "--out", tmp("forced")]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/profile\s+small \(forced \(--profile\)\); native sha256, sha512/);
+    const bad = solkit(["build", "--board", "esp32-devkitc", "--profile", "tiny"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--profile: expected one of full, small/);
+  }, 60_000);
+});
