@@ -8,7 +8,7 @@ import { readingPayloadJson } from "../shared/protocol/payload";
 export function codecRows(): Row[] {
   const deviceId = new Uint8Array(32).fill(0x42);
   const reading: Reading = {
-    flags: 0, timeQuality: 1, relay: 1, deviceId, seq: 1234, dropped: 0, time: 1_790_000_000, uptime: 86_400,
+    flags: 0, timeQuality: 1, relay: 1, outbox: 0, deviceId, seq: 1234, dropped: 0, time: 1_790_000_000, uptime: 86_400,
     boot: 3, interval: 60, energyIn: 123_456_789, energyOut: 0, power: 312_000, credit: 3600, prev: new Uint8Array(32),
   };
   const bytes = encodeReading(reading);

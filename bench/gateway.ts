@@ -36,7 +36,7 @@ function makeReadings(n: number): { id: string; lines: string[]; frames: Uint8Ar
   let prev: Uint8Array = new Uint8Array(32);
   const frames: Uint8Array[] = [];
   for (let seq = 0; seq < n; seq++) {
-    const bytes = encodeReading({ flags: 0, timeQuality: 1, relay: 1, deviceId: pk, seq, dropped: 0, time: 1767225600 + seq, uptime: seq, boot: 1,
+    const bytes = encodeReading({ flags: 0, timeQuality: 1, relay: 1, outbox: 0, deviceId: pk, seq, dropped: 0, time: 1767225600 + seq, uptime: seq, boot: 1,
       interval: 1, energyIn: seq * 10, energyOut: 0, power: 36_000, credit: 86400, prev });
     prev = readingHash(bytes);
     frames.push(encodeFrame(bytes, new Uint8Array(sign(null, readingSigningInput(bytes), key))));

@@ -54,6 +54,7 @@ export function takeReading(core: Core): number {
     flags: flags,
     timeQuality: wall < 0 ? TIME_UNKNOWN : core.timeQuality,
     relay: hal.relay.isClosed() ? 1 : 0,
+    outbox: outbox.depth > 65535 ? 65535 : outbox.depth,
     deviceId: core.identity.publicKey,
     seq: seq,
     dropped: seq - outbox.tipSeq - 1,

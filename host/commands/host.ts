@@ -43,7 +43,7 @@ export const registerHost: RegisterCommand = (program, ctx) => {
 
   host
     .command("devices")
-    .description("list registered devices: board, last seen, last sequence, pending, verified/rejected counts")
+    .description("list registered devices: board, last seen, last sequence, outbox depth reported by the device, pending, verified/rejected counts")
     .option("-c, --config <file>", "configuration whose database to read")
     .action((opts: { config?: string }) => {
       const out = ctx.output();
@@ -131,8 +131,8 @@ function listDevices(cfg: GatewayConfig, out: Output): void {
       out.info(`no devices in ${cfg.database}; add one with 'solkit host add-device G… --hmac-key-file FILE'`);
       return;
     }
-    const rows = list.map((d) => [d.id, d.board || "-", ago(d.lastSeen), String(d.lastSeq), String(d.pending), String(d.verified), String(d.rejected), String(d.gaps), d.lastLink || "-"]);
-    const head = ["id", "board", "last seen", "last seq", "pending", "verified", "rejected", "gaps", "link"];
+    const rows = list.map((d) => [d.id, d.board || "-", ago(d.lastSeen), String(d.lastSeq), String(d.outbox), String(d.pending), String(d.verified), String(d.rejected), String(d.gaps), d.lastLink || "-"]);
+    const head = ["id", "board", "last seen", "last seq", "outbox", "pending", "verified", "rejected", "gaps", "link"];
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const fmt = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join("  ").trimEnd();
     out.line(fmt(head));

@@ -42,7 +42,7 @@ export function* virtualMeter(opts: MeterOptions, count: number): Generator<Mete
     const power = panelMilliwatts(opts.peakWatts, time - opts.intervalS / 2);
     energyIn += Math.round((power * opts.intervalS) / 3600);
     const bytes = encodeReading({
-      flags: 0, timeQuality: TIME_FROM_HOST, relay: 1, deviceId, seq, dropped: 0, time,
+      flags: 0, timeQuality: TIME_FROM_HOST, relay: 1, outbox: 0, deviceId, seq, dropped: 0, time,
       uptime: (seq + 1) * opts.intervalS, boot: 1, interval: opts.intervalS, energyIn, energyOut: 0,
       power, credit: 7 * 86400 - (seq + 1) * opts.intervalS, prev,
     });

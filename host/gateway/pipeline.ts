@@ -236,7 +236,7 @@ export class Pipeline {
         this.d.logger.log("warn", "gap", `device=${id} declared ${p.reading.dropped} dropped reading(s) before seq ${p.reading.seq} (its outbox was full); energy registers are cumulative, nothing billed is lost`);
       }
     });
-    this.d.registry.advance(id, result.state, all.length, dropped, link.name, now);
+    this.d.registry.advance(id, result.state, all.length, dropped, link.name, now, reading.outbox);
     this.pending.delete(id);
     this.d.metrics.inc("solkit_readings_verified_total", {}, all.length);
     if (dropped) this.d.metrics.inc("solkit_dropped_declared_total", {}, dropped);

@@ -30,6 +30,8 @@ export interface DeviceInfo {
   dropped: number;
   /** Readings received and not yet acked: the device's outbox holds at least these. */
   pending: number;
+  /** The outbox depth the device reported in its newest authenticated reading. */
+  outbox: number;
 }
 
 /** What the pipeline needs of a device. */
@@ -51,14 +53,14 @@ export interface NewDevice {
 interface Row {
   id: string; public_key: Buffer; hmac_key: Buffer; board: string; repl: string; name: string; anchor: string;
   added_at: number; last_seen: number | null; last_link: string; last_seq: number; last_hash: Buffer;
-  verified: number; rejected: number; gaps: number; dropped: number; pending: number;
+  verified: number; rejected: number; gaps: number; dropped: number; pending: number; outbox: number;
 }
 
 function info(r: Row): DeviceInfo {
   return {
     id: r.id, board: r.board, repl: r.repl === "nodemcu" ? "nodemcu" : "espruino", name: r.name,
     anchor: r.anchor === "first" ? "first" : "genesis", addedAt: r.added_at, lastSeen: r.last_seen, lastLink: r.last_link,
-    lastSeq: r.last_seq, verified: r.verified, rejected: r.rejected, gaps: r.gaps, dropped: r.dropped, pending: r.pending,
+    lastSeq: r.last_seq, verified: r.verified, rejected: r.rejected, gaps: r.gaps, dropped: r.dropped, pending: r.pending, outbox: r.outbox,
   };
 }
 
@@ -71,7 +73,7 @@ export class Registry {
   constructor(private readonly db: Db) {
     // Prepared once: the pipeline runs these for every frame.
     this.byId = db.prepare("SELECT * FROM devices WHERE id = ?");
-    this.advanceStmt = db.prepare("UPDATE devices SET last_seq = ?, last_hash = ?, verified = verified + ?, dropped = dropped + ?, last_seen = ?, last_link = ?, pending = 0 WHERE id = ?");
+    this.advanceStmt = db.prepare("UPDATE devices SET last_seq = ?, last_hash = ?, verified = verified + ?, dropped = dropped + ?, last_seen = ?, last_link = ?, pending = 0, outbox = ? WHERE id = ?");
     this.rejectStmt = db.prepare("UPDATE devices SET rejected = rejected + 1, gaps = gaps + ?, last_seen = ? WHERE id = ?");
     this.seenStmt = db.prepare("UPDATE devices SET last_seen = ?, pending = ?, last_link = ? WHERE id = ?");
   }
@@ -116,8 +118,8 @@ export class Registry {
   }
 
   /** Moves the chain state and counters after an authenticated batch (inside the caller's transaction). */
-  advance(id: string, state: ChainState, verified: number, dropped: number, link: string, now: number): void {
-    this.advanceStmt.run(state.lastSeq, Buffer.from(state.lastHash), verified, dropped, now, link, id);
+  advance(id: string, state: ChainState, verified: number, dropped: number, link: string, now: number, outbox: number): void {
+    this.advanceStmt.run(state.lastSeq, Buffer.from(state.lastHash), verified, dropped, now, link, outbox, id);
   }
 
   /** Counts a rejection (and a gap when the reason is E_GAP). */

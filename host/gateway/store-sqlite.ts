@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS devices (
   rejected INTEGER NOT NULL DEFAULT 0,
   gaps INTEGER NOT NULL DEFAULT 0,
   dropped INTEGER NOT NULL DEFAULT 0,
-  pending INTEGER NOT NULL DEFAULT 0
+  pending INTEGER NOT NULL DEFAULT 0,
+  outbox INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS readings (
   device TEXT NOT NULL,
@@ -64,7 +65,14 @@ export function openStore(file: string): Db {
   db.pragma("synchronous = FULL");
   db.pragma("busy_timeout = 5000");
   db.exec(SCHEMA);
+  addMissingColumns(db);
   return db;
+}
+
+/** Columns added after the first release, for databases made before them. */
+function addMissingColumns(db: Db): void {
+  const have = new Set((db.prepare("PRAGMA table_info(devices)").all() as { name: string }[]).map((c) => c.name));
+  if (!have.has("outbox")) db.exec("ALTER TABLE devices ADD COLUMN outbox INTEGER NOT NULL DEFAULT 0");
 }
 
 /** A reading as stored: bytes, its own signature (empty when a later one covers it). */

@@ -31,6 +31,7 @@ export interface RefReading {
   flags: number;
   timeQuality: number;
   relay: number;
+  outbox: number;
   deviceId: string;
   seq: number;
   dropped: number;
@@ -53,6 +54,7 @@ export function refReading(f: RefReading): Buffer {
   b.writeUInt16LE(f.flags, 2);
   b.writeUInt8(f.timeQuality, 4);
   b.writeUInt8(f.relay, 5);
+  b.writeUInt16LE(f.outbox, 6);
   unhex(f.deviceId).copy(b, 8);
   b.writeUInt32LE(f.seq, 40);
   b.writeUInt32LE(f.dropped, 44);

@@ -10,7 +10,7 @@ import type { HashFn } from "../crypto/types";
 import { sha256 } from "../crypto/sha256";
 import {
   KIND_READING, MAX_U53, PROTOCOL_VERSION, READING_SIGN_PREFIX,
-  checkBytes, checkHeader, checkInt, checkZero, readI32, writeI32,
+  checkBytes, checkHeader, checkInt, readI32, writeI32,
 } from "./common";
 
 /** Bytes of an encoded reading. */
@@ -41,6 +41,8 @@ export interface Reading {
   timeQuality: number;
   /** 0 open (load off), 1 closed (load on). */
   relay: number;
+  /** Readings in the device's outbox not yet acknowledged, this one not counted; 65535 = that many or more. */
+  outbox: number;
   /** 32-byte Ed25519 public key. */
   deviceId: Uint8Array;
   seq: number;
@@ -74,6 +76,7 @@ function checkFields(r: Reading): void {
   }
   checkInt("reading.timeQuality", r.timeQuality, 0, 2);
   checkInt("reading.relay", r.relay, 0, 1);
+  checkInt("reading.outbox", r.outbox, 0, 65535);
   checkBytes("reading.deviceId", r.deviceId, 32);
   checkInt("reading.seq", r.seq, 0, U32);
   checkInt("reading.dropped", r.dropped, 0, U32);
@@ -100,6 +103,7 @@ export function encodeReading(r: Reading): Uint8Array {
   writeU16(b, 2, r.flags);
   b[4] = r.timeQuality;
   b[5] = r.relay;
+  writeU16(b, 6, r.outbox);
   copyInto(b, 8, r.deviceId);
   writeU32(b, 40, r.seq);
   writeU32(b, 44, r.dropped);
@@ -125,7 +129,7 @@ function readRegister(what: string, b: Uint8Array, at: number): number {
 
 /**
  * Fields of 120 reading bytes.
- * @throws SolkitError E_LENGTH, E_KIND, E_VERSION, E_FIELD (reserved byte, unknown flag or
+ * @throws SolkitError E_LENGTH, E_KIND, E_VERSION, E_FIELD (unknown flag or
  *   enumeration value), E_RANGE (register ≥ 2^53)
  */
 export function decodeReading(b: Uint8Array): Reading {
@@ -136,11 +140,11 @@ export function decodeReading(b: Uint8Array): Reading {
   }
   if (b[4] > 2) throw new SolkitError("E_FIELD", `reading.timeQuality: expected 0..2, got ${b[4]}`);
   if (b[5] > 1) throw new SolkitError("E_FIELD", `reading.relay: expected 0 or 1, got ${b[5]}`);
-  checkZero("reading.reserved", readU16(b, 6));
   return {
     flags: flags,
     timeQuality: b[4],
     relay: b[5],
+    outbox: readU16(b, 6),
     deviceId: slice(b, 8, 40),
     seq: readU32(b, 40),
     dropped: readU32(b, 44),

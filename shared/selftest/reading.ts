@@ -10,7 +10,7 @@ import { READING_SIGN_PREFIX } from "../protocol/common";
 import { compareFields, expectThrow, hexIn, runEach } from "./protocol-util";
 import type { CaseResult } from "./types";
 
-const NUM = ["flags", "timeQuality", "relay", "seq", "dropped", "time", "uptime", "boot", "interval", "energyIn", "energyOut", "power", "credit"];
+const NUM = ["flags", "timeQuality", "relay", "outbox", "seq", "dropped", "time", "uptime", "boot", "interval", "energyIn", "energyOut", "power", "credit"];
 const HEX = ["deviceId", "prev"];
 
 function one(c: any): string {
@@ -18,7 +18,7 @@ function one(c: any): string {
   if (c.error !== undefined) return expectThrow(() => { decodeReading(bytes); }, c.error);
   const f = c.fields;
   const encoded = toHex(encodeReading({
-    flags: f.flags, timeQuality: f.timeQuality, relay: f.relay, deviceId: hexIn(f.deviceId, "deviceId"),
+    flags: f.flags, timeQuality: f.timeQuality, relay: f.relay, outbox: f.outbox, deviceId: hexIn(f.deviceId, "deviceId"),
     seq: f.seq, dropped: f.dropped, time: f.time, uptime: f.uptime, boot: f.boot, interval: f.interval,
     energyIn: f.energyIn, energyOut: f.energyOut, power: f.power, credit: f.credit, prev: hexIn(f.prev, "prev"),
   }));

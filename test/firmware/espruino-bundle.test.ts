@@ -67,6 +67,7 @@ describe("the esp32-devkitc bundle on an emulated ESP32", () => {
     const last = fresh.map((v) => v.reading!).sort((a, b) => b.seq - a.seq)[0];
     expect(last.energyIn).toBeGreaterThan(250_000); // mWh: the pulses were counted
     expect(last.energyIn).toBeLessThanOrEqual(300_000);
+    expect(last.outbox).toBe(last.seq); // nothing acked: every earlier reading still waits
     console.log(`esp32-devkitc bundle: ${fresh.length} verified readings in a simulated hour; longest block ${emu.longestBlock.ms.toFixed(1)} ms (${emu.longestBlock.what})`);
   });
 

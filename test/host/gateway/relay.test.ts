@@ -65,7 +65,7 @@ describe("gateway relay to Mosquitto", () => {
     const up = await Collector.connect(mosq.url, [`solkit/v1/${SITE}/+/+`, "homeassistant/#"]);
     const dev = new TestDevice();
     gw.registry.add({ id: dev.id, hmacKey: dev.hmacKey, board: "esp32", name: "rig" });
-    const frames = [dev.next({ sign: false }), dev.next({ sign: false }), dev.next()];
+    const frames = [dev.next({ sign: false }), dev.next({ sign: false }), dev.next({ outbox: 2 })];
     const devClient = await publishAs(gw.brokerUrl!, dev, frames);
     const acks: number[] = [];
     devClient.on("message", (topic, payload, packet) => {
@@ -90,7 +90,7 @@ describe("gateway relay to Mosquitto", () => {
     expect(energy).toMatchObject({ device_class: "energy", state_class: "total_increasing", unit_of_measurement: "Wh", availability_mode: "all" });
     void ha;
     const info = gw.registry.list()[0];
-    expect(info).toMatchObject({ id: dev.id, lastSeq: 2, verified: 3, rejected: 0, pending: 0 });
+    expect(info).toMatchObject({ id: dev.id, lastSeq: 2, verified: 3, rejected: 0, pending: 0, outbox: 2 }); // outbox: as the device reported
     // The same readings again (lost ack): acked again, not stored or relayed twice.
     for (const f of frames) await devClient.publishAsync(buildTopic(SITE, dev.id, "reading"), encodeReadingPayload(f), { qos: 1 });
     await waitFor(() => gw!.metrics.total("solkit_duplicates_total") === 3, "3 duplicates");

@@ -11,6 +11,7 @@ export const readingArb: fc.Arbitrary<Reading> = fc.record({
   flags: fc.integer({ min: 0, max: 0x1f }),
   timeQuality: fc.integer({ min: 0, max: 2 }),
   relay: fc.integer({ min: 0, max: 1 }),
+  outbox: fc.integer({ min: 0, max: 65535 }),
   deviceId: bytesN(32),
   seq: u32,
   dropped: u32,

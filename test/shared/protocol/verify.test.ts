@@ -21,7 +21,7 @@ function makeChain(n: number, signed: (i: number) => boolean): ChainItem[] {
   let prev: Uint8Array = new Uint8Array(32);
   for (let i = 0; i < n; i++) {
     const bytes = encodeReading({
-      flags: 0, timeQuality: 1, relay: 1, deviceId: signer.publicKey, seq: i, dropped: 0, time: 1767225600 + 60 * i,
+      flags: 0, timeQuality: 1, relay: 1, outbox: 0, deviceId: signer.publicKey, seq: i, dropped: 0, time: 1767225600 + 60 * i,
       uptime: 60 * i, boot: 1, interval: 60, energyIn: 1000 * i, energyOut: 0, power: 60000, credit: 1000, prev,
     });
     items.push({ reading: bytes, signature: signed(i) ? signer.sign(readingSigningInput(bytes)) : new Uint8Array(0) });
