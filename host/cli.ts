@@ -6,9 +6,11 @@ import { registerDemo } from "./commands/demo";
 import { registerHost } from "./commands/host";
 import { registerBuild } from "./commands/build";
 import { registerBoards } from "./commands/boards";
+import { registerPorts } from "./commands/ports";
+import { registerFlash } from "./commands/flash";
 
 /** Every command, in the order `solkit --help` lists them. Each lives in host/commands/<name>.ts. */
-const COMMANDS: RegisterCommand[] = [registerBoards, registerDemo, registerHost, registerKeygen, registerVerify, registerBuild];
+const COMMANDS: RegisterCommand[] = [registerBoards, registerDemo, registerHost, registerKeygen, registerVerify, registerBuild, registerPorts, registerFlash];
 
 const EXAMPLES = `
 Examples:

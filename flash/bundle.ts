@@ -1,0 +1,55 @@
+/**
+ * The bundle `solkit flash` sends: dist/<board>/firmware.js, rebuilt first when it is missing
+ * or older than anything it is built from (the device program, shared/, the board file, the
+ * build itself).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Board } from "../host/boards/board-type";
+import { buildFirmware } from "../host/build/firmware";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+function newest(dir: string): number {
+  let t = 0;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of entries) {
+    if (name === "test" || name === "node_modules") continue;
+    const p = join(dir, name);
+    const s = statSync(p);
+    t = Math.max(t, s.isDirectory() ? newest(p) : s.mtimeMs);
+  }
+  return t;
+}
+
+/** Whether dist/<id>/firmware.js is missing or older than its sources. */
+export function bundleIsStale(board: Board, file = join(REPO, "dist", board.id, "firmware.js")): boolean {
+  if (!existsSync(file)) return true;
+  const built = statSync(file).mtimeMs;
+  const sources = Math.max(
+    newest(join(REPO, "firmware")), newest(join(REPO, "shared")), newest(join(REPO, "host", "build")),
+    statSync(join(REPO, "boards", `${board.id}.json`)).mtimeMs,
+  );
+  return sources > built;
+}
+
+/**
+ * The bundle text for `board` (one character per byte), building it when needed.
+ * @throws SolkitError from buildFirmware (E_UNSUPPORTED, E_TOO_BIG, E_BUILD…)
+ */
+export async function bundleFor(board: Board, opts: { rebuild?: boolean; onNote?: (s: string) => void } = {}): Promise<{ file: string; code: string; built: boolean }> {
+  const file = join(REPO, "dist", board.id, "firmware.js");
+  let built = false;
+  if (opts.rebuild || bundleIsStale(board, file)) {
+    opts.onNote?.(`building ${board.id} (dist/${board.id}/firmware.js is ${existsSync(file) ? "older than its sources" : "missing"})…`);
+    await buildFirmware(board);
+    built = true;
+  }
+  return { file, code: readFileSync(file, "latin1"), built };
+}
