@@ -9,7 +9,7 @@ import { SolkitError } from "../shared/errors";
 
 /** Error codes of this module and the rest of flash/ that mean "fix the setup" (CLI exit 2). */
 export const SETUP_ERRORS = new Set([
-  "E_PORT_MISSING", "E_PORT_PERMISSION", "E_PORT_BUSY", "E_PORT", "E_NO_ANSWER", "E_WRONG_FIRMWARE", "E_TOO_BIG", "E_PROVISIONED", "E_REFUSED",
+  "E_PORT_MISSING", "E_PORT_PERMISSION", "E_PORT_BUSY", "E_PORT", "E_NO_ANSWER", "E_WRONG_FIRMWARE", "E_TOO_BIG", "E_PROVISIONED", "E_REFUSED", "E_FIELD",
 ]);
 
 /** True for a SolkitError whose code is a setup problem (the CLI prints it and exits 2). */

@@ -1,0 +1,106 @@
+/**
+ * Provisioning a device over its USB console (DESIGN.md "Trust"): the device makes its own
+ * Ed25519 key from its hardware random source (solkit.provisionKey(); the seed never leaves
+ * it), the host reads back the public key, makes a per-device HMAC key and hands it over with
+ * solkit.setHostKey() on a 0x10 line (the REPL does not echo it), sets the site, checks the
+ * device's status says so, and records the device in the gateway's registry — the same
+ * store `solkit host add-device` writes. The HMAC key is never printed or logged.
+ */
+import { randomBytes } from "node:crypto";
+import type { Board } from "../host/boards/board-type";
+import { Registry } from "../host/gateway/registry";
+import { openStore } from "../host/gateway/store-sqlite";
+import { isPublicKey } from "../shared/crypto/strkey";
+import { SolkitError } from "../shared/errors";
+import { probeBoard } from "./board-probe";
+import { closePort, openPort } from "./port-open";
+import { ReplSession } from "./repl-session";
+
+export interface ProvisionOptions {
+  path: string;
+  baud: number;
+  board: Board;
+  site: string;
+  /** Give an already provisioned device a new key (its unsent readings are erased). */
+  force?: boolean;
+  /** A name for people in the registry. */
+  name?: string;
+  /** The gateway's SQLite file. */
+  database: string;
+  onNote?: (text: string) => void;
+}
+
+export interface ProvisionResult {
+  id: string;
+  site: string;
+  board: string;
+  database: string;
+  /** The key the device had before (with force). */
+  previousId?: string;
+  /** The registry already had this id (updated). */
+  updated: boolean;
+}
+
+const SITE = /^[A-Za-z0-9._-]{1,32}$/;
+
+/** The id line of solkit's status text, if the device has a key. */
+export function idFromStatus(status: string): string | undefined {
+  const m = /^id: (G[A-Z2-7]{55})$/m.exec(status);
+  return m ? m[1] : undefined;
+}
+
+async function status(s: ReplSession): Promise<string> {
+  const r = await s.call(`solkit.cmd("status")`, 5000);
+  if (!r.ok || typeof r.value !== "string") throw new SolkitError("E_WRONG_FIRMWARE", `the device program did not answer status (${String(r.value).slice(0, 60)}); flash it again`);
+  return r.value;
+}
+
+/**
+ * Provisions the device on `o.path` and registers it.
+ * @throws SolkitError E_PORT_* (opening), E_NO_ANSWER, E_WRONG_FIRMWARE (no solkit program),
+ *   E_PROVISIONED (has a key and no force), E_FIELD (bad site), E_PROVISION (the device refused a step)
+ */
+export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionResult> {
+  if (!SITE.test(o.site)) throw new SolkitError("E_FIELD", `--site "${o.site.slice(0, 40)}": use 1 to 32 of A-Z a-z 0-9 - _ .`);
+  const port = await openPort(o.path, o.baud);
+  try {
+    const s = new ReplSession(port, o.baud);
+    const info = await probeBoard(s, o.path, o.board);
+    if (!info.solkit) {
+      throw new SolkitError("E_WRONG_FIRMWARE", `no solkit program runs on the board at ${o.path} (Espruino ${info.version} answered); flash it first: solkit flash --board ${o.board.id} --port ${o.path}`);
+    }
+    const before = idFromStatus(await status(s));
+    if (before && !o.force) {
+      throw new SolkitError("E_PROVISIONED", `the device is already provisioned as ${before}; pass --force to give it a new key (its unsent readings are erased)`);
+    }
+    // Making the key multiplies the base point once: seconds on an ESP32, so a long wait.
+    const made = await s.call(`solkit.provisionKey(${before ? "true" : "false"})`, 120_000);
+    if (!made.ok || typeof made.value !== "string" || !isPublicKey(made.value)) {
+      throw new SolkitError("E_PROVISION", `the device did not make a key: ${String(made.value).slice(0, 100)}`);
+    }
+    const id = made.value;
+    o.onNote?.(`device key made on the device: ${id}`);
+    const hmacKey = new Uint8Array(randomBytes(32));
+    const set = await s.call(`solkit.setHostKey("${Buffer.from(hmacKey).toString("hex")}")`, 10_000);
+    if (!set.ok) throw new SolkitError("E_PROVISION", "the device refused the host key (its answer is not shown: it may quote the key)");
+    const site = await s.call(`solkit.setSite(${JSON.stringify(o.site)})`, 10_000);
+    if (!site.ok) throw new SolkitError("E_PROVISION", `the device refused the site: ${String(site.value).slice(0, 100)}`);
+    const after = await status(s);
+    if (idFromStatus(after) !== id || !after.includes(`site: ${o.site}`) || /no host key/.test(after)) {
+      throw new SolkitError("E_PROVISION", `the device's status does not show the new settings: ${after.split("\n").slice(1, 4).join(" | ")}`);
+    }
+    const db = openStore(o.database);
+    let updated = false;
+    try {
+      const reg = new Registry(db);
+      updated = reg.get(id) !== undefined;
+      reg.add({ id, hmacKey, board: o.board.id, repl: "espruino", name: o.name ?? "" });
+    } finally {
+      db.close();
+    }
+    hmacKey.fill(0);
+    return { id, site: o.site, board: o.board.id, database: o.database, previousId: before, updated };
+  } finally {
+    await closePort(port);
+  }
+}
