@@ -6,11 +6,14 @@ import { registerDemo } from "./commands/demo";
 import { registerHost } from "./commands/host";
 import { registerBuild } from "./commands/build";
 import { registerBoards } from "./commands/boards";
+import { registerSim } from "./commands/sim";
 import { registerPorts } from "./commands/ports";
 import { registerFlash } from "./commands/flash";
+import { registerProvision } from "./commands/provision";
+import { registerMonitor } from "./commands/monitor";
 
 /** Every command, in the order `solkit --help` lists them. Each lives in host/commands/<name>.ts. */
-const COMMANDS: RegisterCommand[] = [registerBoards, registerDemo, registerHost, registerKeygen, registerVerify, registerBuild, registerPorts, registerFlash];
+const COMMANDS: RegisterCommand[] = [registerBoards, registerDemo, registerHost, registerKeygen, registerVerify, registerBuild, registerPorts, registerFlash, registerProvision, registerMonitor, registerSim];
 
 const EXAMPLES = `
 Examples:

@@ -48,18 +48,44 @@ export function buildTimeline(sc: Scenario, rig: DeviceRig, host: SimHost): Time
   const rand = prng(sc.seed ^ 0xc075);
   const board = rig.board;
   let restoreAfter = 5000;
+  let armed = 0;
   const powerBackAt = (ms: number) => board.loop.schedule(ms, () => board.powerOn());
   // A cut armed with cutAfterBytes fires inside a write: power comes back `off` later.
   const cutHook = board.flash.onPowerCut;
+  let pendingArm = false;
   board.flash.onPowerCut = () => {
     cutHook?.();
+    pendingArm = false;
+    armed++;
     cuts.n++;
     powerBackAt(board.now + restoreAfter);
   };
-  const cut = (offMs: number, duringWrite: boolean, afterBytes?: number) => {
-    if (!board.isOn) return;
+  const cut = (offMs: number, duringWrite: boolean, afterBytes?: number): void => {
+    // Every cut event is one cut: one that falls while the power is already off happens a
+    // second after it is back; one armed for a write that does not come within two minutes
+    // happens then, at that instant (or now, if another cut event comes first).
+    if (pendingArm && board.isOn) {
+      pendingArm = false;
+      board.powerOff();
+      armed++;
+      cuts.n++;
+      powerBackAt(board.now + restoreAfter);
+    }
+    if (!board.isOn) return void board.loop.schedule(board.now + 1000, () => cut(offMs, duringWrite, afterBytes));
     restoreAfter = offMs;
-    if (duringWrite) return board.cutAfterBytes(afterBytes ?? Math.floor(rand() * 128));
+    if (duringWrite) {
+      const id = armed;
+      board.cutAfterBytes(afterBytes ?? Math.floor(rand() * 128));
+      pendingArm = true;
+      board.loop.schedule(board.now + 120_000, () => {
+        if (armed === id && board.isOn && pendingArm) {
+          pendingArm = false;
+          cut(offMs, false);
+        }
+      });
+      return;
+    }
+    armed++;
     board.powerOff();
     cuts.n++;
     powerBackAt(board.now + offMs);

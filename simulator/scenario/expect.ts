@@ -52,8 +52,14 @@ export function checkExpectations(e: Expectations, rig: DeviceRig, host: SimHost
   const rs = provenInOrder(rig);
   if (e.minReadings !== undefined) add("minReadings", rs.length >= e.minReadings, `${rs.length} readings authenticated (at least ${e.minReadings} expected)`);
   if (e.allVerified) {
-    const bad = tap.invalid.slice(0, 3).map((i) => `seq ${i.seq} ${i.reason}`).join(", ");
-    add("allVerified", tap.invalid.length === 0, tap.invalid.length === 0 ? "no reading rejected" : `${tap.invalid.length} rejected: ${bad}`);
+    // A reading refused as E_GAP came ahead of ones still missing (a backlog drains oldest
+    // first while fresh readings go out at once; line noise ate a line): the host does not ack
+    // it and the device sends it again. Only one never proven afterwards, or any other reason
+    // (E_CHAIN_BROKEN, E_REPLAY with other bytes, E_BAD_SIGNATURE), is a failure.
+    const bad = tap.invalid.filter((i) => i.reason !== "E_GAP" || !tap.proven.has(i.seq));
+    const healed = tap.invalid.length - bad.length;
+    const list = bad.slice(0, 3).map((i) => `seq ${i.seq} ${i.reason}`).join(", ");
+    add("allVerified", bad.length === 0, bad.length === 0 ? `no reading rejected for good${healed ? ` (${healed} early arrivals refused as E_GAP, re-sent and proven)` : ""}` : `${bad.length} rejected: ${list}`);
   }
   if (e.noSeqGap) {
     const gaps: string[] = [];
@@ -61,8 +67,7 @@ export function checkExpectations(e: Expectations, rig: DeviceRig, host: SimHost
       const want = rs[i - 1].seq + 1 + rs[i].dropped;
       if (rs[i].seq !== want) gaps.push(`${rs[i - 1].seq}→${rs[i].seq} (dropped ${rs[i].dropped})`);
     }
-    const declared = tap.invalid.filter((i) => i.reason === "E_GAP").length;
-    add("noSeqGap", gaps.length === 0 && declared === 0, gaps.length + declared === 0 ? `seq ${rs[0]?.seq ?? "-"}..${rs[rs.length - 1]?.seq ?? "-"} without a hole` : `holes: ${gaps.slice(0, 3).join(", ")}${declared ? `; ${declared} E_GAP` : ""}`);
+    add("noSeqGap", gaps.length === 0, gaps.length === 0 ? `seq ${rs[0]?.seq ?? "-"}..${rs[rs.length - 1]?.seq ?? "-"} without a hole` : `${gaps.length} holes: ${gaps.slice(0, 3).join(", ")}`);
   }
   if (e.noCounterRegression) {
     const back: string[] = [];
