@@ -22,6 +22,7 @@ import { buildTopic } from "../../shared/protocol/topics";
 import { readingPayloadJson } from "../../shared/protocol/payload";
 import { createHash } from "node:crypto";
 import type { Logger } from "./log";
+import { relinkPoint } from "../verify/pending-chain";
 import type { Metrics } from "./metrics";
 import type { DeviceRecord, Registry } from "./registry";
 import type { Spool } from "./spool";
@@ -98,6 +99,7 @@ export class Pipeline {
     m.counter("solkit_readings_verified_total", "Readings authenticated, stored and acked.");
     m.counter("solkit_rejected_total", "Frames rejected, by reason code.");
     m.counter("solkit_duplicates_total", "Readings received again after they were stored (acked again).");
+    m.counter("solkit_pending_replaced_total", "Unsigned pending readings dropped because a reading that links earlier contradicted them.");
     m.counter("solkit_dropped_declared_total", "Readings devices declared dropped (outbox full).");
     m.counter("solkit_acks_sent_total", "Acks sent to devices.");
   }
@@ -179,8 +181,8 @@ export class Pipeline {
     }
     const now = this.now();
     const hash = readingHash(frame.message, sha256);
-    const pend = this.pending.get(id) ?? [];
-    const tipSeq = pend.length ? pend[pend.length - 1].reading.seq : dev.state.lastSeq;
+    let pend = this.pending.get(id) ?? [];
+    let tipSeq = pend.length ? pend[pend.length - 1].reading.seq : dev.state.lastSeq;
     if (reading.seq <= dev.state.lastSeq) {
       const stored = this.d.readings.hashOf(id, reading.seq);
       if (stored && equalBytes(stored, hash)) {
@@ -193,7 +195,10 @@ export class Pipeline {
     if (reading.seq <= tipSeq) {
       const same = pend.find((p) => p.reading.seq === reading.seq);
       if (same && equalBytes(same.hash, hash)) return { spooled: false }; // sent again while still pending
-      return this.refuse(dev, link, "E_REPLAY", `seq ${reading.seq} ≤ ${tipSeq}, a reading already waiting for its signature`, now);
+      const keep = relinkPoint(pend, dev.state, reading);
+      if (keep < 0) return this.refuse(dev, link, "E_REPLAY", `seq ${reading.seq} ≤ ${tipSeq}, a reading already waiting for its signature`, now);
+      pend = this.dropCandidates(id, pend, keep, reading.seq);
+      tipSeq = pend.length ? pend[pend.length - 1].reading.seq : dev.state.lastSeq;
     }
     let state = dev.state;
     if (dev.anchor === "first" && dev.state.lastSeq < 0 && pend.length === 0 && this.d.readings.count(id) === 0) {
@@ -204,8 +209,17 @@ export class Pipeline {
     // Pending readings were checked when they came; the new one only has to link to the tip
     // (one hash, one signature check), and if signed it proves them all (PROTOCOL.md 7, step 7).
     const tip = pend.length ? { lastSeq: tipSeq, lastHash: pend[pend.length - 1].hash } : state;
-    const result = verifyChain([item], tip, dev.publicKey, this.d.verifier, sha256);
-    const verdict = result.verdicts[0];
+    let result = verifyChain([item], tip, dev.publicKey, this.d.verifier, sha256);
+    let verdict = result.verdicts[0];
+    if ((verdict.reason === "E_CHAIN_BROKEN" || verdict.reason === "E_GAP") && pend.length > 0) {
+      const keep = relinkPoint(pend, state, reading);
+      if (keep >= 0 && keep < pend.length) {
+        pend = this.dropCandidates(id, pend, keep, reading.seq);
+        const at = pend.length ? { lastSeq: pend[pend.length - 1].reading.seq, lastHash: pend[pend.length - 1].hash } : state;
+        result = verifyChain([item], at, dev.publicKey, this.d.verifier, sha256);
+        verdict = result.verdicts[0];
+      }
+    }
     if (verdict.status !== PENDING && verdict.status !== AUTHENTICATED) {
       return this.refuse(dev, link, verdict.reason, explain(verdict.reason, reading, tipSeq, pend.length ? pend[pend.length - 1].hash : state.lastHash), now);
     }
@@ -243,6 +257,16 @@ export class Pipeline {
     const fresh = { ...dev, state: result.state };
     this.batchDevices.set(id, fresh);
     return { ack: fresh, accepted: { device: fresh, reading, receivedAt: job.receivedAt, link }, spooled: link.relay };
+  }
+
+  /** Keeps the first `keep` pending readings; the rest were contradicted by a reading that links earlier. */
+  private dropCandidates(id: string, pend: Pending[], keep: number, bySeq: number): Pending[] {
+    const dropped = pend.slice(keep);
+    this.d.metrics.inc("solkit_pending_replaced_total", {}, dropped.length);
+    this.d.logger.log("warn", "replace", `device=${id} dropped ${dropped.length} unsigned pending reading(s) from seq ${dropped[0].reading.seq}: seq ${bySeq} links to the chain before them (a corrupted or forged line; the device still holds the genuine ones)`);
+    const kept = pend.slice(0, keep);
+    this.pending.set(id, kept);
+    return kept;
   }
 
   private refuse(dev: DeviceRecord, link: LinkContext, reason: string, detail: string, now: number): { spooled: false } {

@@ -10,7 +10,8 @@ import { encodePublicKey } from "../../shared/crypto/strkey";
 import { AUTHENTICATED, PENDING, REJECTED, verifyChain, type ChainItem, type ChainState } from "../../shared/protocol/chain";
 import { KIND_ACK, KIND_READING, KIND_TOKEN } from "../../shared/protocol/common";
 import type { Frame } from "../../shared/protocol/frame";
-import { decodeReading, type Reading } from "../../shared/protocol/reading";
+import { decodeReading, readingHash, type Reading } from "../../shared/protocol/reading";
+import { relinkPoint } from "./pending-chain";
 import { decodeAck, verifyAck, type Ack } from "../../shared/protocol/ack";
 import { decodeToken, verifyToken, type Token } from "../../shared/protocol/token";
 
@@ -95,12 +96,12 @@ export class StreamVerifier<R> {
     if (chain.seen.get(reading.seq) === bytesHex) {
       return [{ ref, status: "duplicate", kind: "reading", device: encodePublicKey(reading.deviceId), reading, reason: "re-sent: same bytes as before" }];
     }
+    const out: Verdict<R>[] = this.dropContradicted(chain, reading);
     const item: ChainItem = { reading: frame.message, signature: frame.signature };
     const items = chain.pending.map((p) => p.item).concat([item]);
     const result = verifyChain(items, chain.state, reading.deviceId, this.verifier);
     chain.state = result.state;
     const device = encodePublicKey(reading.deviceId);
-    const out: Verdict<R>[] = [];
     const stillPending: DeviceChain<R>["pending"] = [];
     const all = chain.pending.concat([{ item, ref, reading }]);
     for (let i = 0; i < all.length; i++) {
@@ -117,6 +118,26 @@ export class StreamVerifier<R> {
     }
     chain.pending = stillPending;
     return out;
+  }
+
+  /**
+   * Unsigned pending readings are candidates only: when `reading` contradicts them but links
+   * into the chain before them (host/verify/pending-chain.ts), they are dropped as unproven
+   * and the newcomer takes their place; the signature that follows decides.
+   */
+  private dropContradicted(chain: DeviceChain<R>, reading: Reading): Verdict<R>[] {
+    if (chain.pending.length === 0) return [];
+    const links = chain.pending.map((p) => ({ reading: p.reading, hash: readingHash(p.item.reading) }));
+    const keep = relinkPoint(links, chain.state, reading);
+    if (keep < 0 || keep >= chain.pending.length) return [];
+    const dropped = chain.pending.slice(keep);
+    chain.pending = chain.pending.slice(0, keep);
+    return dropped.map((p) => {
+      chain.seen.delete(p.reading.seq);
+      const v = this.unsigned(p.ref, p.reading);
+      v.reason = `contradicted: seq ${reading.seq} links to the chain before it (corrupted or forged line)`;
+      return v;
+    });
   }
 
   private remember(chain: DeviceChain<R>, seq: number, hex: string): void {

@@ -124,3 +124,20 @@ describe("solkit demo", () => {
     expect(bad.stdout).toMatch(/✗/);
   });
 });
+
+describe("solkit verify: a forged unsigned line, then the genuine one", () => {
+  it("the forgery is left unproven, the genuine readings verify (exit 1: not everything was proven)", () => {
+    const lines = frameLines(consoleLines(8, 4)); // seq 0..7, signed at 3 and 7
+    const f = decodeFrameBody(lines[5].slice(LINE_PREFIX.length));
+    const forged = encodeFrame(f.message);
+    forged[64] ^= 1; // seq 5 with other energy, same prev: it links, so it waits for a signature
+    const input = [...lines.slice(0, 5), encodeUplinkLine(forged).trimEnd(), ...lines.slice(5)];
+    const r = solkit(["verify", "--json"], input.join("\n") + "\n");
+    const out = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const forgedVerdict = out.find((o) => o.line === 6);
+    expect(forgedVerdict.status).toBe("unproven");
+    expect(forgedVerdict.reason).toMatch(/contradicted/);
+    expect(out.filter((o) => o.status === "valid").map((o) => o.reading.seq).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(r.status).toBe(1);
+  });
+});

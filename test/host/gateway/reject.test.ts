@@ -134,6 +134,30 @@ describe("pipeline rejections", () => {
     expect(gw.registry.get(dev.id)).toMatchObject({ lastSeq: MAX_PENDING, verified: MAX_PENDING + 1, pending: 0 });
   });
 
+  it("a forged unsigned reading cannot wedge the device: the genuine one replaces it, the signature decides", async () => {
+    const genuine = [dev.next({ sign: false }), dev.next({ sign: false })]; // seq 0, 1
+    const at2 = { seq: dev.seq, prev: dev.prev, energy: dev.energy };
+    const real2 = dev.next({ sign: false });
+    const after2 = { seq: dev.seq, prev: dev.prev, energy: dev.energy };
+    Object.assign(dev, at2, { energy: at2.energy + 5_000_000 });
+    const forged2 = dev.next({ sign: false }); // same seq and prev, other energy: links, so it waits
+    Object.assign(dev, after2);
+    const signed3 = dev.next(); // links to the genuine seq 2
+    for (const f of [...genuine, forged2]) send(f);
+    await settle();
+    send(signed3); // contradicts the forgery: refused, not acked
+    await settle();
+    expect(acks).toEqual([]);
+    expect(rejected("E_CHAIN_BROKEN")).toBe(1);
+    // The device re-sends its unacked readings: seq 0 and 1 are duplicates, 2 replaces the forgery.
+    for (const f of [...genuine, real2, signed3]) send(f);
+    await settle();
+    expect(acks).toEqual([3]);
+    expect(gw.metrics.total("solkit_pending_replaced_total")).toBe(1);
+    expect(log.find("replace", `device=${dev.id} dropped 1 unsigned pending reading(s) from seq 2`).length).toBe(1);
+    expect(gw.registry.get(dev.id)).toMatchObject({ lastSeq: 3, verified: 4, pending: 0 });
+  });
+
   it("a full spool refuses readings (not acked) with an alarm line", async () => {
     await gw.stop();
     rmSync(dir, { recursive: true, force: true });
