@@ -7,6 +7,8 @@ import { cryptoRows } from "./crypto";
 import { codecRows } from "./codec";
 import { bundleRows } from "./bundles";
 import { gatewayRows } from "./gateway";
+import { firmwareRows } from "./firmware";
+import { simRows } from "./sim";
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -18,6 +20,10 @@ async function main(): Promise<void> {
   rows.push(...(await bundleRows()));
   process.stderr.write("bench: gateway (pipeline through aedes on loopback)…\n");
   rows.push(...(await gatewayRows()));
+  process.stderr.write("bench: firmware (profiles per board, signer cost, a day on the Espruino emulation)…\n");
+  rows.push(...(await firmwareRows()));
+  process.stderr.write("bench: simulator (device-days per second for 1, 100 and 1000 boards)…\n");
+  rows.push(...(await simRows()));
   printTable(rows);
 }
 

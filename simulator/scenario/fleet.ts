@@ -37,6 +37,7 @@ export interface FleetResult {
   verified: number;
   rejectedForGood: number;
   heapBytesPerBoard: number;
+  rssBytesPerBoard: number;
 }
 
 /**
@@ -49,7 +50,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   const stepMs = o.stepMs ?? 60_000;
   const host = await makeHost(o.host, start);
   const t0 = performance.now();
-  const heap0 = process.memoryUsage().heapUsed;
+  const mem0 = process.memoryUsage();
   const rigs: DeviceRig[] = [];
   try {
     for (let i = 0; i < o.devices; i++) {
@@ -61,7 +62,9 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
       rig.start(host);
       rigs.push(rig);
     }
-    const heapPerBoard = (process.memoryUsage().heapUsed - heap0) / Math.max(1, o.devices);
+    const mem1 = process.memoryUsage();
+    const heapPerBoard = (mem1.heapUsed - mem0.heapUsed) / Math.max(1, o.devices);
+    const rssPerBoard = (mem1.rss - mem0.rss) / Math.max(1, o.devices);
     const t1 = performance.now();
     const base = rigs.map((r) => r.now);
     for (let done = 0; done < o.durationMs; ) {
@@ -83,7 +86,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
     return {
       devices: o.devices, host: host.kind, simMs: o.durationMs, setupMs: t1 - t0, runMs: t2 - t1,
       deviceHoursPerSecond: deviceHours / runS, speedup: o.durationMs / 1000 / runS, verified, rejectedForGood: bad,
-      heapBytesPerBoard: heapPerBoard,
+      heapBytesPerBoard: heapPerBoard, rssBytesPerBoard: rssPerBoard,
     };
   } finally {
     for (const r of rigs) r.board.powerOff();

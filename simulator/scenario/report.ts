@@ -52,6 +52,6 @@ export function fleetLines(f: FleetResult): string[] {
     `  run          ${(f.runMs / 1000).toFixed(1)} s wall`,
     `  throughput   ${f.deviceHoursPerSecond.toFixed(1)} simulated device-hours per wall-clock second (${Math.round(f.speedup)}× real time for the fleet)`,
     `  readings     ${f.verified} authenticated, ${f.rejectedForGood} rejected for good`,
-    `  memory       ${(f.heapBytesPerBoard / 1e6).toFixed(2)} MB of heap per board`,
+    `  memory       ${(f.heapBytesPerBoard / 1e6).toFixed(2)} MB of heap, ${(f.rssBytesPerBoard / 1e6).toFixed(2)} MB of RSS per board`,
   ];
 }
