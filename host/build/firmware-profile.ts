@@ -3,11 +3,12 @@
  * speed, chosen per board. A profile swaps whole modules at bundling time (a rollup resolveId
  * alias), so shared/ keeps one implementation per module and no build flags inside the code:
  *
- * | profile | base multiplication r·B | field multiplication | bytes | cost per signature |
+ * | profile | base multiplication r·B | field multiplication | firmware bundle | per signature |
  * |---|---|---|---|---|
- * | full  | base-mul.ts: radix-16 over a 24 KiB precomputed table (34 KB of base64 text) | field-mul.ts: generated, unrolled | large | 747 multiplications for r·B |
- * | small | base-mul-small.ts: double-and-add-always over the 255 bits | field-mul-small.ts: loops | ~47 KB less | 4092 for r·B, each one slower |
+ * | full  | base-mul.ts: radix-16 over a 24 KiB precomputed table (34 KB of base64 text) | field-mul.ts: generated, unrolled | 83.6 KB | 747 multiplications, 26 steps |
+ * | small | base-mul-small.ts: double-and-add-always over the 255 bits | field-mul-small.ts: loops | 43.6 KB | 4092 multiplications, 136 steps |
  *
+ * (bytes with native SHA-2, steps at the default budget of 32; `npm run bench`, section "firmware").
  * Both give byte-identical signatures (test/shared/crypto/ed25519/small-profile.test.ts).
  * Independently, the hashes a board's firmware has natively (board file `nativeHashes`)
  * replace the portable SHA-256/SHA-512 with firmware/targets/espruino/native-hash.ts.

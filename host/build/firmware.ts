@@ -89,14 +89,26 @@ function bundle(board: Board, profile: BuildProfile, outboxCapacity: number, out
   });
 }
 
-/** What a profile's bundle leaves of the board, from a measuring pass. */
-interface Fit {
+/** What a profile's bundle leaves of the board, from a measuring pass (nothing written). */
+export interface ProfileFit {
+  profile: BuildProfile;
+  /** Bytes of the bundle (with an empty outbox embedded) and its gzip size. */
+  bytes: number;
+  gzipBytes: number;
   plan: StoragePlan;
+  /** Static variable estimate at rest (estimateVars). */
   estimate: number;
+  /** Why the board cannot take it; undefined when it fits. */
   problem: string | undefined;
 }
 
-function fit(board: Board, profile: BuildProfile, code: string): Fit {
+/**
+ * Bundles `profile` for `board` and measures it against the board's Storage and variables.
+ * @throws SolkitError E_UNSUPPORTED, E_BUILD, E_ESPRUINO_FEATURE as buildFirmware
+ */
+export async function measureProfile(board: Board, profile: BuildProfile): Promise<ProfileFit> {
+  checkBuildable(board);
+  const code = (await bundle(board, profile, 0)).code;
   const plan = planStorage(board, code.length + 16);
   const budget = board.limits!.jsVars!;
   const estimate = estimateVars(countSyntax(code), PROFILE_RAM_BYTES[profile] + plan.outboxCapacity * 2);
@@ -105,7 +117,7 @@ function fit(board: Board, profile: BuildProfile, code: string): Fit {
   else if (estimate > budget * VARS_SHARE) {
     problem = `the program needs about ${estimate} variables at rest, over ${VARS_SHARE * 100} % of ${board.id}'s ${budget}`;
   }
-  return { plan, estimate, problem };
+  return { profile, bytes: code.length, gzipBytes: gzipSync(code).length, plan, estimate, problem };
 }
 
 /**
@@ -122,20 +134,20 @@ export async function buildFirmware(board: Board, outDirOrOptions?: string | Fir
   const tried = options.profile !== undefined ? [options.profile] : PROFILES;
   // Pass 1 measures each profile's bundle; pass 2 embeds the outbox size its leftover Storage allows.
   const failures: string[] = [];
-  let chosen: { profile: BuildProfile; fit: Fit } | undefined = undefined;
+  let chosen: ProfileFit | undefined = undefined;
   for (const profile of tried) {
-    const first = await bundle(board, profile, 0);
-    const f = fit(board, profile, first.code);
+    const f = await measureProfile(board, profile);
     if (f.problem === undefined) {
-      chosen = { profile, fit: f };
+      chosen = f;
       break;
     }
-    failures.push(`profile ${profile} (${first.code.length} bytes): ${f.problem}`);
+    failures.push(`profile ${profile} (${f.bytes} bytes): ${f.problem}`);
   }
   if (chosen === undefined) {
     throw new SolkitError("E_TOO_BIG", `${board.id}: no build profile fits. ${failures.join("; ")}`);
   }
-  const { profile, fit: f } = chosen;
+  const f = chosen;
+  const profile = f.profile;
   const file = join(dir, "firmware.js");
   const built = await bundle(board, profile, f.plan.outboxCapacity, file);
   const bytes = Buffer.byteLength(built.code);
@@ -157,7 +169,7 @@ export async function buildFirmware(board: Board, outDirOrOptions?: string | Fir
     },
     firmwareVersion: DEFAULT_DEVICE_CONFIG.firmwareVersion,
     profile,
-    profileReason: options.profile !== undefined ? "forced (--profile)" : failures.length === 0 ? `the first profile that fits` : `smallest needed: ${failures.join("; ")}`,
+    profileReason: options.profile !== undefined ? "forced (--profile)" : failures.length === 0 ? "the fastest profile, and it fits" : `the fastest that fits; ${failures.join("; ")}`,
     nativeHashes: board.nativeHashes ?? [],
   };
   await mkdir(dir, { recursive: true });
