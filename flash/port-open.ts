@@ -58,6 +58,8 @@ export function portHolders(path: string): Holder[] {
     } catch {
       // gone meanwhile
     }
+    // socat keeps the slave of a pty it made open itself: that is not a user of the port.
+    if (target.startsWith("/dev/pts/") && /^socat\b/.test(command)) continue;
     out.push({ pid: Number(pid), command });
   }
   return out;
