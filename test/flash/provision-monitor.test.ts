@@ -1,0 +1,121 @@
+/**
+ * Provisioning and the monitor against the built firmware on a pty board: the device makes
+ * its key, the registry gets it (HMAC key never printed), a second provision is refused; the
+ * monitor verifies the readings the device prints, survives the pty vanishing and coming
+ * back, and `solkit monitor --json --duration` is a CI-friendly run that ends by itself.
+ */
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Registry } from "../../host/gateway/registry";
+import { openStore } from "../../host/gateway/store-sqlite";
+import { Monitor, type MonitorEvent } from "../../flash/monitor";
+import { provisionDevice } from "../../flash/provision";
+import type { PtyBoard } from "../../simulator/pty-board";
+import { Rig, buildEsp32, esp32, tempDir, waitFor } from "./helpers";
+
+const BAUD = 921_600;
+let firmware = "";
+const rig = new Rig();
+
+beforeAll(async () => {
+  firmware = await buildEsp32();
+}, 120_000);
+afterEach(() => rig.cleanup());
+
+/** A gateway config file whose database is in a fresh folder. */
+function gatewayConfig(): { config: string; database: string } {
+  const dir = tempDir("solkit-gw-");
+  const database = join(dir, "gateway.db");
+  const config = join(dir, "gateway.json");
+  writeFileSync(config, JSON.stringify({ database }));
+  return { config, database };
+}
+
+/** Readings every 2 s, signed each time, with meter pulses flowing. */
+function makeItMeter(b: PtyBoard): void {
+  b.emu.runCode("solkit.setConfig(2, 1)");
+  b.emu.pulse("D25", 2000, 400_000, { at: b.emu.now + 10, activeLow: true, widthMs: 20 });
+}
+
+describe("solkit provision", () => {
+  it("the device makes its key; the registry gets it with an HMAC key that is never printed; a second run refuses", async () => {
+    const b = await rig.board({ firmware });
+    const { config, database } = gatewayConfig();
+    const args = ["provision", "--board", "esp32-devkitc", "--port", b.path, "--site", "farm-7", "--baud", String(BAUD), "-c", config, "--json"];
+    const r = await rig.run(args);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.id).toMatch(/^G[A-Z2-7]{55}$/);
+    const status = b.emu.runCode("solkit.cmd('status')").value as string;
+    expect(status).toContain(`id: ${out.id}`);
+    expect(status).toContain("site: farm-7");
+    expect(status).not.toMatch(/no host key/);
+    const db = openStore(database);
+    const dev = new Registry(db).get(out.id)!;
+    db.close();
+    expect(dev.board).toBe("esp32-devkitc");
+    const key = Buffer.from(dev.hmacKey).toString("hex");
+    expect(r.stdout + r.stderr).not.toContain(key);
+    expect(b.emu.console.printed.join("\n")).not.toContain(key); // not echoed by the REPL either
+    const again = await rig.run(args);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/already provisioned as G[A-Z2-7]{55}; pass --force/);
+    const forced = await rig.run([...args, "--force"]);
+    expect(forced.status).toBe(0);
+    expect(JSON.parse(forced.stdout)).toMatchObject({ previousId: out.id });
+  });
+});
+
+describe("solkit monitor", () => {
+  it("verifies the provisioned device's readings against the registry, and survives the pty going away", async () => {
+    const b = await rig.board({ firmware, seed: 21 });
+    const { database } = gatewayConfig();
+    const p = await provisionDevice({ path: b.path, baud: BAUD, board: esp32, site: "farm-7", database, name: "pump house" });
+    makeItMeter(b);
+    const events: MonitorEvent[] = [];
+    const m = new Monitor({ path: b.path, baud: BAUD, database, retryMs: 50, onEvent: (e) => events.push(e) });
+    await m.start();
+    const readings = () => events.filter((e) => e.type === "frame" && e.verdict.status === "valid");
+    await waitFor(() => readings().length >= 2, "two verified readings");
+    const first = readings()[0];
+    expect(first.type === "frame" && first.known && first.name === "pump house" && first.verdict.device === p.id).toBe(true);
+
+    await b.unplug();
+    await waitFor(() => events.some((e) => e.type === "port" && e.event === "lost"), "the monitor to see the port go");
+    await new Promise((r) => setTimeout(r, 2500)); // readings made meanwhile are lost with the cable
+    await b.replug();
+    await waitFor(() => events.some((e) => e.type === "port" && e.event === "back"), "the monitor to reopen");
+    const before = readings().length;
+    await waitFor(() => readings().length >= before + 2, "verified readings after the replug");
+    await m.stop();
+    expect(m.counts.invalid).toBe(0);
+    expect(m.counts.reconnects).toBe(1);
+  });
+
+  it("passes typed lines to the REPL", async () => {
+    const b = await rig.board();
+    const events: MonitorEvent[] = [];
+    const m = new Monitor({ path: b.path, baud: BAUD, onEvent: (e) => events.push(e) });
+    await m.start();
+    expect(m.send("print('typed '+(20+22))\n")).toBe(true);
+    await waitFor(() => events.some((e) => e.type === "log" && e.text === "typed 42"), "the board's answer");
+    await m.stop();
+  });
+
+  it("--json with --duration: one object per line, ends by itself, exit 0", async () => {
+    const b = await rig.board({ firmware, seed: 22 });
+    const { config, database } = gatewayConfig();
+    await provisionDevice({ path: b.path, baud: BAUD, board: esp32, site: "ci", database });
+    makeItMeter(b);
+    const r = await rig.run(["monitor", "--port", b.path, "--baud", String(BAUD), "--json", "--duration", "7", "-c", config]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ type: "port", event: "open" });
+    const valid = lines.filter((l) => l.type === "reading" && l.status === "valid");
+    expect(valid.length).toBeGreaterThanOrEqual(1);
+    expect(valid[0]).toMatchObject({ known: true, reading: { seq: expect.any(Number), energyIn: expect.any(Number) } });
+    expect(lines.some((l) => l.type === "log")).toBe(true);
+    expect(lines[lines.length - 1]).toMatchObject({ type: "summary", invalid: 0 });
+  });
+});
