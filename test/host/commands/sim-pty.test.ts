@@ -1,0 +1,45 @@
+/**
+ * `solkit sim --board <id> --pty <path>`: the built firmware on an emulated board behind a
+ * pseudo-terminal (simulator/pty-board.ts, socat), answering its REPL in real time as a board
+ * on a USB cable would. Waits on events, never on wall-clock assertions.
+ */
+import { describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SerialPort } from "serialport";
+
+const BIN = join(__dirname, "..", "..", "..", "bin", "solkit.mjs");
+
+async function until(cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("solkit sim --pty", () => {
+  it("exposes the board's console on a pty: the firmware answers its REPL", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "solkit-sim-pty-")), "ttySIM");
+    const child = spawn(process.execPath, [BIN, "sim", "--board", "esp32-devkitc", "--pty", path, "--duration", "60s"], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    try {
+      await until(() => existsSync(path) && /Ctrl-C stops it/.test(err), 90_000);
+      const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
+      await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
+      let text = "";
+      port.on("data", (d: Buffer) => (text += d.toString("latin1")));
+      port.write("\x10solkit.status()\n");
+      await until(() => /outbox/.test(text), 30_000);
+      expect(text).toMatch(/UNPROVISIONED|outbox/);
+      await new Promise<void>((res) => port.close(() => res()));
+    } finally {
+      child.kill("SIGINT");
+      await new Promise((r) => child.once("exit", r));
+    }
+    expect(err).toMatch(/esp32-devkitc running dist\/esp32-devkitc\/firmware\.js on /);
+  }, 150_000);
+});
