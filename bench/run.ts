@@ -7,6 +7,7 @@ import { cryptoRows } from "./crypto";
 import { codecRows } from "./codec";
 import { bundleRows } from "./bundles";
 import { gatewayRows } from "./gateway";
+import { flashRows } from "./flash";
 import { firmwareRows } from "./firmware";
 import { simRows } from "./sim";
 
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
   rows.push(...(await firmwareRows()));
   process.stderr.write("bench: simulator (device-days per second for 1, 100 and 1000 boards)…\n");
   rows.push(...(await simRows()));
+  process.stderr.write("bench: flash (solkit flash vs the espruino package at 115200 baud on a pty board)…\n");
+  rows.push(...(await flashRows()));
   printTable(rows);
 }
 

@@ -1,0 +1,34 @@
+/**
+ * Tested against the `espruino` package (EspruinoTools): its own upload of a bundle to the
+ * same emulated board (over tcp://, see flash/espruino-tools.ts for why) stores the very bytes
+ * `solkit flash` stores, and both boot. It must not reach for the web (board JSON, modules).
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { espruinoToolsUpload } from "../../flash/espruino-tools";
+import { flashBoard } from "../../flash/flash-board";
+import { Rig, esp32, smallBundle } from "./helpers";
+
+const rig = new Rig();
+afterEach(() => rig.cleanup());
+
+const stored = (b: { emu: { storage: { read(n: string): Uint8Array | undefined } } }) => {
+  const f = b.emu.storage.read(".bootcde");
+  return f === undefined ? undefined : Buffer.from(f).toString("latin1");
+};
+
+describe("solkit flash beside EspruinoTools", () => {
+  it("both store the same .bootcde bytes and the board runs it", async () => {
+    const code = smallBundle("same", 6000);
+    const theirs = await rig.board();
+    const r = await espruinoToolsUpload(code, theirs.tcpPort);
+    expect(r.status).toBe(0);
+    expect(r.output).not.toMatch(/getURL|ENOTFOUND/);
+    expect(stored(theirs)).toBe(code);
+    expect(theirs.emu.console.printed).toContain("bundle same running");
+
+    const ours = await rig.board();
+    const f = await flashBoard({ path: ours.path, baud: 921_600, board: esp32, code });
+    expect(stored(ours)).toBe(stored(theirs));
+    expect(f.boot.lines.join("\n")).toContain("bundle same running");
+  });
+});
