@@ -38,7 +38,14 @@ function handleAck(core: Core, frame: Frame): string {
     core.pendingFlags = core.pendingFlags | FLAG_CLOCK_STEPPED;
   }
   core.hal.console.log(`rx ack seq ${ack.seq}: ${removed} reading(s) acked, ${outbox.depth} left`);
-  if (removed > 0 && newestSigned(core) > outbox.ackedSeq) {
+  if (removed === 0 && ack.seq < core.sentSeq) {
+    // The host is behind what was sent (the cable was out, lines were lost): it acks where it
+    // stands, so start over from there instead of waiting for the retry timer.
+    core.sentSeq = outbox.ackedSeq;
+    core.hal.timers.after(0, function () {
+      flush(core, false);
+    });
+  } else if (removed > 0 && newestSigned(core) > outbox.ackedSeq) {
     core.hal.timers.after(0, function () {
       flush(core, false); // the next batch of a backlog, oldest first
     });

@@ -221,7 +221,10 @@ export class Pipeline {
       }
     }
     if (verdict.status !== PENDING && verdict.status !== AUTHENTICATED) {
-      return this.refuse(dev, link, verdict.reason, explain(verdict.reason, reading, tipSeq, pend.length ? pend[pend.length - 1].hash : state.lastHash), now);
+      const refused = this.refuse(dev, link, verdict.reason, explain(verdict.reason, reading, tipSeq, pend.length ? pend[pend.length - 1].hash : state.lastHash), now);
+      // A reading ahead of the chain (a cable was out, lines were lost): an ack of the durable
+      // tip tells the device where the host stands, so it resends from there at once.
+      return verdict.reason === "E_GAP" && dev.state.lastSeq >= 0 ? { ack: dev, spooled: false } : refused;
     }
     const all = pend.concat([{ item, reading, hash, receivedAt: job.receivedAt }]);
     if (verdict.status === PENDING) {
@@ -302,7 +305,7 @@ export class Pipeline {
 function explain(reason: string, r: Reading, tipSeq: number, tipHash: Uint8Array): string {
   if (reason === "E_GAP") {
     const want = tipSeq + 1 + r.dropped;
-    return `seq ${r.seq} with dropped=${r.dropped} does not follow ${tipSeq} (expected seq ${want}); readings ${tipSeq + 1}..${r.seq - 1 - r.dropped} missing, not acked: the device will resend them`;
+    return `seq ${r.seq} with dropped=${r.dropped} does not follow ${tipSeq} (expected seq ${want}); readings ${tipSeq + 1}..${r.seq - 1 - r.dropped} missing; not stored, and an ack of ${tipSeq} asks the device to resend from there`;
   }
   if (reason === "E_CHAIN_BROKEN") return `seq ${r.seq}: prev ${toHex(r.prev).slice(0, 16)}… is not the hash of reading ${tipSeq} (${toHex(tipHash).slice(0, 16)}…)`;
   if (reason === "E_BAD_SIGNATURE") return `seq ${r.seq}: the Ed25519 signature does not verify with the registered key`;

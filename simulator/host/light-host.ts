@@ -56,7 +56,7 @@ export class LightHost implements SimHost {
       }
       if (!this.acking || newest < 0) continue;
       // Re-sent readings are acked again too (the device may have missed the last ack).
-      const again = this.resent(e);
+      const again = this.resent(e) || this.ahead(e);
       if (newest <= e.acked && !again) continue;
       e.acked = newest;
       const ack = encodeAck({ deviceId: e.dev.publicKey, seq: newest, hostTime: this.hostTimeS(simMs) }, e.dev.hmacKey, nodeSha256);
@@ -71,6 +71,19 @@ export class LightHost implements SimHost {
     const before = this.lastDup.get(e.dev.id) ?? 0;
     this.lastDup.set(e.dev.id, e.tap.duplicates);
     return e.tap.duplicates > before;
+  }
+
+  private lastGaps = new Map<string, number>();
+
+  /**
+   * True once per batch of readings that came ahead of the chain (E_GAP): as the gateway does,
+   * ack where the host stands so the device resends from there at once.
+   */
+  private ahead(e: Entry): boolean {
+    const gaps = e.tap.invalid.filter((i) => i.reason === "E_GAP").length;
+    const before = this.lastGaps.get(e.dev.id) ?? 0;
+    this.lastGaps.set(e.dev.id, gaps);
+    return gaps > before;
   }
 
   spoolDepth(): number {

@@ -104,3 +104,19 @@ describe("outbox", () => {
     expect(host.valid()).toBe(1440);
   }, 60_000);
 });
+
+describe("resync: an ack behind what was sent", () => {
+  test("makes the device resend from the acked point at once, oldest first", () => {
+    const r = rig({}, { signEvery: 5 });
+    run(r, 10); // seq 0..9 sent, signed at 4 and 9, acked up to 9
+    expect(r.acked).toBe(9);
+    run(r, 10, 0, false); // the cable is out: seq 10..19 go nowhere, nothing acked
+    r.board.sent.length = 0;
+    // The host, seeing seq 20 ahead of its chain, acks where it stands: 9.
+    r.device.receive(ackBody(r.deviceId, 9, 0));
+    r.board.settle();
+    const resent = readingsOf(r.board.sent).map((x) => x.reading.seq);
+    expect(resent[0]).toBe(10);
+    expect(resent).toEqual([...resent].sort((a, b) => a - b));
+  });
+});
