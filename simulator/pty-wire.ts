@@ -162,7 +162,7 @@ export class SerialWire {
       }
       this.buffer.push(b);
       this.stats.rxBytes++;
-      if (this.flow && !this.xoffActive && this.buffer.length >= (this.cap * 6) / 8) {
+      if (this.flow && this.emu.isOn && !this.xoffActive && this.buffer.length >= (this.cap * 6) / 8) {
         this.xoffActive = true;
         this.stats.xoffSent++;
         this.control.push(XOFF);
@@ -173,6 +173,13 @@ export class SerialWire {
 
   /** The idle loop takes input while the board is not running a line. */
   private consume(): void {
+    if (!this.emu.isOn) {
+      // A board without power reads nothing and asks for nothing: the bytes just vanish.
+      this.buffer = [];
+      this.busyUntil = 0;
+      if (this.xoffActive) this.xoffActive = false;
+      return;
+    }
     while (this.buffer.length > 0 && this.emu.now >= this.busyUntil) {
       const nl = this.buffer.findIndex((b) => b === 10 || b === 13);
       const take = nl < 0 ? this.buffer.length : nl + 1;
