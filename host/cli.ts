@@ -13,14 +13,22 @@ import { registerProvision } from "./commands/provision";
 import { registerMonitor } from "./commands/monitor";
 
 /** Every command, in the order `solkit --help` lists them. Each lives in host/commands/<name>.ts. */
-const COMMANDS: RegisterCommand[] = [registerBoards, registerDemo, registerHost, registerKeygen, registerVerify, registerBuild, registerPorts, registerFlash, registerProvision, registerMonitor, registerSim];
+const COMMANDS: RegisterCommand[] = [
+  // the board's life: pick it, build, flash, provision, watch
+  registerBoards, registerBuild, registerPorts, registerFlash, registerProvision, registerMonitor,
+  // without hardware; the host side; tools
+  registerSim, registerHost, registerVerify, registerKeygen, registerDemo,
+];
 
 const EXAMPLES = `
 Examples:
-  $ solkit demo                      a simulated meter signs an hour of readings; the host verifies them
-  $ solkit keygen --json             a new device key pair as Stellar G…/S… strings
-  $ solkit verify readings.log       check every frame in a serial log (exit 1 if any is bad)
-  $ cat payloads.jsonl | solkit verify --json
+  $ solkit build --board esp32-devkitc                 dist/esp32-devkitc/firmware.js and report.json
+  $ solkit flash --board esp32-devkitc --port /dev/ttyUSB0
+  $ solkit provision --board esp32-devkitc --port /dev/ttyUSB0 --site village-3
+  $ solkit monitor --port /dev/ttyUSB0                 log lines, and every reading decoded and checked
+  $ solkit sim simulator/scenarios/*.json              the scenario library on the built firmware
+  $ solkit host                                        the gateway on embedded defaults (broker, SQLite)
+  $ solkit verify console.log                          check every frame in a serial capture
 
 Exit codes: 0 success, 1 a check failed, 2 bad usage or setup.
 Run 'solkit <command> --help' for a command's own options and examples.`;
