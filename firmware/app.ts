@@ -68,6 +68,12 @@ function restoreRegisters(core: Core): Registers {
   return r;
 }
 
+/** The boot number in the newest stored reading, or 0. */
+function tipBoot(core: Core): number {
+  const tip = core.outbox.tipSeq >= 0 ? core.outbox.nextAfter(core.outbox.tipSeq - 1) : undefined;
+  return tip === undefined ? 0 : decodeReading(tip.bytes).boot;
+}
+
 function makeSigner(core: Core): void {
   if (core.signer !== undefined) core.signer.stop();
   core.signer = undefined;
@@ -148,7 +154,9 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
   const unsigned = outbox.tipSeq - Math.max(outbox.signedSeq, outbox.ackedSeq);
   core.sinceSigned = unsigned > 0 ? Math.min(unsigned, state.signEvery - 1) : 0;
   const boot = copyState(state);
-  boot.boot = state.boot + 1;
+  // A cut during the previous boot's record loses that record, but the readings of that boot
+  // carry its number: count on from whichever is higher, so boot numbers never repeat.
+  boot.boot = Math.max(state.boot, tipBoot(core)) + 1;
   boot.seqReserved = core.nextSeq + cfg.seqBlock;
   boot.credit = creditFloor(state.credit, cfg.creditPersistS); // stored ahead: a cut never grows credit
   const r = core.meter.registers();

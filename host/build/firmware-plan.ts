@@ -42,7 +42,9 @@ export function planStorage(board: Board, codeBytes: number): StoragePlan {
   const plan: StoragePlan = {
     storageBytes, codeBytes, journalBytes: JOURNAL_BYTES, outboxBytes: Math.ceil(capacity / segmentSlots) * segmentBytes,
     outboxCapacity: capacity, segmentSlots,
-    offlineHours: (capacity * DEFAULT_DEVICE_CONFIG.defaultIntervalS) / 3600, fits: segments >= 2,
+    // A segment is recycled only when all of it is acked, so up to one segment's worth of the
+    // capacity may hold acked readings at the start of an outage: count one segment less.
+    offlineHours: (Math.max(0, capacity - segmentSlots) * DEFAULT_DEVICE_CONFIG.defaultIntervalS) / 3600, fits: segments >= 2,
   };
   if (!plan.fits) {
     const need = (inStorage ? codeBytes : 0) + JOURNAL_BYTES + Math.ceil((2 * segmentBytes) / OUTBOX_SHARE);
