@@ -31,6 +31,13 @@ export interface EspruinoBuildOptions {
   globalName?: string;
   /** More rollup plugins, run before resolution (e.g. a virtual module carrying board facts). */
   plugins?: Plugin[];
+  /**
+   * Size options of the "tiny" profile (host/build/firmware-profile.ts): `stripErrorMessages`
+   * keeps each `new SolkitError(code, message)`'s code and drops a literal message;
+   * `mangleReserved` renames every property but these (host/build/mangle-reserved.ts).
+   */
+  stripErrorMessages?: boolean;
+  mangleReserved?: string[];
 }
 
 /** One module's share of the bundle, before minification (rollup's rendered length). */
@@ -81,15 +88,55 @@ const ASSUMPTIONS = {
  * terser, limited to ES5 output so it never writes shorthand or newer syntax, and told not
  * to move function declarations (Espruino runs a scope's statements in order, no hoisting).
  */
-function terserPlugin() {
+function terserPlugin(reserved?: string[]) {
+  const tiny = reserved !== undefined;
   return terser({
-    ecma: 5,
+    // "tiny" lets terser write arrow functions (Espruino has them, DESIGN.md "Espruino facts")
+    // for function expressions that use neither `this` nor `arguments`; never shorthand.
+    ecma: tiny ? 2015 : 5,
     module: false,
     toplevel: false,
-    compress: { hoist_funs: false, hoist_vars: false, unsafe: false, passes: 2, arrows: false },
-    mangle: true,
-    format: { comments: false, ascii_only: true },
+    compress: { hoist_funs: false, hoist_vars: false, unsafe: false, passes: 2, arrows: tiny, unsafe_arrows: tiny },
+    // keep_quoted: a name written quoted anywhere (o["x"], {"x": …}) is never renamed; builtins:
+    // terser's DOM name list is not needed (Espruino has no DOM; reserved holds the ES library).
+    mangle: reserved === undefined ? true : { properties: { reserved, keep_quoted: true, builtins: true } },
+    format: { comments: false, ascii_only: true, shorthand: false },
   });
+}
+
+/**
+ * Replaces the message of every `new SolkitError("E_…", <string or template literal>)` with
+ * "": the code, which callers switch on, stays; the words go. A template's expressions only
+ * format values for the message, so leaving them out changes nothing else.
+ */
+function stripErrorMessagesPlugin(): Plugin {
+  return {
+    name: "solkit-strip-error-messages",
+    renderChunk(code: string) {
+      const ast = this.parse(code) as any;
+      const edits: [number, number][] = [];
+      const visit = (node: any): void => {
+        if (node === null || typeof node !== "object") return;
+        if (Array.isArray(node)) {
+          for (const n of node) visit(n);
+          return;
+        }
+        if (node.type === "NewExpression" && node.callee.type === "Identifier" && /^SolkitError(\$\d+)?$/.test(node.callee.name) &&
+          node.arguments.length === 2 && node.arguments[0].type === "Literal" &&
+          (node.arguments[1].type === "TemplateLiteral" || (node.arguments[1].type === "Literal" && typeof node.arguments[1].value === "string"))) {
+          edits.push([node.arguments[1].start, node.arguments[1].end]);
+          return; // nothing inside is visited, so edits never overlap
+        }
+        for (const key of Object.keys(node)) if (key !== "type" && typeof node[key] === "object") visit(node[key]);
+      };
+      visit(ast);
+      // Applied from the end, so earlier offsets stay valid.
+      edits.sort((x, y) => y[0] - x[0]);
+      let out = code;
+      for (const [a, b] of edits) out = out.slice(0, a) + '""' + out.slice(b);
+      return { code: out, map: null };
+    },
+  };
 }
 
 /**
@@ -132,7 +179,10 @@ export async function buildEspruinoBundle(opts: EspruinoBuildOptions): Promise<E
       freeze: false, // rollup's namespace objects would call Object.freeze, which Espruino lacks
       strict: false,
       generatedCode: "es5",
-      plugins: opts.minify === false ? [] : [terserPlugin()],
+      plugins: [
+        ...(opts.stripErrorMessages === true ? [stripErrorMessagesPlugin()] : []),
+        ...(opts.minify === false ? [] : [terserPlugin(opts.mangleReserved)]),
+      ],
     });
     await bundle.close();
     code = out.output[0].code;

@@ -21,14 +21,34 @@ import { SolkitError } from "../../shared/errors";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** A build profile: "full" (fast signing, big bundle) or "small" (compact, slower signing). */
-export type BuildProfile = "full" | "small";
+/**
+ * A build profile: "full" (fast signing, big bundle), "small" (compact, slower signing) or
+ * "tiny" (small's signer, plus the size options below, for boards like the Espruino Pico).
+ */
+export type BuildProfile = "full" | "small" | "tiny";
 
 /** Every profile, in the order `solkit build` tries them: the fastest that fits wins. */
-export const PROFILES: BuildProfile[] = ["full", "small"];
+export const PROFILES: BuildProfile[] = ["full", "small", "tiny"];
 
 /** Bytes of RAM the profile's signer holds once booted: the decoded base table for "full". */
-export const PROFILE_RAM_BYTES: Record<BuildProfile, number> = { full: 24576, small: 0 };
+export const PROFILE_RAM_BYTES: Record<BuildProfile, number> = { full: 24576, small: 0, tiny: 0 };
+
+/**
+ * What "tiny" does beyond small's swaps, none of it touching the protocol, the checks or the
+ * boot order: the short console (firmware/console-tiny.ts: status only, shorter lines); error
+ * messages dropped (the E_ codes stay, espruino.ts stripErrorMessages); every property name
+ * the bundle does not share with the interpreter or the REPL mangled (mangle-reserved.ts).
+ */
+export interface ProfileOutput {
+  stripErrorMessages: boolean;
+  mangleProperties: boolean;
+}
+
+export const PROFILE_OUTPUT: Record<BuildProfile, ProfileOutput> = {
+  full: { stripErrorMessages: false, mangleProperties: false },
+  small: { stripErrorMessages: false, mangleProperties: false },
+  tiny: { stripErrorMessages: true, mangleProperties: true },
+};
 
 /** Module swaps of each profile: portable module → replacement (repo-relative, no extension). */
 const PROFILE_SWAPS: Record<BuildProfile, [string, string][]> = {
@@ -36,6 +56,11 @@ const PROFILE_SWAPS: Record<BuildProfile, [string, string][]> = {
   small: [
     ["shared/crypto/ed25519/base-mul", "shared/crypto/ed25519/base-mul-small"],
     ["shared/crypto/ed25519/field-mul", "shared/crypto/ed25519/field-mul-small"],
+  ],
+  tiny: [
+    ["shared/crypto/ed25519/base-mul", "shared/crypto/ed25519/base-mul-small"],
+    ["shared/crypto/ed25519/field-mul", "shared/crypto/ed25519/field-mul-small"],
+    ["firmware/console", "firmware/console-tiny"],
   ],
 };
 

@@ -14,7 +14,8 @@ import { SolkitError } from "../../shared/errors";
 import { DEFAULT_DEVICE_CONFIG } from "../../firmware/config";
 import { buildEspruinoBundle } from "./espruino";
 import { estimateVars, planStorage, type StoragePlan } from "./firmware-plan";
-import { type BuildProfile, PROFILES, PROFILE_RAM_BYTES, moduleSwaps, swapPlugin } from "./firmware-profile";
+import { type BuildProfile, PROFILES, PROFILE_OUTPUT, PROFILE_RAM_BYTES, moduleSwaps, swapPlugin } from "./firmware-profile";
+import { reservedPropertyNames } from "./mangle-reserved";
 import { countSyntax } from "./syntax-counts";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -86,6 +87,8 @@ function bundle(board: Board, profile: BuildProfile, outboxCapacity: number, out
   return buildEspruinoBundle({
     entry: ENTRY, outFile, globalName: "solkitFirmware",
     plugins: [swapPlugin(moduleSwaps(profile, board)), boardModule(board, outboxCapacity)],
+    stripErrorMessages: PROFILE_OUTPUT[profile].stripErrorMessages,
+    mangleReserved: PROFILE_OUTPUT[profile].mangleProperties ? reservedPropertyNames() : undefined,
   });
 }
 

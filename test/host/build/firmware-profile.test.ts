@@ -24,9 +24,10 @@ describe("module swaps", () => {
     expect(moduleSwaps("full", { nativeHashes: ["sha512"] })).toEqual([["shared/crypto/sha512", "firmware/targets/espruino/native-hash"]]);
   });
 
-  it("parseProfile takes full and small and names the choices otherwise", () => {
+  it("parseProfile takes full, small and tiny and names the choices otherwise", () => {
     expect(parseProfile("small")).toBe("small");
-    expect(() => parseProfile("tiny")).toThrow(/expected one of full, small, got "tiny"/);
+    expect(parseProfile("tiny")).toBe("tiny");
+    expect(() => parseProfile("huge")).toThrow(/expected one of full, small, tiny, got "huge"/);
   });
 
   for (const profile of ["full", "small"] as BuildProfile[]) {
@@ -75,7 +76,7 @@ describe("profile choice per board", () => {
     const ok = solkit(["build", "--board", "esp32-devkitc", "--profile", "small", "--out", tmp("forced")]);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/profile\s+small \(forced \(--profile\)\); native sha256, sha512/);
-    const bad = solkit(["build", "--board", "esp32-devkitc", "--profile", "tiny"]);
+    const bad = solkit(["build", "--board", "esp32-devkitc", "--profile", "huge"]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--profile: expected one of full, small/);
   }, 60_000);
