@@ -4,7 +4,8 @@
  * `uucp` on Arch), port busy (and which process holds it, from /proc/<pid>/fd).
  */
 import { readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
-import { SerialPort } from "serialport";
+import type { SerialPort } from "serialport";
+import { serialPort } from "../host/serial-port";
 import { SolkitError } from "../shared/errors";
 
 /** Error codes of this module and the rest of flash/ that mean "fix the setup" (CLI exit 2). */
@@ -104,7 +105,7 @@ export function describeOpenError(path: string, message: string): SolkitError {
  * @throws SolkitError E_PORT_MISSING, E_PORT_PERMISSION, E_PORT_BUSY, E_PORT
  */
 export async function openPort(path: string, baud: number): Promise<SerialPort> {
-  const port = new SerialPort({ path, baudRate: baud, autoOpen: false, lock: true });
+  const port = serialPort({ path, baudRate: baud, autoOpen: false, lock: true });
   await new Promise<void>((resolve, reject) => {
     port.open((err) => (err ? reject(describeOpenError(path, err.message)) : resolve()));
   });

@@ -4,7 +4,8 @@
  * REPL evaluates (5.2). A pulled cable or a port that vanishes is logged and retried until
  * it comes back; the device keeps unacked readings meanwhile and sends them again.
  */
-import { SerialPort } from "serialport";
+import type { SerialPort } from "serialport";
+import { serialPort } from "../serial-port";
 import { encodePublicKey } from "../../shared/crypto/strkey";
 import { KIND_READING } from "../../shared/protocol/common";
 import { encodeDownlinkLine, LineParser } from "../../shared/protocol/frame";
@@ -70,7 +71,7 @@ export class SerialLink {
 
   private open(): void {
     const { path, baudRate } = this.o.port;
-    const port = new SerialPort({ path, baudRate, autoOpen: false });
+    const port = serialPort({ path, baudRate, autoOpen: false });
     this.port = port;
     port.open((err) => {
       if (this.stopped || this.port !== port) {

@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SerialPort } from "serialport";
+import type { SerialPort } from "serialport";
+import { serialPort } from "../../host/serial-port";
 import { startPtyBoard, type PtyBoard } from "../../simulator/pty-board";
 
 const boards: PtyBoard[] = [];
@@ -33,7 +34,7 @@ async function waitFor(cond: () => boolean, what: string, ms = 15_000): Promise<
 }
 
 async function open(path: string, baud = 115200): Promise<{ port: SerialPort; text: () => string; bytes: () => number[] }> {
-  const port = new SerialPort({ path, baudRate: baud, autoOpen: false });
+  const port = serialPort({ path, baudRate: baud, autoOpen: false });
   let text = "";
   const bytes: number[] = [];
   port.on("data", (d: Buffer) => {

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SerialPort } from "serialport";
+import { serialPort } from "../../../host/serial-port";
 
 const BIN = join(__dirname, "..", "..", "..", "bin", "solkit.mjs");
 
@@ -28,7 +28,7 @@ describe("solkit sim --pty", () => {
     child.stderr.on("data", (d) => (err += d));
     try {
       await until(() => existsSync(path) && /Ctrl-C stops it/.test(err), 90_000);
-      const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
+      const port = serialPort({ path, baudRate: 115200, autoOpen: false });
       await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
       let text = "";
       port.on("data", (d: Buffer) => (text += d.toString("latin1")));
