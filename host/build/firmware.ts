@@ -82,8 +82,12 @@ function checkBuildable(board: Board): void {
   if (!board.limits || !board.limits.jsVars) throw new SolkitError("E_UNSUPPORTED", `${board.id} has no limits.jsVars; the build cannot check it fits`);
 }
 
-/** One pass: the bundle of `profile` with the board facts and an outbox of `outboxCapacity`. */
-function bundle(board: Board, profile: BuildProfile, outboxCapacity: number, outFile?: string) {
+/**
+ * One pass: the bundle of `profile` with the board facts and an outbox of `outboxCapacity`
+ * (exported for tests that run a profile's bundle on an emulated board it does not fit yet).
+ * @throws SolkitError E_BUILD, E_ESPRUINO_FEATURE as buildEspruinoBundle
+ */
+export function bundle(board: Board, profile: BuildProfile, outboxCapacity: number, outFile?: string) {
   return buildEspruinoBundle({
     entry: ENTRY, outFile, globalName: "solkitFirmware",
     plugins: [swapPlugin(moduleSwaps(profile, board)), boardModule(board, outboxCapacity)],
