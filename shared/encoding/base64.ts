@@ -52,8 +52,10 @@ export function decodeBase64(text: string): Uint8Array {
     throw new SolkitError("E_BASE64", `base64: expected a length that is a multiple of 4, got ${len}`);
   }
   let pad = 0;
-  if (len > 0 && text.charCodeAt(len - 1) === 61) pad = 1;
-  if (len > 1 && text.charCodeAt(len - 2) === 61) pad = 2;
+  if (len > 0 && text.charCodeAt(len - 1) === 61) {
+    pad = 1;
+    if (len > 1 && text.charCodeAt(len - 2) === 61) pad = 2; // "==" only at the very end: "AA=A" is refused
+  }
   const out = new Uint8Array((len / 4) * 3 - pad);
   let o = 0;
   for (let i = 0; i < len; i += 4) {

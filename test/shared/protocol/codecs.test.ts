@@ -92,6 +92,10 @@ describe("decoders of garbage only throw SolkitError", () => {
       if (b) expect(encodeBase64(b)).toBe(s);
     }), { numRuns: 5000 });
   });
+  it("base64: '=' anywhere but the very end is refused (found by the property above)", () => {
+    for (const bad of ["AA=A", "A=AA", "=AAA", "AAA=AAAA"]) expect(codeOf(() => decodeBase64(bad))).toBe("E_BASE64");
+    expect(Array.from(decodeBase64("AA=="))).toEqual([0]);
+  });
   it("encoders refuse out-of-range fields with E_RANGE/E_FIELD/E_LENGTH", () => {
     fc.assert(fc.property(readingArb, fc.constantFrom("relay", "timeQuality", "seq", "energyIn", "power", "flags"), (r, k) => {
       const bad = { ...r, [k]: k === "energyIn" ? 2 ** 53 : k === "power" ? 2 ** 31 : k === "flags" ? 0x20 : k === "seq" ? -1 : 3 };
