@@ -97,6 +97,9 @@ export function bundle(board: Board, profile: BuildProfile, outboxCapacity: numb
 }
 
 /** What a profile's bundle leaves of the board, from a measuring pass (nothing written). */
+/** Hours of readings a board should keep through an outage (issue 4's unplugged-cable scenario: 6 h). */
+export const MIN_OFFLINE_HOURS = 6;
+
 export interface ProfileFit {
   profile: BuildProfile;
   /** Bytes of the bundle (with an empty outbox embedded) and its gzip size. */
@@ -142,14 +145,23 @@ export async function buildFirmware(board: Board, outDirOrOptions?: string | Fir
   // Pass 1 measures each profile's bundle; pass 2 embeds the outbox size its leftover Storage allows.
   const failures: string[] = [];
   let chosen: ProfileFit | undefined = undefined;
+  let roomiest: ProfileFit | undefined = undefined;
   for (const profile of tried) {
     const f = await measureProfile(board, profile);
-    if (f.problem === undefined) {
+    if (f.problem !== undefined) {
+      failures.push(`profile ${profile} (${f.bytes} bytes): ${f.problem}`);
+      continue;
+    }
+    // A meter must ride out an outage: the fastest profile whose outbox lasts MIN_OFFLINE_HOURS
+    // wins; when none does, the one with the largest outbox.
+    if (f.plan.offlineHours >= MIN_OFFLINE_HOURS) {
       chosen = f;
       break;
     }
-    failures.push(`profile ${profile} (${f.bytes} bytes): ${f.problem}`);
+    failures.push(`profile ${profile} fits but its outbox lasts ${f.plan.offlineHours.toFixed(1)} h offline`);
+    if (roomiest === undefined || f.plan.outboxCapacity > roomiest.plan.outboxCapacity) roomiest = f;
   }
+  if (chosen === undefined) chosen = roomiest;
   if (chosen === undefined) {
     throw new SolkitError("E_TOO_BIG", `${board.id}: no build profile fits. ${failures.join("; ")}`);
   }
@@ -176,7 +188,7 @@ export async function buildFirmware(board: Board, outDirOrOptions?: string | Fir
     },
     firmwareVersion: DEFAULT_DEVICE_CONFIG.firmwareVersion,
     profile,
-    profileReason: options.profile !== undefined ? "forced (--profile)" : failures.length === 0 ? "the fastest profile, and it fits" : `the fastest that fits; ${failures.join("; ")}`,
+    profileReason: options.profile !== undefined ? "forced (--profile)" : failures.length === 0 ? "the fastest profile, and it fits" : `${chosen === roomiest ? "the largest outbox of the profiles that fit" : "the fastest that fits"}; ${failures.join("; ")}`,
     nativeHashes: board.nativeHashes ?? [],
   };
   await mkdir(dir, { recursive: true });

@@ -1,6 +1,7 @@
 /**
- * The espruino-wifi bundle — the "small" profile (table-free base multiplication, loop field
- * multiplication) with the board's native SHA-256/512 — run on the emulated Espruino WiFi it
+ * The espruino-wifi bundle as `solkit build` chooses it — the profile with the largest outbox
+ * ("tiny": table-free base multiplication, loop field multiplication, mangled properties, short
+ * console) with the board's native SHA-256/512 — run on the emulated Espruino WiFi it
  * was built for: provisioned over the REPL, it signs readings the host's verifier accepts,
  * and no slice of the signer blocks the event loop for long.
  */
@@ -28,8 +29,8 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("the espruino-wifi bundle (small profile) on an emulated Espruino WiFi", () => {
-  it("is the small profile with native hashes", () => {
-    expect(report.profile).toBe("small");
+  it("is the tiny profile (largest outbox) with native hashes", () => {
+    expect(report.profile).toBe("tiny");
     expect(report.nativeHashes).toEqual(["sha256", "sha512"]);
   });
 
