@@ -43,6 +43,10 @@ function diagnose(s: ReplSession): string | undefined {
   return undefined;
 }
 
+function isOtherFirmware(what: string | undefined): boolean {
+  return what === "NodeMCU (Lua)" || what === "MicroPython";
+}
+
 /** Milliseconds of the median of three trivial round trips. */
 async function roundTrip(s: ReplSession): Promise<number> {
   const times: number[] = [];
@@ -66,6 +70,12 @@ export async function probeBoard(s: ReplSession, path: string, board?: Board): P
   if (!r.ok && r.value === "timeout") {
     await s.interrupt(); // a board still booting, or a half line in its buffer
     r = await s.call(PROBE, 2500);
+  }
+  if (!r.ok && r.value === "timeout" && s.stats.bytesRead > 0 && diagnose(s) !== "garbled" && !isOtherFirmware(diagnose(s))) {
+    // Something printed but did not answer in 4 s: a busy board (a signature in progress, a
+    // slow host) rather than no board. Silence still fails fast, another firmware at once.
+    await s.interrupt();
+    r = await s.call(PROBE, 8000);
   }
   if (!r.ok) {
     if (typeof r.value === "string" && r.value.startsWith("lost:")) throw new SolkitError("E_PORT", `${path}: ${r.value}`);

@@ -152,15 +152,15 @@ export class ReplSession {
     const line = `\x10(function(){var r;try{r=[1,${expr}];}catch(e){r=[0,""+e];}print("<<${tag}:"+JSON.stringify(r)+":${tag}>>");})()\n`;
     const answer = new Promise<CallResult>((resolve) => this.waiters.push({ tag, resolve }));
     await this.write(line);
-    let timer: NodeJS.Timeout | undefined;
+    let cancel = () => {};
     const timeout = new Promise<CallResult>((resolve) => {
-      timer = setTimeout(() => {
+      cancel = awakeTimeout(timeoutMs + this.wireMs(line.length), () => {
         this.waiters = this.waiters.filter((w) => w.tag !== tag);
         resolve({ ok: false, value: "timeout" });
-      }, timeoutMs + this.wireMs(line.length));
+      });
     });
     const r = await Promise.race([answer, timeout]);
-    clearTimeout(timer);
+    cancel();
     return r;
   }
 
@@ -169,6 +169,35 @@ export class ReplSession {
     await this.write("\x03\x03\n");
     await sleep(50);
   }
+}
+
+/** How late a timer may fire before we take it that this process was not running meanwhile. */
+const STALL_MS = 50;
+/** Time given to input that queued up while this process was stalled, before a timeout counts. */
+const DRAIN_MS = 100;
+const MAX_DRAINS = 10;
+
+/**
+ * Calls `fire` after `ms` of time this process was running. A timer that fires late means the
+ * process was stalled (a loaded or slow host, a Raspberry Pi compiling): the board's answer
+ * may be sitting unread in the kernel's buffer, and Node runs due timers before it polls for
+ * input, so the timeout waits a little more for that input instead of calling it "no answer".
+ * Returns a function that cancels it.
+ */
+export function awakeTimeout(ms: number, fire: () => void): () => void {
+  let timer: NodeJS.Timeout;
+  let drains = 0;
+  const arm = (wait: number) => {
+    const due = performance.now() + wait;
+    timer = setTimeout(() => {
+      const late = performance.now() - due;
+      // Bounded: a process that never gets the CPU on time still times out, a second or so later.
+      if (late > STALL_MS && drains++ < MAX_DRAINS) arm(DRAIN_MS);
+      else fire();
+    }, wait);
+  };
+  arm(ms);
+  return () => clearTimeout(timer);
 }
 
 export function sleep(ms: number): Promise<void> {

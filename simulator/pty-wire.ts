@@ -174,8 +174,10 @@ export class SerialWire {
   /** The idle loop takes input while the board is not running a line. */
   private consume(): void {
     if (!this.emu.isOn) {
-      // A board without power reads nothing and asks for nothing: the bytes just vanish.
+      // A board without power reads nothing, asks for nothing and sends nothing: what was
+      // in its buffers when the power went is lost.
       this.buffer = [];
+      this.outbound = [];
       this.busyUntil = 0;
       if (this.xoffActive) this.xoffActive = false;
       return;

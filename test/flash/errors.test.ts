@@ -51,7 +51,12 @@ describe("setup errors name the next step", () => {
     const b = await rig.board();
     b.emu.powerOff();
     const r = await rig.run(flashArgs(b.path));
-    expect(r.stderr + ` (exit ${r.status})`).toMatch(/no board answering on .* at 921600 baud: check the cable, press the board's reset button, or use --baud 115200/);
+    // One assertion on both, so a failure shows the exit code and everything the command said.
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 2,
+      stderr: expect.stringMatching(/no board answering on .* at 921600 baud: check the cable, press the board's reset button, or use --baud 115200/),
+    });
+    expect(b.wire.stats.xoffSent).toBe(0); // a board without power never holds the host back
   });
 
   it("another firmware answering (NodeMCU's Lua prompt)", async () => {

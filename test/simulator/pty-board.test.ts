@@ -85,6 +85,19 @@ describe("pty board", () => {
     await close(h.port);
   });
 
+  it("a board without power takes in nothing and never sends XOFF (the host is not held back)", async () => {
+    const b = await board({ baud: 115200, rxBufferBytes: 256 });
+    b.emu.powerOff();
+    const h = await open(b.path);
+    h.port.write(`${"x".repeat(2000)}\n`); // far more than the 256-byte buffer
+    await waitFor(() => b.wire.pendingToBoard === 0 && b.wire.stats.rxBytes + b.wire.stats.overrun >= 2001, "the bytes to reach the board");
+    h.port.write("1+1\n");
+    await waitFor(() => b.wire.pendingToBoard === 0, "the second line to reach the board");
+    expect(b.wire.stats.xoffSent).toBe(0);
+    expect(h.bytes()).toEqual([]);
+    await close(h.port);
+  });
+
   it("reports the host closing and opening the port again", async () => {
     const b = await board();
     const h = await open(b.path);

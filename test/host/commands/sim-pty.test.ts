@@ -37,8 +37,11 @@ describe("solkit sim --pty", () => {
       expect(text).toMatch(/UNPROVISIONED|outbox/);
       await new Promise<void>((res) => port.close(() => res()));
     } finally {
-      child.kill("SIGINT");
-      await new Promise((r) => child.once("exit", r));
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = new Promise((r) => child.once("exit", r));
+        child.kill("SIGINT");
+        await gone;
+      }
     }
     expect(err).toMatch(/esp32-devkitc running dist\/esp32-devkitc\/firmware\.js on /);
   }, 150_000);
