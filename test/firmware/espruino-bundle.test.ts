@@ -10,11 +10,11 @@ import { join } from "node:path";
 import { loadBoard } from "../../host/boards/validate";
 import { buildFirmware } from "../../host/build/firmware";
 import { emulatedBoard, flashAndBoot } from "../../simulator/espruino/from-board";
-import { LineParser, encodeDownlinkLine, encodeFrame } from "../../shared/protocol/frame";
-import { encodeAck } from "../../shared/protocol/ack";
+import { LineParser } from "../../shared/protocol/frame";
 import { decodePublicKey } from "../../shared/crypto/strkey";
 import { StreamVerifier, type Verdict } from "../../host/verify/stream-verifier";
 import { nodeVerifier } from "../../host/crypto/node-verifier";
+import { runWithAckingHost } from "./acking-host";
 
 const board = loadBoard("esp32-devkitc");
 let code = "";
@@ -77,30 +77,10 @@ describe("the esp32-devkitc bundle on an emulated ESP32", () => {
     const id = emu.runCode("solkit.provisionKey()").value as string;
     emu.runCode(`solkit.setHostKey("${Buffer.from(key).toString("hex")}")`);
     const deviceId = decodePublicKey(id);
-    const engine = new StreamVerifier<number>(nodeVerifier);
-    const parser = new LineParser();
-    let seen = 0;
-    let fresh = 0;
-    let acked = -1;
-    for (let t = 0; t < 3_600_000; t += 10_000) {
-      emu.advance(10_000);
-      const text = out();
-      const events = parser.push(text.slice(seen));
-      seen = text.length;
-      let newest = -1;
-      for (const ev of events) {
-        if (!ev.frame) continue;
-        for (const v of engine.add(ev.frame, 0)) {
-          if (v.status === "valid") fresh++;
-          if (v.status === "valid" && v.reading!.seq > newest) newest = v.reading!.seq;
-        }
-      }
-      if (newest > acked) {
-        acked = newest;
-        const ack = encodeAck({ deviceId, seq: acked, hostTime: 1_790_000_000 + t / 1000 }, key);
-        emu.consoleInput(encodeDownlinkLine(encodeFrame(ack), "espruino"));
-      }
-    }
+    const run = runWithAckingHost(emu, out, deviceId, key, 3_600_000);
+    const acked = run.acked;
+    const fresh = run.fresh.length;
+    expect(run.bad).toEqual([]);
     const status = emu.runCode("solkit.cmd('status')").value as string;
     expect(out()).toMatch(/rx ack seq \d+: \d+ reading\(s\) acked/);
     expect(acked).toBeGreaterThanOrEqual(49);

@@ -12,11 +12,8 @@ import { join } from "node:path";
 import { loadBoard } from "../../host/boards/validate";
 import { buildFirmware, type BuildReport } from "../../host/build/firmware";
 import { emulatedBoard, flashAndBoot } from "../../simulator/espruino/from-board";
-import { LineParser, encodeDownlinkLine, encodeFrame } from "../../shared/protocol/frame";
-import { encodeAck } from "../../shared/protocol/ack";
 import { decodePublicKey } from "../../shared/crypto/strkey";
-import { StreamVerifier } from "../../host/verify/stream-verifier";
-import { nodeVerifier } from "../../host/crypto/node-verifier";
+import { runWithAckingHost } from "./acking-host";
 
 const board = loadBoard("espruino-wifi");
 let code = "";
@@ -47,35 +44,12 @@ describe("the espruino-wifi bundle (small profile) on an emulated Espruino WiFi"
     emu.runCode(`solkit.setHostKey("${Buffer.from(key).toString("hex")}")`);
     emu.pulse("B3", 120, 3_600_000, { activeLow: true, widthMs: 50 });
     // The outbox holds only report.storage.outboxCapacity readings: the host must ack to keep them coming.
-    const engine = new StreamVerifier<number>(nodeVerifier);
-    const parser = new LineParser();
-    let seen = 0;
-    let acked = -1;
-    let newestEnergy = 0;
-    const bad: string[] = [];
-    let fresh = 0;
-    for (let t = 0; t < 3_660_000; t += 10_000) {
-      emu.advance(10_000);
-      const events = parser.push(text.slice(seen));
-      seen = text.length;
-      let newest = -1;
-      for (const ev of events) {
-        if (!ev.frame) continue;
-        for (const v of engine.add(ev.frame, 0)) {
-          if (v.status === "duplicate") continue;
-          if (v.status !== "valid") bad.push(v.status);
-          fresh++;
-          if (v.reading!.seq > newest) newest = v.reading!.seq;
-          newestEnergy = Math.max(newestEnergy, v.reading!.energyIn);
-          expect(v.device).toBe(id);
-        }
-      }
-      if (newest > acked) {
-        acked = newest;
-        const ack = encodeAck({ deviceId: decodePublicKey(id), seq: acked, hostTime: 1_790_000_000 + t / 1000 }, key);
-        emu.consoleInput(encodeDownlinkLine(encodeFrame(ack), "espruino"));
-      }
-    }
+    const run = runWithAckingHost(emu, () => text, decodePublicKey(id), key, 3_660_000);
+    const fresh = run.fresh.length;
+    const bad = run.bad;
+    const acked = run.acked;
+    const newestEnergy = run.fresh.reduce((e, r) => Math.max(e, r.energyIn), 0);
+    expect([...run.devices]).toEqual([id]);
     expect(text).not.toMatch(/Uncaught|E_BAD_MAC/);
     expect(bad).toEqual([]);
     expect(fresh).toBeGreaterThanOrEqual(55);
