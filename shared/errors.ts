@@ -1,17 +1,29 @@
 /**
  * Typed errors for portable code.
  *
- * Espruino loses the message of an Error subclass (DESIGN.md, "Espruino facts"), so the
- * constructor sets `message` itself; `code` is stable and is what callers switch on.
+ * A plain class, not `extends Error`: on the real Espruino interpreter (2v29) constructing a
+ * subclass of Error throws `SyntaxError: Calling 'super' outside of class`, so every error
+ * path of the device died there (issue 9: 74 of 199 golden vectors). `code` is stable and is
+ * what callers switch on; `message` says what was expected and what came. On V8 (the host)
+ * the constructor also records a stack for `-v`; Espruino has no captureStackTrace and skips it.
  */
-export class SolkitError extends Error {
+export class SolkitError {
   readonly code: string;
+  readonly message: string;
+  readonly name: string;
+  stack?: string;
 
   constructor(code: string, message: string) {
-    super(message);
-    this.message = message;
     this.code = code;
+    this.message = message;
     this.name = "SolkitError";
+    const capture = (Error as unknown as { captureStackTrace?: (o: object, f: unknown) => void }).captureStackTrace;
+    if (typeof capture === "function") capture(this, SolkitError);
+  }
+
+  /** "message (CODE)": what a console line or String(e) shows. */
+  toString(): string {
+    return `${this.message} (${this.code})`;
   }
 }
 

@@ -105,6 +105,14 @@ function syntaxFindings(ast: Node, report: Report): void {
         break;
       case "ForOfStatement":
         return report(node, "for-of", "use an index loop");
+      case "ClassDeclaration":
+      case "ClassExpression":
+        // Espruino 2v29 throws "SyntaxError: Calling 'super' outside of class" when a subclass
+        // of a native constructor (Error, Array, Uint8Array, …) is constructed (issue 9).
+        if (node.superClass && node.superClass.type === "Identifier" && !declared[node.superClass.name]) {
+          report(node, `extends ${node.superClass.name}`, "write a plain class that carries a `code`, as shared/errors.ts does", `uses extends ${node.superClass.name}: Espruino cannot construct a subclass of a built-in`);
+        }
+        break;
       case "ContinueStatement":
         if (node.label) report(node, "labeled continue", "use a flag or move the inner loop into a function");
         break;

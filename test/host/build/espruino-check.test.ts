@@ -38,6 +38,9 @@ const FIXTURES: [string, string][] = [
   ["RegExp named group", "var r = /(?<year>\\d+)/;"],
   ["RegExp sticky flag", "var r = /a/y;"],
   ["RegExp unicode flag", "var r = /a/u;"],
+  // Measured on the real 2v29 interpreter: constructing any of these throws "Calling 'super' outside of class".
+  ["extends Error", "class E1 extends Error { constructor(m) { super(m); } }"],
+  ["extends Uint8Array", "var C = class extends Uint8Array {};"],
   ["call before declaration", "var x = later(); function later() { return 1; }"],
   ["call before declaration", "(function () { var c = new Later(); function Later() {} })();"],
 ];
