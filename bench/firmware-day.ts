@@ -48,7 +48,7 @@ export async function simulateDay(board: Board, minutes = 24 * 60): Promise<DayF
   });
   flashAndBoot(emu, code);
   const key = new Uint8Array(32).fill(0x5a);
-  const id = emu.runCode("solkit.provisionKey()").value as string;
+  const id = emu.runCode(`solkit.provisionKey(false, "${"5e".repeat(32)}")`).value as string;
   emu.runCode(`solkit.setHostKey("${Buffer.from(key).toString("hex")}")`);
   const deviceId = decodePublicKey(id);
   emu.advance(60_000); // settle: first reading, journals created

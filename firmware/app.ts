@@ -136,7 +136,11 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
   const state = stored === undefined ? freshState(cfg.defaultIntervalS, cfg.defaultSignEvery) : stored;
   const segments = Math.max(2, Math.ceil(cfg.outboxCapacity / cfg.segmentSlots));
   const outbox = new Outbox(hal.store, segments, cfg.segmentSlots, hal.platform.sha256);
-  outbox.load();
+  // Loading a full outbox takes seconds on a board (issue 9): kick the watchdog per segment so
+  // a long but healthy boot is not mistaken for a hang.
+  outbox.load(function (): void {
+    hal.platform.kickWatchdog();
+  });
   const now = hal.clock.uptimeMs();
   const core: Core = {
     hal: hal, config: cfg, state: state, states: states, identity: identities.load(), identities: identities,
@@ -144,7 +148,7 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
     signer: undefined, nextSeq: 0,
     pendingFlags: FLAG_FIRST_AFTER_BOOT | (stored !== undefined ? FLAG_PULSES_LOST : 0),
     timeQuality: hal.clock.wallTimeS() >= 0 ? TIME_NTP : TIME_UNKNOWN,
-    lastReadingMs: now, sinceSigned: 0, ramSig: undefined, lastSendMs: now, sentSeq: -1, retries: 0, retryAcked: -1, lastAckSeq: -1, lastAckMs: 0,
+    lastReadingMs: now, sinceSigned: 0, ramSig: undefined, retryFromMs: now, sentSeq: -1, retries: 0, retryAcked: -1, lastAckSeq: -1, lastAckMs: 0,
     lastPersistMs: now, linkWasUp: false, warned: false, stopped: false, bootSaved: false,
     stats: { readings: 0, stored: 0, dropped: 0, txLines: 0, acks: 0, tokens: 0, rejected: 0, stateSaves: 0 },
   };
@@ -172,8 +176,8 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
     status: function (): string {
       return statusText(core);
     },
-    provisionKey: function (force?: boolean): string {
-      return provision.provisionKey(core, force === true, function (): void {
+    provisionKey: function (force?: boolean, hostEntropyHex?: string): string {
+      return provision.provisionKey(core, force === true, hostEntropyHex, function (): void {
         makeSigner(core);
       });
     },
@@ -199,7 +203,7 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
   hal.console.onCommand(function (line: string): string {
     return runCommand(commands, line);
   });
-  hal.console.log(`solkit ${cfg.firmwareVersion} boot ${core.state.boot}: ${hasKey(core) ? "device ready" : "UNPROVISIONED (relay held open), run solkit.provisionKey()"}`);
+  hal.console.log(`solkit ${cfg.firmwareVersion} boot ${core.state.boot}: ${hasKey(core) ? "device ready" : "UNPROVISIONED (relay held open), run solkit provision on the host"}`);
 
   return {
     status: commands.status,

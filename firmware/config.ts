@@ -42,6 +42,11 @@ export interface DeviceConfig {
   maxBatch: number;
   /** Seconds without ack progress before unacknowledged readings are sent again. */
   retryS: number;
+  /**
+   * The board's random source is a true hardware RNG (board file `trustedRng`): a key may be
+   * made without host entropy. False by default: Espruino's E.hwRand is a seeded rand().
+   */
+  trustedRng: boolean;
 }
 
 /** Defaults for a 1000 imp/kWh meter, one reading a minute, one signature every 10. */
@@ -61,6 +66,7 @@ export const DEFAULT_DEVICE_CONFIG: DeviceConfig = {
   signBudget: 32,
   maxBatch: 16,
   retryS: 30,
+  trustedRng: false,
 };
 
 function pick(v: number | undefined, d: number): number {
@@ -87,5 +93,6 @@ export function withDefaults(c: Partial<DeviceConfig> | undefined): DeviceConfig
     signBudget: pick(p.signBudget, d.signBudget),
     maxBatch: pick(p.maxBatch, d.maxBatch),
     retryS: pick(p.retryS, d.retryS),
+    trustedRng: p.trustedRng === true,
   };
 }

@@ -31,7 +31,7 @@ export function statusText(core: Core): string {
 /** What the console dispatcher can call; app.ts passes the device's handlers. */
 export interface Commands {
   status(): string;
-  provisionKey(force?: boolean): string;
+  provisionKey(force?: boolean, hostEntropyHex?: string): string;
   setHostKey(hex: string): string;
   setSite(name: string): string;
   setConfig(intervalS: number, signEvery: number, creditWarnS?: number): string;
@@ -41,5 +41,5 @@ export interface Commands {
 /** Runs one text command: only `status`; anything else answers with the REPL calls to use. Never throws. */
 export function runCommand(cmds: Commands, line: string): string {
   if (line.split(" ").join("") === "status") return cmds.status();
-  return "commands: status; or call solkit.provisionKey() setHostKey(hex) setSite(name) setConfig(s,n) flush()";
+  return "commands: status; or call solkit.provisionKey(force,entropyHex) setHostKey(hex) setSite(name) setConfig(s,n) flush()";
 }

@@ -21,7 +21,7 @@ export function statusText(core: Core): string {
   const now = core.hal.clock.uptimeMs();
   lines.push(`solkit firmware ${core.config.firmwareVersion}, boot ${core.state.boot}, up ${Math.floor(now / 1000)} s`);
   if (!hasKey(core)) {
-    lines.push("UNPROVISIONED: no device key. Run solkit.provisionKey() over USB, then setHostKey(hex). Relay held open.");
+    lines.push("UNPROVISIONED: no device key. Run solkit provision on the host (or solkit.provisionKey(false, <64 hex of entropy>)), then setHostKey(hex). Relay held open.");
   } else {
     lines.push(`id: ${encodePublicKey(core.identity.publicKey)}`);
   }
@@ -46,7 +46,7 @@ export function statusText(core: Core): string {
 /** What the console dispatcher can call; app.ts passes the device's handlers. */
 export interface Commands {
   status(): string;
-  provisionKey(force?: boolean): string;
+  provisionKey(force?: boolean, hostEntropyHex?: string): string;
   setHostKey(hex: string): string;
   setSite(name: string): string;
   setConfig(intervalS: number, signEvery: number, creditWarnS?: number): string;
@@ -65,7 +65,7 @@ function toInt(s: string): number {
 }
 
 /**
- * Runs one text command: `status`, `provision-key [force]`, `host-key <hex>`, `site <name>`,
+ * Runs one text command: `status`, `provision-key [force] <entropy hex>`, `host-key <hex>`, `site <name>`,
  * `config <intervalS> <signEvery> [creditWarnS]`, `flush`. Returns the answer; never throws.
  */
 export function runCommand(cmds: Commands, line: string): string {
@@ -75,7 +75,12 @@ export function runCommand(cmds: Commands, line: string): string {
   const name = words.length > 0 ? words[0] : "";
   try {
     if (name === "status") return cmds.status();
-    if (name === "provision-key") return cmds.provisionKey(words.length > 1 && words[1] === "force");
+    if (name === "provision-key") {
+      // provision-key [force] <64 hex of host entropy>
+      const force = words.length > 1 && words[1] === "force";
+      const hex = words.length > (force ? 2 : 1) ? words[force ? 2 : 1] : undefined;
+      return cmds.provisionKey(force, hex);
+    }
     if (name === "host-key" && words.length === 2) return cmds.setHostKey(words[1]);
     if (name === "site" && words.length === 2) return cmds.setSite(words[1]);
     if (name === "config" && (words.length === 3 || words.length === 4)) {
@@ -88,5 +93,5 @@ export function runCommand(cmds: Commands, line: string): string {
   } catch (e) {
     return `error ${errorCode(e)}: ${(e as Error).message}`;
   }
-  return "commands: status | provision-key [force] | host-key <64 hex> | site <name> | config <intervalS> <signEvery> [creditWarnS] | flush";
+  return "commands: status | provision-key [force] <64 hex entropy> | host-key <64 hex> | site <name> | config <intervalS> <signEvery> [creditWarnS] | flush";
 }

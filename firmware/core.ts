@@ -50,7 +50,12 @@ export interface Core {
   sinceSigned: number;
   /** A signature that could not be written to flash, kept for the drain. */
   ramSig: { seq: number; sig: Uint8Array } | undefined;
-  lastSendMs: number;
+  /**
+   * When the retry wait started: the last resend batch or the last ack progress. Fresh sends do
+   * not restart it: a device that signs more often than retryS would otherwise never resend
+   * what a host missed (issue 9, item 6).
+   */
+  retryFromMs: number;
   /** Highest seq sent at least once since boot: fresh readings go out once without waiting for acks. */
   sentSeq: number;
   /** Resends in a row without ack progress (the retry interval doubles with each), and the acked seq they saw. */

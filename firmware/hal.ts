@@ -85,7 +85,11 @@ export interface Console {
 
 /** Hardware facilities: randomness, native hashing, watchdog. */
 export interface Platform {
-  /** `n` random bytes from the hardware source (E.hwRand, the ESP32 RNG, /dev/urandom). */
+  /**
+   * `n` bytes from what the board can gather (E.hwRand mixed with timer jitter, the ESP32 RNG,
+   * /dev/urandom). Not to be trusted alone unless the board file says `trustedRng`: Espruino's
+   * E.hwRand repeats the same sequence at every start (issue 9), so a key mixes host entropy in.
+   */
   randomBytes(n: number): Uint8Array;
   /** SHA-256, native where the board has it (Espruino's require("crypto").SHA256). */
   sha256: HashFn;

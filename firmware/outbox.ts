@@ -87,8 +87,8 @@ export class Outbox {
     return "sk.ob" + i;
   }
 
-  /** Scans every segment: tip, acked prefix, depth. Call once at boot. */
-  load(): void {
+  /** Scans every segment: tip, acked prefix, depth. Call once at boot; `onSegment` runs before each (the watchdog kick). */
+  load(onSegment?: () => void): void {
     let tipBytes: Uint8Array | undefined = undefined;
     this.cur = -1;
     this.tipSeq = -1;
@@ -99,6 +99,7 @@ export class Outbox {
       this.first[i] = -1;
       this.last[i] = -1;
       this.count[i] = 0;
+      if (onSegment !== undefined) onSegment();
       const data = this.store.read(this.file(i));
       this.used[i] = data === undefined ? -1 : 0;
       if (data === undefined) continue;

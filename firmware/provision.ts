@@ -6,7 +6,7 @@
  *
  * Portable code: see docs/portability.md.
  */
-import { fromHex } from "../shared/bytes";
+import { concat, fromHex } from "../shared/bytes";
 import { SolkitError } from "../shared/errors";
 import { publicKeyFromSeed } from "../shared/crypto/ed25519/signer";
 import { encodePublicKey } from "../shared/crypto/strkey";
@@ -19,19 +19,49 @@ function saveIdentity(core: Core, id: Identity): void {
   core.identity = id;
 }
 
+/** Domain separation for the key derivation, so these bytes hash to nothing else in the protocol. */
+const KEY_DOMAIN = "solkit/device-key/v1";
+
 /**
- * Makes the device key from 32 hardware random bytes and returns its id (G…).
- * `onNewKey` lets the app restart the signer. A forced re-key starts a new device: the
- * outbox (readings of the old key) is erased.
- * @throws SolkitError E_PROVISIONED when a key exists and `force` is not true; E_STORE; E_LENGTH
- *   when the random source gives fewer than 32 bytes
+ * The device seed: SHA-256(domain ‖ host entropy ‖ 64 bytes the device gathered). The host's
+ * 32 bytes come from its CSPRNG and are never stored, so the key is as strong as the better of
+ * the two sources: a board whose E.hwRand repeats at every start (issue 9) still gets a key
+ * nobody can predict, and a host that lies cannot choose the key alone.
  */
-export function provisionKey(core: Core, force: boolean, onNewKey: () => void): string {
-  if (hasKey(core) && force !== true) {
-    throw new SolkitError("E_PROVISIONED", `already provisioned as ${encodePublicKey(core.identity.publicKey)}; provisionKey(true) replaces the key and erases the outbox`);
+function deriveSeed(core: Core, hostEntropy: Uint8Array): Uint8Array {
+  const device = core.hal.platform.randomBytes(64);
+  if (device.length !== 64) throw new SolkitError("E_LENGTH", `"randomBytes" expected 64 bytes, got ${device.length}`);
+  const domain = new Uint8Array(KEY_DOMAIN.length);
+  for (let i = 0; i < KEY_DOMAIN.length; i++) domain[i] = KEY_DOMAIN.charCodeAt(i);
+  return core.hal.platform.sha256(concat([domain, hostEntropy, device]));
+}
+
+/** Host entropy from hex: 32 bytes, or none when the board's own RNG is trusted. @throws SolkitError E_ENTROPY */
+function hostEntropyOf(core: Core, hex: string | undefined): Uint8Array {
+  if (hex === undefined || hex === "") {
+    if (core.config.trustedRng) return new Uint8Array(0);
+    throw new SolkitError("E_ENTROPY", "this board has no trusted random source: pass 64 hex digits of host entropy (solkit provision does)");
   }
-  const seed = core.hal.platform.randomBytes(32);
-  if (seed.length !== 32) throw new SolkitError("E_LENGTH", `"randomBytes" expected 32 bytes, got ${seed.length}`);
+  const b = typeof hex === "string" ? fromHex(hex) : undefined;
+  if (b === undefined || b.length !== 32) {
+    throw new SolkitError("E_ENTROPY", `host entropy: expected 64 hex digits (32 bytes), got ${typeof hex === "string" ? hex.length : 0} characters`);
+  }
+  return b;
+}
+
+/**
+ * Makes the device key from host entropy mixed with what the device gathers (deriveSeed) and
+ * returns its id (G…). `onNewKey` lets the app restart the signer. A forced re-key starts a
+ * new device: the outbox (readings of the old key) is erased.
+ * @throws SolkitError E_PROVISIONED when a key exists and `force` is not true; E_ENTROPY when
+ *   host entropy is missing (untrusted RNG) or not 32 bytes of hex; E_STORE; E_LENGTH when the
+ *   random source gives too few bytes
+ */
+export function provisionKey(core: Core, force: boolean, hostEntropyHex: string | undefined, onNewKey: () => void): string {
+  if (hasKey(core) && force !== true) {
+    throw new SolkitError("E_PROVISIONED", `already provisioned as ${encodePublicKey(core.identity.publicKey)}; provisionKey(true, entropy) replaces the key and erases the outbox`);
+  }
+  const seed = deriveSeed(core, hostEntropyOf(core, hostEntropyHex));
   const publicKey = publicKeyFromSeed(seed, core.hal.platform.sha512);
   const wasKeyed = hasKey(core);
   saveIdentity(core, { seed: seed, publicKey: publicKey, hmacKey: core.identity.hmacKey, site: core.identity.site });

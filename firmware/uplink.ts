@@ -45,7 +45,7 @@ export function flush(core: Core, fresh: boolean): number {
   }
   if (after > core.sentSeq) core.sentSeq = after;
   core.stats.txLines += sent;
-  core.lastSendMs = hal.clock.uptimeMs();
+  if (!fresh) core.retryFromMs = hal.clock.uptimeMs();
   return sent;
 }
 
@@ -82,10 +82,11 @@ export function uplinkTick(core: Core): void {
   if (core.outbox.ackedSeq !== core.retryAcked) {
     core.retryAcked = core.outbox.ackedSeq; // progress: back to the short retry interval
     core.retries = 0;
+    core.retryFromMs = hal.clock.uptimeMs();
   }
   if (newestSigned(core) <= core.outbox.ackedSeq) return;
   const waitMs = core.config.retryS * 1000 * (1 << Math.min(core.retries, 5));
-  if (cameUp || hal.clock.uptimeMs() - core.lastSendMs >= waitMs) {
+  if (cameUp || hal.clock.uptimeMs() - core.retryFromMs >= waitMs) {
     if (!cameUp) core.retries++;
     flush(core, false);
   }

@@ -61,18 +61,27 @@ export function checkFits(board: Board, code: string, info?: BoardInfo): void {
   }
 }
 
-/** Restarts the board into its new .bootcde (load(): what EspruinoTools does after saving) and watches it start. */
-export async function bootNewBundle(s: ReplSession, settleMs: number): Promise<BootReport> {
+/** Longest a new bundle may take to boot before the flasher calls it stuck. */
+export const BOOT_TIMEOUT_MS = 90_000;
+
+/**
+ * Restarts the board into its new .bootcde (load(): what EspruinoTools does after saving) and
+ * watches it start. The question "is solkit there?" waits in the board's input until the boot
+ * code returns — never a Ctrl-C mid-boot: a provisioned device with a full outbox takes
+ * seconds to boot (1.4–6.9 s on the desktop interpreter, several times that on an ESP32), and
+ * a Ctrl-C then broke its start (issue 9, item 5).
+ */
+export async function bootNewBundle(s: ReplSession, settleMs: number, bootTimeoutMs = BOOT_TIMEOUT_MS): Promise<BootReport> {
   const lines: string[] = [];
   const off = s.onLine((l) => {
     if (l.trim() !== "" && !l.includes("<<SK")) lines.push(l);
   });
   await s.write("\x10load()\n");
   await sleep(settleMs);
-  let r = await s.call(`typeof solkit=="object"?1:0`, 2000);
-  if (!r.ok) {
-    await s.interrupt();
-    r = await s.call(`typeof solkit=="object"?1:0`, 2000);
+  let r = await s.call(`typeof solkit=="object"?1:0`, bootTimeoutMs);
+  if (!r.ok && r.value === "timeout") {
+    await s.interrupt(); // a REPL wedged on a half line: only now, after the boot had all that time
+    r = await s.call(`typeof solkit=="object"?1:0`, 5000);
   }
   off();
   const crashed = lines.some((l) => /Uncaught|SyntaxError|Error:/.test(l));

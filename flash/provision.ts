@@ -1,6 +1,6 @@
 /**
  * Provisioning a device over its USB console (DESIGN.md "Trust"): the device makes its own
- * Ed25519 key from its hardware random source (solkit.provisionKey(); the seed never leaves
+ * Ed25519 key from host entropy mixed with its own (solkit.provisionKey(force, hex); the seed never leaves
  * it), the host reads back the public key, makes a per-device HMAC key and hands it over with
  * solkit.setHostKey() on a 0x10 line (the REPL does not echo it), sets the site, checks the
  * device's status says so, and records the device in the gateway's registry — the same
@@ -73,8 +73,11 @@ export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionRes
     if (before && !o.force) {
       throw new SolkitError("E_PROVISIONED", `the device is already provisioned as ${before}; pass --force to give it a new key (its unsent readings are erased)`);
     }
+    // The device mixes these 32 bytes of host entropy into its key (E.hwRand repeats at every
+    // start on Espruino: issue 9). They go out once on a no-echo line and are never stored or logged.
+    const entropy = randomBytes(32).toString("hex");
     // Making the key multiplies the base point once: seconds on an ESP32, so a long wait.
-    const made = await s.call(`solkit.provisionKey(${before ? "true" : "false"})`, 120_000);
+    const made = await s.call(`solkit.provisionKey(${before ? "true" : "false"},"${entropy}")`, 120_000);
     if (!made.ok || typeof made.value !== "string" || !isPublicKey(made.value)) {
       throw new SolkitError("E_PROVISION", `the device did not make a key: ${String(made.value).slice(0, 100)}`);
     }

@@ -24,6 +24,8 @@ const SLICE = 64;
 const LEAD_BYTES = 128;
 /** Longest a board may hold us with XOFF before we call it stuck. */
 const XOFF_LIMIT_MS = 10_000;
+/** Longest a port write may wait for the board to take its bytes (beyond their wire time). */
+const WRITE_STALL_MS = 15_000;
 
 export interface CallResult {
   ok: boolean;
@@ -44,6 +46,7 @@ export class ReplSession {
   private waiters: { tag: string; resolve: (r: CallResult) => void }[] = [];
   private lineListeners: ((line: string) => void)[] = [];
   private closedReason: string | undefined;
+  private pendingWrites = new Set<(why: string) => void>();
 
   constructor(readonly port: SerialPort, readonly baud: number) {
     port.on("data", (d: Buffer) => this.data(d));
@@ -59,6 +62,7 @@ export class ReplSession {
 
   private fail(why: string): void {
     this.closedReason = why;
+    for (const lost of [...this.pendingWrites]) lost(why);
     for (const w of this.waiters.splice(0)) w.resolve({ ok: false, value: `lost: ${why}` });
   }
 
@@ -131,10 +135,36 @@ export class ReplSession {
         await sleep(this.paused ? 1 : Math.max(1, ahead - leadMs));
       }
       const slice = bytes.subarray(at, at + SLICE);
-      await new Promise<void>((resolve, reject) => this.port.write(slice, (e) => (e ? reject(new SolkitError("E_PORT", e.message)) : resolve())));
+      await this.writeSlice(slice);
       this.nextFree = Math.max(this.nextFree, performance.now()) + slice.length * msPerByte;
       this.stats.bytesWritten += slice.length;
     }
+  }
+
+  /**
+   * One port write that settles in bounded time: a board that died or stopped reading leaves
+   * serialport's write callback pending for ever (issue 9: a flash stalled at 30 % with no
+   * message, or the process exited with code 13 on a promise nobody settled).
+   */
+  private writeSlice(slice: Buffer): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let done = false;
+      const settle = (e?: SolkitError) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.pendingWrites.delete(onLost);
+        if (e) reject(e);
+        else resolve();
+      };
+      const onLost = (why: string) => settle(new SolkitError("E_PORT", `serial port lost: ${why}`));
+      const timer = setTimeout(
+        () => settle(new SolkitError("E_TIMEOUT", `the board took no data for ${WRITE_STALL_MS / 1000} s (it stopped reading, or died); check it and try again`)),
+        WRITE_STALL_MS + this.wireMs(slice.length),
+      );
+      this.pendingWrites.add(onLost);
+      this.port.write(slice, (e) => settle(e ? new SolkitError("E_PORT", e.message) : undefined));
+    });
   }
 
   /** Milliseconds `n` bytes take on the wire. */

@@ -252,6 +252,14 @@ export interface Board {
    * code of those out of the bundle and calls the native ones (host/build/firmware-profile.ts).
    */
   nativeHashes?: NativeHash[];
+  /**
+   * True only when the board's firmware reads a true hardware RNG for its random source. The
+   * device key then may come from that source alone; otherwise (the default) the device
+   * refuses to make a key without 32 bytes of host entropy to mix in. Espruino's ESP32 port
+   * returns its own constant-seeded rand() from E.hwRand() (targets/esp32/jshardware.c), so
+   * every Espruino board says false or leaves it out (issue 9).
+   */
+  trustedRng?: boolean;
   flash: FlashMethod;
   /** USB ids seen on the port; empty when the board is not reached over USB serial. */
   usb: UsbId[];

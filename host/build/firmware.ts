@@ -61,6 +61,7 @@ function boardModule(board: Board, outboxCapacity: number): Plugin {
       meterImpPerKwh: p.meterInput ? p.meterInput.impPerKWh : DEFAULT_DEVICE_CONFIG.meterImpPerKwh,
       outboxCapacity,
       segmentSlots: DEFAULT_DEVICE_CONFIG.segmentSlots,
+      trustedRng: board.trustedRng === true,
     },
   };
   return {

@@ -37,6 +37,9 @@ function splitmix32(state: { s: number }): number {
 
 type Pending = { kind: "reset"; clearFlash: boolean } | { kind: "load"; file?: string } | { kind: "save" } | { kind: "reboot" };
 
+/** Where the untrusted E.hwRand starts at every boot of every board. */
+const UNTRUSTED_HWRAND_SEED = 0x5eed;
+
 export abstract class BoardRuntime {
   isOn = false;
   /** A callback ran past callbackTimeoutMs with no watchdog: the board does nothing more. */
@@ -69,6 +72,7 @@ export abstract class BoardRuntime {
   protected inBatch = false;
   protected current: { what: string; t0: number } | undefined;
   private hwRng: { s: number };
+  private readonly trustedRng: boolean;
   private mathRng: { s: number } = { s: 0 };
   private pending: Pending | undefined;
   private bootCount = 0;
@@ -79,6 +83,7 @@ export abstract class BoardRuntime {
     this.version = opts.version ?? "2v29";
     this.boardName = opts.boardName ?? "ESP32";
     this.callbackTimeoutMs = opts.callbackTimeoutMs ?? 10_000;
+    this.trustedRng = opts.trustedRng === true;
     this.hwRng = { s: opts.seed ^ 0x5eed };
   }
 
@@ -105,6 +110,8 @@ export abstract class BoardRuntime {
     x: { setBootCode: (code: string, alwaysExec: boolean) => void; memoryOf: () => number },
   ): Machine {
     this.mathRng = { s: (this.seed * 31 + ++this.bootCount) | 0 };
+    // The real port's E.hwRand restarts one constant sequence at every boot (rand() with fixed seeds).
+    if (!this.trustedRng) this.hwRng = { s: UNTRUSTED_HWRAND_SEED };
     return {
       loop, pins, storage, console, net,
       version: this.version,

@@ -31,8 +31,14 @@ export interface EspruinoBoardOptions {
   /** Bytes of the Storage area and its page size (4096 on ESP32). */
   flashBytes: number;
   pageBytes: number;
-  /** Seeds E.hwRand and Math.random: the same seed gives the same run. */
+  /** Seeds Math.random (and E.hwRand when `trustedRng`): the same seed gives the same run. */
   seed: number;
+  /**
+   * True: E.hwRand is a true RNG (seeded per board and boot here). False (default): like the
+   * real ESP32 port and Linux build, E.hwRand gives the same sequence at every start on every
+   * board (issue 9), so a key made from it alone would repeat and tests see that.
+   */
+  trustedRng?: boolean;
   /** process.env.BOARD (default "ESP32"). */
   boardName?: string;
   /** Interpreter version reported (default "2v29", the one DESIGN.md measured). */

@@ -26,6 +26,7 @@ export function emulatedBoard(board: Board, seed: number, opts?: { callbackTimeo
     flashBytes: board.limits.storageBytes,
     pageBytes: pageBytes(board),
     seed,
+    trustedRng: board.trustedRng === true,
     boardName: board.mcu.startsWith("ESP32") ? "ESP32" : board.id.toUpperCase(),
     callbackTimeoutMs: opts?.callbackTimeoutMs,
   });

@@ -59,7 +59,10 @@ export class DeviceRig {
   start(host: SimHost): void {
     flashAndBoot(this.board, this.o.firmware);
     this.seenResets = this.board.resets.length - 1; // the flasher's power-on with empty flash is no firmware boot
-    const id = this.board.runCode("solkit.provisionKey()").value;
+    // Host entropy from the scenario's seed, so a run replays exactly; solkit provision uses the CSPRNG.
+    const r = prng(this.o.seed ^ 0x6e70);
+    const entropy = Buffer.from(new Uint8Array(32).map(() => Math.floor(r() * 256))).toString("hex");
+    const id = this.board.runCode(`solkit.provisionKey(false, "${entropy}")`).value;
     if (typeof id !== "string" || !id.startsWith("G")) throw new Error(`${this.o.board.id}: the firmware did not return a device id (got ${String(id)})`);
     this.id = id;
     this.publicKey = decodePublicKey(id);

@@ -104,6 +104,21 @@ describe("boot and provisioning", () => {
     expect(d.status()).toContain("STORE FAILED");
   });
 
+  test("the key mixes host entropy with the device's own: a repeating device source still gives distinct keys, and the host alone does not choose it", () => {
+    const keyOf = (deviceRandom: number, hostHex: string) => {
+      const b = new FakeBoard(new FakeFlash());
+      b.random = deviceRandom;
+      return startDevice(b.hal, {}).provisionKey(false, hostHex);
+    };
+    const a = keyOf(1, "01".repeat(32));
+    expect(keyOf(1, "01".repeat(32))).toBe(a); // same inputs, same key: nothing else went in
+    expect(keyOf(1, "02".repeat(32))).not.toBe(a); // the device source repeats: host entropy decides
+    expect(keyOf(2, "01".repeat(32))).not.toBe(a); // the host repeats: the device's bytes decide
+    // A board whose file says its RNG is trusted may make a key without host entropy.
+    const t = new FakeBoard(new FakeFlash());
+    expect(startDevice(t.hal, { trustedRng: true }).provisionKey()).toMatch(/^G/);
+  });
+
   test("an unprovisioned device says so, keeps its relay open and makes no readings", () => {
     const flash = new FakeFlash();
     const b = new FakeBoard(flash);
@@ -114,16 +129,19 @@ describe("boot and provisioning", () => {
     expect(b.sent).toHaveLength(0);
     expect(b.relayClosed).toBe(false);
     expect(d.receive("AAAA*0000")).not.toBe("ok");
-    const id = d.provisionKey();
+    expect(() => d.provisionKey()).toThrow(/host entropy/); // E.hwRand alone repeats (issue 9)
+    expect(() => d.provisionKey(false, "ab".repeat(31))).toThrow(/64 hex digits/);
+    expect(b.commandHandler!("provision-key")).toMatch(/error E_ENTROPY/);
+    const id = d.provisionKey(false, "11".repeat(32));
     expect(id).toMatch(/^G[A-Z2-7]{55}$/);
     expect(d.status()).toContain("no host key");
-    expect(() => d.provisionKey()).toThrow(/already provisioned/);
+    expect(() => d.provisionKey(false, "11".repeat(32))).toThrow(/already provisioned/);
     expect(() => d.setHostKey("abcd")).toThrow(/64 hex digits/);
     expect(() => d.setSite("a/b")).toThrow(/character 2/);
     expect(() => d.setConfig(0, 1)).toThrow(/intervalS/);
     expect(d.setSite("lab-1")).toBe("ok");
     expect(b.commandHandler!("host-key " + "ab".repeat(32))).toBe("ok");
-    expect(b.commandHandler!("provision-key")).toMatch(/error E_PROVISIONED/);
+    expect(b.commandHandler!("provision-key " + "22".repeat(32))).toMatch(/error E_PROVISIONED/);
     expect(d.status()).not.toContain("UNPROVISIONED");
     expect(d.status()).toContain("site: lab-1");
     expect(d.status()).not.toContain("ab".repeat(32)); // keys never shown
@@ -131,10 +149,10 @@ describe("boot and provisioning", () => {
     b.advance(3 * 60_000);
     d.stop();
     const b2 = new FakeBoard(flash);
-    b2.random = 99; // a different random source than the first key's
+    // The same device source (E.hwRand repeats at every start) with other host entropy: another key.
     const d2 = startDevice(b2.hal, {});
     expect(d2.status()).toContain(`id: ${id}`);
-    const id2 = d2.provisionKey(true);
+    const id2 = d2.provisionKey(true, "33".repeat(32));
     expect(id2).not.toBe(id);
     expect(d2.status()).toContain("outbox: 0 unacked");
   });

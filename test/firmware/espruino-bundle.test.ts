@@ -46,7 +46,7 @@ describe("the esp32-devkitc bundle on an emulated ESP32", () => {
 
   it("provisioned over the REPL, it signs an hour of readings the host verifies", () => {
     const { emu, out } = boot(2);
-    const id = emu.runCode("solkit.provisionKey()").value as string;
+    const id = emu.runCode("solkit.provisionKey(false, '3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c')").value as string;
     expect(id).toMatch(/^G[A-Z2-7]{55}$/);
     emu.runCode(`solkit.setHostKey("${"11".repeat(32)}")`);
     emu.pulse("D25", 300, 3_600_000, { activeLow: true, widthMs: 50 }); // 300 Wh at 1000 imp/kWh
@@ -74,7 +74,7 @@ describe("the esp32-devkitc bundle on an emulated ESP32", () => {
   it("a host that acks over the REPL (\\x10solkit.rx) drains the outbox", () => {
     const { emu, out } = boot(3);
     const key = new Uint8Array(32).fill(0x22);
-    const id = emu.runCode("solkit.provisionKey()").value as string;
+    const id = emu.runCode("solkit.provisionKey(false, '3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c')").value as string;
     emu.runCode(`solkit.setHostKey("${Buffer.from(key).toString("hex")}")`);
     const deviceId = decodePublicKey(id);
     const run = runWithAckingHost(emu, out, deviceId, key, 3_600_000);

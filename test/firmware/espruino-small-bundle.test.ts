@@ -39,7 +39,7 @@ describe("the espruino-wifi bundle (small profile) on an emulated Espruino WiFi"
     });
     flashAndBoot(emu, code);
     const key = new Uint8Array(32).fill(0x33);
-    const id = emu.runCode("solkit.provisionKey()").value as string;
+    const id = emu.runCode("solkit.provisionKey(false, '3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c')").value as string;
     expect(id).toMatch(/^G[A-Z2-7]{55}$/);
     emu.runCode(`solkit.setHostKey("${Buffer.from(key).toString("hex")}")`);
     emu.pulse("B3", 120, 3_600_000, { activeLow: true, widthMs: 50 });

@@ -22,7 +22,7 @@ export function rig(config: Partial<DeviceConfig> = {}, opts: { flash?: FakeFlas
   const device = startDevice(board.hal, config);
   let id = "";
   if (opts.provision !== false) {
-    id = device.provisionKey();
+    id = device.provisionKey(false, "3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c");
     device.setHostKey(HOST_KEY_HEX);
     if (opts.signEvery !== undefined || opts.intervalS !== undefined) device.setConfig(opts.intervalS ?? 60, opts.signEvery ?? 10);
   }

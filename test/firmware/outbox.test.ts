@@ -52,6 +52,18 @@ describe("outbox", () => {
     other.device.stop();
   });
 
+  test("resends unacked readings after retryS even while fresh signed batches keep going out (issue 9, item 6)", () => {
+    // A reading every 10 s, signed every 3rd: a fresh batch every 30 s, as often as retryS.
+    const r = rig({ retryS: 30 }, { signEvery: 3, intervalS: 10 });
+    r.board.advance(120_000); // no host yet: seqs 0.. go out once and are lost
+    const seen = readingsOf(r.board.sent).length;
+    expect(seen).toBeGreaterThan(5);
+    r.board.sent.length = 0;
+    r.board.advance(130_000); // fresh batches continue; the retry must still fire and start at seq 0
+    const again = readingsOf(r.board.sent).map((x) => x.reading.seq);
+    expect(again).toContain(0);
+  });
+
   test("an ack sets the clock only when it acks something new", () => {
     const r = rig({}, { signEvery: 1 });
     run(r, 1, 0, false);

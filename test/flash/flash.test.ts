@@ -106,7 +106,7 @@ describe("solkit flash on a pty board", () => {
 
   it("keeps the device's provisioning files; --erase removes them", async () => {
     const b = await rig.board({ firmware });
-    const id = b.emu.runCode("solkit.provisionKey()").value as string;
+    const id = b.emu.runCode("solkit.provisionKey(false, '3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c')").value as string;
     const before = b.emu.storage.list().filter((f) => f.startsWith("sk."));
     expect(before.length).toBeGreaterThan(0);
     await flashBoard({ path: b.path, baud: BAUD, board: esp32, code: firmware });

@@ -3,7 +3,7 @@
  * program and gives the REPL one global, `solkit`:
  * - `solkit.rx("<body>")` — a downlink frame; the host sends it as "\x10solkit.rx(…)\n", so the
  *   REPL neither echoes it nor prints the result (PROTOCOL.md, serial line);
- * - `solkit.status()`, `solkit.cmd("…")`, `solkit.provisionKey()` … — for the technician and
+ * - `solkit.status()`, `solkit.cmd("…")`, `solkit.provisionKey(force, entropyHex)` … — for the technician and
  *   for `solkit provision`.
  */
 import BOARD from "solkit:board";
@@ -80,8 +80,8 @@ global.solkit = {
   cmd: function (line: string): string {
     return tty.run(line);
   },
-  provisionKey: function (force?: boolean): string {
-    return device.provisionKey(force);
+  provisionKey: function (force?: boolean, hostEntropyHex?: string): string {
+    return device.provisionKey(force, hostEntropyHex);
   },
   setHostKey: function (hex: string): string {
     return device.setHostKey(hex);

@@ -15,6 +15,19 @@ function nativeCrypto(): EspruinoCrypto | undefined {
   }
 }
 
+/** 32 bits from the low bits of getTime() deltas around short loops (interrupts, flash, USB vary them). */
+function jitterWord(): number {
+  let w = 0;
+  for (let k = 0; k < 8; k++) {
+    const t0 = getTime();
+    let x = 0;
+    for (let i = 0; i < 8 + (w & 7); i++) x += i;
+    const d = Math.floor((getTime() - t0) * 1e7 + x);
+    w = ((w << 4) | (w >>> 28)) ^ (d & 0xffff);
+  }
+  return w;
+}
+
 export function espruinoPlatform(): Platform {
   const c = nativeCrypto();
   let sha256Fn: HashFn = sha256;
@@ -34,7 +47,10 @@ export function espruinoPlatform(): Platform {
     randomBytes: function (n: number): Uint8Array {
       const out = new Uint8Array(n);
       for (let i = 0; i < n; i += 4) {
-        const r = E.hwRand(); // 32 bits from the hardware source
+        // E.hwRand() alone is a constant-seeded rand() on the ESP32 port and the Linux build
+        // (issue 9); the microsecond clock around work of varying length adds some jitter.
+        // provision.ts still requires host entropy unless the board has a trusted RNG.
+        const r = E.hwRand() ^ jitterWord();
         for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = (r >>> (8 * j)) & 0xff;
       }
       return out;

@@ -1,0 +1,121 @@
+/**
+ * The real-interpreter tier's helpers: a board's Linux twin built once per file, real boards
+ * that are always powered off after a test, a REPL session opened and closed around a few
+ * calls, the gateway on the board's pty, and a probe that the firmware cannot see which
+ * records the longest event-loop block and the most variables in use on the real clock.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Board } from "../../host/boards/board-type";
+import { buildFirmware, type BuildReport } from "../../host/build/firmware";
+import { defaultConfig } from "../../host/gateway/config";
+import { startGateway, type Gateway } from "../../host/gateway/gateway";
+import { MemoryLogger } from "../../host/gateway/log";
+import { closePort, openPort } from "../../flash/port-open";
+import { ReplSession, type CallResult } from "../../flash/repl-session";
+import { interpreterFor } from "../../simulator/real-espruino/interpreter";
+import { linuxTwin } from "../../simulator/real-espruino/linux-twin";
+import { RealBoard } from "../../simulator/real-espruino/real-board";
+
+export const BAUD = 115_200;
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** The board's Linux twin built into a temporary folder: its bundle and build report. */
+export async function buildTwin(board: Board): Promise<{ twin: Board; code: string; report: BuildReport }> {
+  const twin = linuxTwin(board);
+  const dir = tempDir(`solkit-real-fw-${board.id}-`);
+  try {
+    const report = await buildFirmware(twin, dir);
+    return { twin, code: readFileSync(join(dir, "firmware.js"), "latin1"), report };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Real boards made in a test, all powered off (and their folders removed) by `cleanup`. */
+export class Bench {
+  private boards: { b: RealBoard; dir: string }[] = [];
+  private gateways: Gateway[] = [];
+
+  async board(board: Board, dir = tempDir(`solkit-real-${board.id}-`)): Promise<RealBoard> {
+    const b = new RealBoard({ bin: interpreterFor(board), dir });
+    this.boards.push({ b, dir });
+    await b.powerOn();
+    return b;
+  }
+
+  /** The gateway on `path` with `database` (the registry provisioning filled), no broker. */
+  async gateway(path: string, database: string): Promise<{ gw: Gateway; log: MemoryLogger }> {
+    const log = new MemoryLogger();
+    const cfg = {
+      ...defaultConfig(tempDir("solkit-real-gw-")),
+      database,
+      devices: { none: true } as const,
+      upstream: { url: "mqtt://127.0.0.1:1", rejectUnauthorized: true },
+      serial: { discover: false, ports: [{ path, baudRate: BAUD }], retryMs: 200 },
+      health: { enabled: false, host: "127.0.0.1", port: 0 },
+    };
+    const gw = await startGateway(cfg, { logger: log });
+    this.gateways.push(gw);
+    return { gw, log };
+  }
+
+  async stopGateway(gw: Gateway): Promise<void> {
+    this.gateways = this.gateways.filter((g) => g !== gw);
+    await gw.stop();
+  }
+
+  async cleanup(): Promise<void> {
+    for (const gw of this.gateways.splice(0)) await gw.stop();
+    for (const { b, dir } of this.boards.splice(0)) {
+      await b.powerOff();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Opens the board's pty, runs `fn` with a REPL session and every line the board prints, closes it. */
+export async function withRepl<T>(path: string, fn: (s: ReplSession, lines: string[]) => Promise<T>): Promise<T> {
+  const port = await openPort(path, BAUD);
+  const lines: string[] = [];
+  try {
+    const s = new ReplSession(port, BAUD);
+    s.onLine((l) => lines.push(l));
+    return await fn(s, lines);
+  } finally {
+    await closePort(port);
+  }
+}
+
+/** A call that must answer. @throws Error with the board's answer otherwise */
+export async function call(s: ReplSession, expr: string, timeoutMs = 30_000): Promise<unknown> {
+  const r: CallResult = await s.call(expr, timeoutMs);
+  if (!r.ok) throw new Error(`${expr.slice(0, 60)} → ${String(r.value).slice(0, 200)}`);
+  return r.value;
+}
+
+/**
+ * Installs the probe: a 5 ms interval that keeps the longest gap between its own runs (ms,
+ * on getTime(), the real clock) and the most variables in use (sampled every 10th run
+ * without a garbage collection). The gap is the longest time anything kept the loop busy.
+ */
+export const PROBE_INSTALL =
+  "(global.__probe={last:getTime(),gap:0,peak:0,n:0},setInterval(function(){var p=__probe,t=getTime(),d=(t-p.last)*1000;if(d>p.gap)p.gap=d;p.last=t;if(++p.n%10==0){var u=process.memory(false).usage;if(u>p.peak)p.peak=u;}},5),1)";
+/** Reads and resets the probe: {gapMs, peakVars}. */
+export const PROBE_READ = "(function(){var p=__probe,r={gapMs:Math.round(p.gap),peakVars:p.peak};p.gap=0;p.peak=0;p.last=getTime();return r;})()";
