@@ -71,6 +71,12 @@ const NATIVE_SWAPS: Record<NativeHash, [string, string]> = {
 };
 
 /**
+ * Swaps every espruino build makes, whatever the profile: what the interpreter does natively
+ * and fast, where the portable loop would block its event loop for seconds (issue 9).
+ */
+const TARGET_SWAPS: [string, string][] = [["shared/crypto/ed25519/table-decode", "firmware/targets/espruino/native-table-decode"]];
+
+/**
  * Checks a `--profile` value.
  * @throws SolkitError E_USAGE when it is not a profile
  */
@@ -81,7 +87,7 @@ export function parseProfile(value: string): BuildProfile {
 
 /** The swaps a build makes for `profile` on `board`, as repo-relative pairs. */
 export function moduleSwaps(profile: BuildProfile, board: Pick<Board, "nativeHashes">): [string, string][] {
-  const swaps = PROFILE_SWAPS[profile].slice();
+  const swaps = PROFILE_SWAPS[profile].concat(TARGET_SWAPS);
   const native = board.nativeHashes ?? [];
   for (let i = 0; i < native.length; i++) swaps.push(NATIVE_SWAPS[native[i]]);
   return swaps;

@@ -83,6 +83,49 @@ export async function runSelftestEspruino(files: any[], outDir: string): Promise
 }
 
 /**
+ * Builds the self-test for Espruino into `outDir` and runs `files` on the REAL interpreter
+ * `bin` (a Linux build of Espruino: ../shared/espruino/espruino-default), as one file given
+ * on its command line. Its language is the board's; the growing build holds the whole file
+ * in RAM, which a board-sized build cannot (the bundles themselves boot from Storage there).
+ * The interpreter stays at its prompt after the file, so the run ends at the closing line.
+ * @throws SolkitError from the build; E_SELFTEST when the run crashed or timed out
+ */
+export async function runSelftestRealEspruino(files: any[], outDir: string, bin: string, timeoutMs = 300_000): Promise<SelftestRun> {
+  const bundle = join(outDir, "selftest.espruino.js");
+  const { code } = await buildEspruinoBundle({ entry: SELFTEST_ENTRY, outFile: bundle, globalName: "solkitSelftest" });
+  const file = join(outDir, "selftest-real.js");
+  await writeFile(file, `${code}\nvar VECTORS = ${JSON.stringify(files)};\nvar result = solkitSelftest.runAll(VECTORS);\nfor (var i = 0; i < result.lines.length; i++) print(result.lines[i]);\n`);
+  const { spawn } = await import("node:child_process");
+  // stdin stays an open pipe: at end of input the Linux build prints FIFO_FULL errors.
+  const child = spawn(bin, [file], { cwd: outDir, stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    const check = () => {
+      if (/^\d+ passed, \d+ failed\s*$/m.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString("latin1");
+      check();
+    });
+    child.stderr.on("data", (d: Buffer) => (out += d.toString("latin1")));
+    child.on("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  await done;
+  child.kill("SIGKILL"); // it ignores SIGTERM
+  const lines = out.split(/\r?\n/).map((l) => l.trimEnd());
+  const start = lines.findIndex((l) => l.startsWith("FAIL ") || /^\d+ passed, \d+ failed$/.test(l));
+  const body = start < 0 ? [] : lines.slice(start).filter((l) => l.startsWith("FAIL ") || /^\d+ passed, \d+ failed$/.test(l));
+  return summarize(body, "real Espruino", start < 0 ? lines.slice(-5).join(" | ") : "");
+}
+
+/**
  * Builds the self-test for Lua into `outDir` and runs `files` in lua5.3.
  * @throws SolkitError E_LUA_BUILD from the build, E_LUA_MISSING without lua5.3, E_SELFTEST when the run crashed
  */

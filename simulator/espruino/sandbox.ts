@@ -57,6 +57,9 @@ export function runInEspruinoSandbox(code: string, opts: SandboxOptions = {}): S
   const strip = REMOVE_GLOBALS.map((g) => `delete globalThis.${g};`).join("")
     + REMOVE_MEMBERS.map(([o, m]) => `delete ${o}.${m};`).join("");
   vm.runInContext(strip, context);
+  // The natives the espruino build swaps in (native-table-decode.ts): atob and E.toUint8Array.
+  context.atob = (t: unknown) => Buffer.from(String(t), "base64").toString("latin1");
+  vm.runInContext("globalThis.E = { toUint8Array: function (s) { var u = new Uint8Array(s.length); for (var i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 255; return u; } };", context);
   for (const name of Object.keys(opts.globals ?? {})) context[name] = opts.globals![name];
   try {
     vm.runInContext(code, context, { timeout: opts.timeoutMs ?? 60_000, filename: "espruino-bundle.js" });

@@ -25,7 +25,11 @@ declare const E: {
   enableWatchdog(timeoutS: number, isAuto: boolean): void;
   kickWatchdog(): void;
   reboot?: () => void;
+  /** A Uint8Array of a string's character codes (native). */
+  toUint8Array(s: string): Uint8Array;
 };
+/** Base64 → binary string (native). */
+declare function atob(s: string): string;
 declare function load(): void;
 declare const console: { log(...text: unknown[]): void };
 

@@ -13,6 +13,7 @@
  * (no secret-dependent index or branch in our code; an interpreter gives no stronger promise).
  */
 import { BASE_TABLE_BASE64 } from "./base-table";
+import { decodeTable } from "./table-decode";
 import { type ChainRun, INVERT_CHAIN, chainResult, chainStart, chainUnit } from "./chain";
 import { fe, feSwap } from "./field";
 import { type Niels, type Point, pointAddNiels, pointDouble, pointIdentity, pointPackWithInverse } from "./point";
@@ -23,34 +24,10 @@ export const BASE_MUL_UNITS = 32 + 4 + 32 + 265 + 1;
 
 let table: Uint8Array | undefined = undefined;
 
-function b64Value(c: number): number {
-  if (c >= 65 && c <= 90) return c - 65; // A-Z
-  if (c >= 97 && c <= 122) return c - 71; // a-z
-  if (c >= 48 && c <= 57) return c + 4; // 0-9
-  return c === 43 ? 62 : 63; // + /
-}
-
 /** The table as bytes, decoded once on first use (24576 bytes of RAM). */
 export function baseTable(): Uint8Array {
-  if (table !== undefined) return table;
-  const s = BASE_TABLE_BASE64;
-  const out = new Uint8Array((s.length / 4) * 3);
-  let o = 0;
-  for (let i = 0; i < s.length; i += 4) {
-    const v =
-      b64Value(s.charCodeAt(i)) * 262144 +
-      b64Value(s.charCodeAt(i + 1)) * 4096 +
-      b64Value(s.charCodeAt(i + 2)) * 64 +
-      b64Value(s.charCodeAt(i + 3));
-    const b0 = Math.floor(v / 65536);
-    const b1 = Math.floor(v / 256) - 256 * b0;
-    out[o] = b0;
-    out[o + 1] = b1;
-    out[o + 2] = v - 65536 * b0 - 256 * b1;
-    o += 3;
-  }
-  table = out;
-  return out;
+  if (table === undefined) table = decodeTable(BASE_TABLE_BASE64);
+  return table;
 }
 
 /** n = e·T[j] for e in -8..8, reading every entry of window j (no branch on e). */
