@@ -148,7 +148,7 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
     signer: undefined, nextSeq: 0,
     pendingFlags: FLAG_FIRST_AFTER_BOOT | (stored !== undefined ? FLAG_PULSES_LOST : 0),
     timeQuality: hal.clock.wallTimeS() >= 0 ? TIME_NTP : TIME_UNKNOWN,
-    lastReadingMs: now, sinceSigned: 0, ramSig: undefined, retryFromMs: now, sentSeq: -1, retries: 0, retryAcked: -1, lastAckSeq: -1, lastAckMs: 0,
+    lastReadingMs: now, sinceSigned: 0, ramSig: undefined, retryFromMs: now, flushGeneration: 0, keyJob: undefined, sentSeq: -1, retries: 0, retryAcked: -1, lastAckSeq: -1, lastAckMs: 0,
     lastPersistMs: now, linkWasUp: false, warned: false, stopped: false, bootSaved: false,
     stats: { readings: 0, stored: 0, dropped: 0, txLines: 0, acks: 0, tokens: 0, rejected: 0, stateSaves: 0 },
   };

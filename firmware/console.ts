@@ -20,6 +20,7 @@ export function statusText(core: Core): string {
   const lines: string[] = [];
   const now = core.hal.clock.uptimeMs();
   lines.push(`solkit firmware ${core.config.firmwareVersion}, boot ${core.state.boot}, up ${Math.floor(now / 1000)} s`);
+  if (core.keyJob !== undefined) lines.push("making the device key: the id shows here when it is done");
   if (!hasKey(core)) {
     lines.push("UNPROVISIONED: no device key. Run solkit provision on the host (or solkit.provisionKey(false, <64 hex of entropy>)), then setHostKey(hex). Relay held open.");
   } else {

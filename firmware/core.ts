@@ -6,6 +6,7 @@
  */
 import type { DeviceConfig } from "./config";
 import { relayShouldClose, type CreditClock } from "./credit";
+import type { KeyJob } from "../shared/crypto/ed25519/signer";
 import type { Hal } from "./hal";
 import type { Identity, IdentityStore } from "./identity";
 import type { EnergyMeter } from "./meter";
@@ -38,6 +39,8 @@ export interface Core {
   outbox: Outbox;
   meter: EnergyMeter;
   credit: CreditClock;
+  /** The device key being made (provisioning runs it in slices), or undefined. */
+  keyJob: KeyJob | undefined;
   /** Undefined until the device has a key. */
   signer: SigningScheduler | undefined;
   /** Next sequence number to use (never below state.seqReserved at boot). */
@@ -56,6 +59,8 @@ export interface Core {
    * what a host missed (issue 9, item 6).
    */
   retryFromMs: number;
+  /** Counts flushes: a batch still going on in later turns of the loop stops when a newer flush starts. */
+  flushGeneration: number;
   /** Highest seq sent at least once since boot: fresh readings go out once without waiting for acks. */
   sentSeq: number;
   /** Resends in a row without ack progress (the retry interval doubles with each), and the acked seq they saw. */

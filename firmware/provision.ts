@@ -8,7 +8,8 @@
  */
 import { concat, fromHex } from "../shared/bytes";
 import { SolkitError } from "../shared/errors";
-import { publicKeyFromSeed } from "../shared/crypto/ed25519/signer";
+import { MAX_UNIT_COST, startPublicKey, type KeyJob } from "../shared/crypto/ed25519/signer";
+import { errorCode } from "../shared/protocol/common";
 import { encodePublicKey } from "../shared/crypto/strkey";
 import { checkSite, type Identity } from "./identity";
 import { copyState } from "./state";
@@ -49,28 +50,68 @@ function hostEntropyOf(core: Core, hex: string | undefined): Uint8Array {
   return b;
 }
 
+/** Event-loop time one slice of key derivation may take (as the signer's: firmware/signing.ts). */
+const KEY_SLICE_MS = 8;
+
+/** Runs the key job for up to KEY_SLICE_MS of the board's clock (at least one step); true when done. */
+function keySlice(core: Core, job: KeyJob): boolean {
+  const t0 = core.hal.clock.uptimeMs();
+  for (;;) {
+    if (job.step(MAX_UNIT_COST)) return true;
+    if (core.hal.clock.uptimeMs() - t0 >= KEY_SLICE_MS) return false;
+  }
+}
+
 /**
- * Makes the device key from host entropy mixed with what the device gathers (deriveSeed) and
- * returns its id (G…). `onNewKey` lets the app restart the signer. A forced re-key starts a
- * new device: the outbox (readings of the old key) is erased.
- * @throws SolkitError E_PROVISIONED when a key exists and `force` is not true; E_ENTROPY when
- *   host entropy is missing (untrusted RNG) or not 32 bytes of hex; E_STORE; E_LENGTH when the
- *   random source gives too few bytes
+ * Makes the device key from host entropy mixed with what the device gathers (deriveSeed).
+ * The public key is a base multiplication: seconds of work on a board (2.2 s full profile,
+ * 10.8 s small on the desktop interpreter, several times that on the board — past the 30 s
+ * watchdog). So it runs in 8 ms slices: where the first slice finishes it (a virtual clock, a
+ * fast host) the id (G…) comes back at once; otherwise the answer is "pending", the device
+ * logs `provisioned: device G…` when done, and status() shows the id from then on.
+ * `onNewKey` lets the app restart the signer. A forced re-key starts a new device: the outbox
+ * (readings of the old key) is erased.
+ * @throws SolkitError E_PROVISIONED when a key exists and `force` is not true; E_BUSY while a
+ *   key is being made; E_ENTROPY when host entropy is missing (untrusted RNG) or not 32 bytes
+ *   of hex; E_STORE; E_LENGTH when the random source gives too few bytes
  */
 export function provisionKey(core: Core, force: boolean, hostEntropyHex: string | undefined, onNewKey: () => void): string {
+  if (core.keyJob !== undefined) throw new SolkitError("E_BUSY", "a key is being made; status() shows the id when it is done");
   if (hasKey(core) && force !== true) {
     throw new SolkitError("E_PROVISIONED", `already provisioned as ${encodePublicKey(core.identity.publicKey)}; provisionKey(true, entropy) replaces the key and erases the outbox`);
   }
   const seed = deriveSeed(core, hostEntropyOf(core, hostEntropyHex));
-  const publicKey = publicKeyFromSeed(seed, core.hal.platform.sha512);
-  const wasKeyed = hasKey(core);
-  saveIdentity(core, { seed: seed, publicKey: publicKey, hmacKey: core.identity.hmacKey, site: core.identity.site });
-  if (wasKeyed) core.outbox.clear();
-  onNewKey();
-  updateRelay(core);
-  const id = encodePublicKey(publicKey);
-  core.hal.console.log(`provisioned: device ${id}`);
-  return id;
+  const job = startPublicKey(seed, core.hal.platform.sha512);
+  function finish(): string {
+    core.keyJob = undefined;
+    const publicKey = job.publicKey();
+    const wasKeyed = hasKey(core);
+    saveIdentity(core, { seed: seed, publicKey: publicKey, hmacKey: core.identity.hmacKey, site: core.identity.site });
+    if (wasKeyed) core.outbox.clear();
+    onNewKey();
+    updateRelay(core);
+    const id = encodePublicKey(publicKey);
+    core.hal.console.log(`provisioned: device ${id}`);
+    return id;
+  }
+  function later(): void {
+    if (core.stopped) return;
+    if (!keySlice(core, job)) {
+      core.hal.timers.after(0, later);
+      return;
+    }
+    try {
+      finish();
+    } catch (e) {
+      core.keyJob = undefined;
+      core.hal.console.log(`provisioning failed: ${errorCode(e)}`);
+    }
+  }
+  core.keyJob = job;
+  if (keySlice(core, job)) return finish();
+  core.hal.timers.after(0, later);
+  core.hal.console.log("making the device key…");
+  return "pending";
 }
 
 /**

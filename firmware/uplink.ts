@@ -20,8 +20,17 @@ export function newestSigned(core: Core): number {
 }
 
 /**
+ * Event-loop time one flush may take before it yields: a line costs ~35 ms to encode on the
+ * real desktop interpreter (base64 + CRC in JavaScript) and a batch is up to 16 lines, so a
+ * whole batch at once blocked the loop for most of a second (issue 9). The rest of the batch
+ * follows in the next turn of the loop.
+ */
+export const FLUSH_SLICE_MS = 8;
+
+/**
  * Sends readings up to the newest signed one: with `fresh`, only those never sent; otherwise
- * unacked ones from the oldest, one batch. Returns the lines sent.
+ * unacked ones from the oldest, one batch. Returns the lines sent in this turn of the loop
+ * (a long batch goes on in later turns; a newer flush replaces a batch still going).
  */
 export function flush(core: Core, fresh: boolean): number {
   const hal = core.hal;
@@ -29,11 +38,26 @@ export function flush(core: Core, fresh: boolean): number {
   const upTo = newestSigned(core);
   const outbox = core.outbox;
   if (upTo <= outbox.ackedSeq) return 0;
-  let after = fresh && core.sentSeq > outbox.ackedSeq ? core.sentSeq : outbox.ackedSeq;
+  const after = fresh && core.sentSeq > outbox.ackedSeq ? core.sentSeq : outbox.ackedSeq;
+  if (!fresh) core.retryFromMs = hal.clock.uptimeMs();
+  core.flushGeneration++;
+  return sendBatch(core, core.flushGeneration, after, upTo, fresh, 0);
+}
+
+function sendBatch(core: Core, generation: number, from: number, upTo: number, fresh: boolean, sentBefore: number): number {
+  const hal = core.hal;
+  const outbox = core.outbox;
+  const t0 = hal.clock.uptimeMs();
+  let after = from;
   let sent = 0;
+  let more = false;
   for (;;) {
     const r = outbox.nextAfter(after);
     if (r === undefined || r.seq > upTo) break;
+    if (sent > 0 && hal.clock.uptimeMs() - t0 >= FLUSH_SLICE_MS) {
+      more = true;
+      break;
+    }
     let sig = r.signature;
     if (sig.length === 0 && core.ramSig !== undefined && core.ramSig.seq === r.seq) sig = core.ramSig.sig;
     hal.link.send(LINE_PREFIX + encodeFrameBody(encodeFrame(r.bytes, sig)));
@@ -41,11 +65,16 @@ export function flush(core: Core, fresh: boolean): number {
     sent++;
     after = r.seq;
     // A batch ends on a signed reading once it has maxBatch lines: the host can ack it.
-    if (!fresh && sent >= core.config.maxBatch && sig.length > 0) break;
+    if (!fresh && sentBefore + sent >= core.config.maxBatch && sig.length > 0) break;
   }
   if (after > core.sentSeq) core.sentSeq = after;
   core.stats.txLines += sent;
-  if (!fresh) core.retryFromMs = hal.clock.uptimeMs();
+  if (more) {
+    hal.timers.after(0, function (): void {
+      if (core.stopped || core.flushGeneration !== generation || !hal.link.isUp()) return;
+      sendBatch(core, generation, after, upTo, fresh, sentBefore + sent);
+    });
+  }
   return sent;
 }
 

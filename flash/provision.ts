@@ -55,6 +55,20 @@ async function status(s: ReplSession): Promise<string> {
   return r.value;
 }
 
+/** Longest a board may take to make its key (small profile on a slow STM32: about a minute). */
+const KEY_TIMEOUT_MS = 600_000;
+
+/** Polls status() until it shows an id other than `before`; undefined after `timeoutMs`. */
+async function waitForNewId(s: ReplSession, before: string | undefined, timeoutMs: number): Promise<string | undefined> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const id = idFromStatus(await status(s));
+    if (id !== undefined && id !== before) return id;
+  }
+  return undefined;
+}
+
 /**
  * Provisions the device on `o.path` and registers it.
  * @throws SolkitError E_PORT_* (opening), E_NO_ANSWER, E_WRONG_FIRMWARE (no solkit program),
@@ -77,11 +91,16 @@ export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionRes
     // start on Espruino: issue 9). They go out once on a no-echo line and are never stored or logged.
     const entropy = randomBytes(32).toString("hex");
     // Making the key multiplies the base point once: seconds on an ESP32, so a long wait.
-    const made = await s.call(`solkit.provisionKey(${before ? "true" : "false"},"${entropy}")`, 120_000);
-    if (!made.ok || typeof made.value !== "string" || !isPublicKey(made.value)) {
+    const made = await s.call(`solkit.provisionKey(${before ? "true" : "false"},"${entropy}")`, 30_000);
+    let id = made.ok && typeof made.value === "string" && isPublicKey(made.value) ? made.value : undefined;
+    if (made.ok && made.value === "pending") {
+      // A slow board makes its key in slices (its loop, serial and watchdog keep running): wait for it.
+      o.onNote?.("the device is making its key (a base multiplication: up to minutes on a slow board)…");
+      id = await waitForNewId(s, before, KEY_TIMEOUT_MS);
+    }
+    if (id === undefined) {
       throw new SolkitError("E_PROVISION", `the device did not make a key: ${String(made.value).slice(0, 100)}`);
     }
-    const id = made.value;
     o.onNote?.(`device key made on the device: ${id}`);
     const hmacKey = new Uint8Array(randomBytes(32));
     const set = await s.call(`solkit.setHostKey("${Buffer.from(hmacKey).toString("hex")}")`, 10_000);

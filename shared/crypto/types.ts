@@ -26,8 +26,12 @@ export interface Verifier {
  * loop running. Call `step()` until it returns true, then read `signature()`.
  */
 export interface SigningJob {
-  /** Does one bounded slice of work; true when the signature is complete. */
-  step(): boolean;
+  /**
+   * Does one bounded slice of work; true when the signature is complete. `budget` (field
+   * multiplications, >= 1) overrides the job's own for this step: a scheduler that measures
+   * its steps on the real clock can shrink it until a step fits its time slice.
+   */
+  step(budget?: number): boolean;
   /** Steps done so far and an upper bound of steps in all (for progress and budgeting). */
   progress(): { done: number; total: number };
   /** @throws SolkitError E_NOT_DONE before step() has returned true */

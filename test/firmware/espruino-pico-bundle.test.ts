@@ -33,8 +33,9 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("the espruino-pico bundle (tiny profile) on an emulated Espruino Pico", () => {
-  it("is under 37 000 bytes with its variables in budget, still over what planStorage allows (31 744)", () => {
-    expect(fit.bytes).toBeLessThan(37_000);
+  it("is under 39 000 bytes with its variables in budget, still over what planStorage allows (31 744)", () => {
+    // 36.7 KB before issue 9; host-entropy keys, key and flush work in time slices and the plain error class took ~1.9 KB.
+    expect(fit.bytes).toBeLessThan(39_000);
     expect(fit.estimate).toBeLessThan(5100 * 0.75);
     // When this fails the Pico builds: turn this file into a buildFirmware test.
     expect(fit.problem).toMatch(/leaves too little of espruino-pico's 49152-byte Storage/);

@@ -13,7 +13,7 @@ import { concat, slice } from "../../bytes";
 import { SolkitError, expectLength } from "../../errors";
 import { sha512 as defaultSha512 } from "../sha512";
 import type { HashFn, Signer, SigningJob } from "../types";
-import { BASE_MUL_UNITS, type BaseMulJob, baseMulResult, baseMulStart, baseMulUnit, baseMulUnitCost, scalarMulBase } from "./base-mul";
+import { BASE_MUL_UNITS, type BaseMulJob, baseMulDone, baseMulResult, baseMulStart, baseMulUnit, baseMulUnitCost, scalarMulBase } from "./base-mul";
 import { clampScalar, scalarMulAdd, scalarReduce } from "./scalar";
 
 /** Field multiplications per step when no budget is given: about four point additions. */
@@ -120,12 +120,13 @@ export function startSigning(seed: Uint8Array, message: Uint8Array, options?: Si
   }
 
   return {
-    step(): boolean {
+    step(stepBudget?: number): boolean {
       if (u >= units) return true;
+      const limit = stepBudget !== undefined && stepBudget >= 1 ? stepBudget : budget;
       let spent = 0;
       while (u < units) {
         const c = unitCost(u, withKey);
-        if (spent > 0 && spent + c > budget) break;
+        if (spent > 0 && spent + c > limit) break;
         runUnit();
         spent += c;
       }
@@ -150,6 +151,43 @@ export function publicKeyFromSeed(seed: Uint8Array, sha512?: HashFn): Uint8Array
   expectLength("seed", seed, 32);
   const hash: HashFn = sha512 === undefined ? defaultSha512 : sha512;
   return scalarMulBase(clampScalar(hash(seed)));
+}
+
+/** The public key of a seed, made in steps (provisioning on a slow board: issue 9). */
+export interface KeyJob {
+  /** Runs units worth at most `budget` field multiplications (at least one unit); true when done. */
+  step(budget: number): boolean;
+  /** @throws SolkitError E_NOT_DONE before step() has returned true */
+  publicKey(): Uint8Array;
+}
+
+/**
+ * Starts deriving the 32-byte public key of `seed` (RFC 8032 §5.1.5) unit by unit: the same
+ * base multiplication as publicKeyFromSeed, which in one piece blocked the real Espruino
+ * interpreter for 2.2 s (full profile) or 10.8 s (small) — longer than a board's watchdog
+ * allows once a board is several times slower than the desktop.
+ * @throws SolkitError E_LENGTH when seed is not 32 bytes
+ */
+export function startPublicKey(seed: Uint8Array, sha512?: HashFn): KeyJob {
+  expectLength("seed", seed, 32);
+  const hash: HashFn = sha512 === undefined ? defaultSha512 : sha512;
+  const job = baseMulStart(clampScalar(hash(seed)));
+  return {
+    step(budget: number): boolean {
+      let spent = 0;
+      while (!baseMulDone(job)) {
+        const c = baseMulUnitCost(job.unit);
+        if (spent > 0 && spent + c > budget) break;
+        baseMulUnit(job);
+        spent += c;
+      }
+      return baseMulDone(job);
+    },
+    publicKey(): Uint8Array {
+      if (!baseMulDone(job)) throw new SolkitError("E_NOT_DONE", "publicKey() called before step() returned true");
+      return slice(baseMulResult(job), 0, 32);
+    },
+  };
 }
 
 /**

@@ -23,7 +23,7 @@ function thrown(fn: () => unknown): string {
 describe("loadBoard / loadBoards", () => {
   it("loads a shipped board by id", () => {
     const b = loadBoard("espruino-wifi");
-    expect([b.id, b.target, b.limits?.jsVars, b.pins.meterInput?.pin]).toEqual(["espruino-wifi", "espruino", 7148, "B3"]);
+    expect([b.id, b.target, b.limits?.jsVars, b.pins.meterInput?.pin]).toEqual(["espruino-wifi", "espruino", 8190, "B3"]);
     expect(loadBoards().map((x) => x.id)).toContain("rpi4");
   });
 

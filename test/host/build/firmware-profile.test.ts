@@ -12,6 +12,7 @@ import { buildEspruinoBundle } from "../../../host/build/espruino";
 import { buildFirmware } from "../../../host/build/firmware";
 import { type BuildProfile, moduleSwaps, parseProfile, swapPlugin } from "../../../host/build/firmware-profile";
 import { SELFTEST_ENTRY, loadVectorFiles } from "../../../host/build/selftest";
+import { BASE_TABLE_BASE64 } from "../../../shared/crypto/ed25519/base-table";
 import { runInEspruinoSandbox } from "../../../simulator/espruino/sandbox";
 import { solkit } from "../cli-helpers";
 
@@ -60,11 +61,14 @@ describe("profile choice per board", () => {
   }, 60_000);
 
   it("espruino-wifi gets the profile with the largest outbox, saying why, and keeps at least two outbox segments", async () => {
-    const r = await buildFirmware(loadBoard("espruino-wifi"), tmp("wifi"));
+    const dir = tmp("wifi");
+    const r = await buildFirmware(loadBoard("espruino-wifi"), dir);
     expect(r.profile).toBe("tiny"); // no profile lasts 6 h offline there; tiny leaves the most room
     expect(r.profileReason).toMatch(/largest outbox.*profile full \(\d+ bytes\): the bundle .* leaves too little of espruino-wifi's 65536-byte Storage.*profile small fits but its outbox lasts/);
     expect(r.storage.outboxCapacity).toBeGreaterThanOrEqual(2 * r.storage.segmentSlots);
-    expect(r.modules.map((m) => m.id)).toContain("shared/crypto/ed25519/base-mul-small.ts");
+    // small's signer: no base-point table (the full profile's largest module) in the bundle
+    expect(r.modules.map((m) => m.id)).not.toContain("shared/crypto/ed25519/base-table.ts");
+    expect(readFileSync(join(dir, "firmware.js"), "latin1")).not.toContain(BASE_TABLE_BASE64.slice(0, 64));
     expect(r.vars.fits).toBe(true);
   }, 60_000);
 

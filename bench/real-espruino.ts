@@ -1,0 +1,143 @@
+/**
+ * "real Espruino": signing on the real interpreter (Linux builds in ../shared/espruino/, the
+ * build with each board's variable count), beside tweetnacl's `sign.detached` on the same
+ * interpreter in the same run (issue 9). Per board and its profile: time per signature, the
+ * longest step as the firmware's scheduler runs it (budget fitted to an 8 ms slice, as
+ * firmware/signing.ts does), the longest single unit (budget 1), variables in use at peak,
+ * and the public-key derivation. Figures are read as ratios to tweetnacl: a desktop is
+ * several times faster than an ESP32, and the ratio is what carries over.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { loadBoard } from "../host/boards/validate";
+import { buildEspruinoBundle } from "../host/build/espruino";
+import { moduleSwaps, swapPlugin, type BuildProfile } from "../host/build/firmware-profile";
+import { findInterpreter, whyNoInterpreter } from "../simulator/real-espruino/interpreter";
+import type { Row } from "./harness";
+
+const SECTION = "real Espruino";
+const ROOT = resolve(import.meta.dirname, "..");
+/** The board, the profile its firmware build picks (report.json), and the build for it. */
+const CASES: { board: string; profile: BuildProfile }[] = [
+  { board: "esp32-devkitc", profile: "full" },
+  { board: "espruino-wifi", profile: "small" },
+  { board: "espruino-pico", profile: "small" },
+];
+const SIGNATURES = 2;
+
+/** The driver both runs share: a seed, a 120-byte message, and a peak-variables sampler. */
+const PRELUDE = `
+var SEED = new Uint8Array(32), MSG = new Uint8Array(120), PEAK = 0;
+for (var i = 0; i < 32; i++) SEED[i] = (i * 7 + 1) & 255;
+for (var i = 0; i < 120; i++) MSG[i] = (i * 13) & 255;
+function sample() { var u = process.memory(false).usage; if (u > PEAK) PEAK = u; }
+function ms(t0) { return (getTime() - t0) * 1000; }
+`;
+
+const OURS_DRIVER = `
+var S = solkitSign, SLICE = 8;
+function run(budget0, adapt, withKey) {
+  var job = S.startSigning(SEED, MSG, withKey ? { publicKey: PK } : {});
+  var b = budget0, longest = 0, steps = 0, t0 = getTime();
+  for (;;) {
+    var s0 = getTime(); var done = job.step(b); var d = ms(s0); steps++;
+    if (d > longest) longest = d;
+    sample();
+    if (adapt) { if (d > SLICE) b = Math.max(1, Math.floor(b * SLICE / d)); else if (d < SLICE / 2 && b < 32) b = Math.min(32, b + Math.max(1, Math.floor(b / 4))); }
+    if (done) break;
+  }
+  return { ms: ms(t0), steps: steps, longest: longest };
+}
+var kd = run(32, true, false); // derives A as well: what provisioning costs
+var PK = S.publicKeyFromSeed(SEED);
+var base = process.memory().usage; PEAK = base;
+var total = 0, longest = 0, steps = 0;
+for (var n = 0; n < ${SIGNATURES}; n++) { var r = run(32, true, true); total += r.ms; steps += r.steps; if (r.longest > longest) longest = r.longest; }
+var unit = run(1, false, true);
+print("RESULT " + JSON.stringify({ msPerSig: total / ${SIGNATURES}, steps: steps / ${SIGNATURES}, longestStep: longest, longestUnit: unit.longest, keyMs: kd.ms, keyLongest: kd.longest, baseVars: base, peakVars: PEAK, total: process.memory().total }));
+`;
+
+const NACL_DRIVER = `
+var kp = self.nacl.sign.keyPair.fromSeed(SEED);
+var base = process.memory().usage; PEAK = base;
+var t0 = getTime();
+for (var n = 0; n < ${SIGNATURES}; n++) { self.nacl.sign.detached(MSG, kp.secretKey); sample(); }
+print("RESULT " + JSON.stringify({ msPerSig: ms(t0) / ${SIGNATURES}, baseVars: base, peakVars: PEAK, total: process.memory().total }));
+`;
+
+/** Runs `file` on `bin` until it prints RESULT (or dies, or `timeoutMs` passes). */
+function runOnInterpreter(bin: string, file: string, cwd: string, timeoutMs = 600_000): Promise<any> {
+  return new Promise((done) => {
+    const child = spawn(bin, [file], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    const finish = (v: any) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL"); // it ignores SIGTERM and waits at its prompt
+      done(v);
+    };
+    const timer = setTimeout(() => finish({ error: "timed out" }), timeoutMs);
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString("latin1");
+      const m = /RESULT (\{.*\})/.exec(out);
+      if (m) finish(JSON.parse(m[1]));
+      else if (/Out of Memory|MEMORY|Uncaught/.test(out)) finish({ error: out.slice(out.search(/Out of Memory|MEMORY|Uncaught/)).split("\n")[0].trim() });
+    });
+    child.on("exit", () => finish({ error: `exited: ${out.slice(-200)}` }));
+  });
+}
+
+async function signerBundle(profile: BuildProfile, dir: string): Promise<string> {
+  const entry = join(dir, "sign-entry.ts");
+  writeFileSync(entry, `export { startSigning, publicKeyFromSeed } from ${JSON.stringify(join(ROOT, "shared/crypto/ed25519/signer"))};\n`);
+  const swaps = moduleSwaps(profile, { nativeHashes: ["sha256", "sha512"] });
+  const { code } = await buildEspruinoBundle({ entry, globalName: "solkitSign", plugins: [swapPlugin(swaps)] });
+  return code;
+}
+
+export async function realEspruinoRows(): Promise<Row[]> {
+  const missing = whyNoInterpreter();
+  if (missing) return [{ section: SECTION, name: "not measured", value: 0, unit: "", note: missing }];
+  const dir = mkdtempSync(join(tmpdir(), "solkit-bench-real-"));
+  const rows: Row[] = [];
+  try {
+    const naclSrc = readFileSync(createRequire(import.meta.url).resolve("tweetnacl/nacl-fast.min.js"), "utf8");
+    const bundles: Partial<Record<BuildProfile, string>> = {};
+    for (const c of CASES) {
+      const board = loadBoard(c.board);
+      const bin = findInterpreter(board.limits!.jsVars!);
+      if (!bin) {
+        rows.push({ section: SECTION, name: `${c.board}: not measured`, value: 0, unit: "", note: `no espruino-${board.limits!.jsVars}` });
+        continue;
+      }
+      bundles[c.profile] ??= await signerBundle(c.profile, dir);
+      const oursFile = join(dir, `ours-${c.board}.js`);
+      writeFileSync(oursFile, `${PRELUDE}${bundles[c.profile]}\n${OURS_DRIVER}`);
+      const naclFile = join(dir, `nacl-${c.board}.js`);
+      writeFileSync(naclFile, `var self = {};\n${PRELUDE}${naclSrc}\n${NACL_DRIVER}`);
+      const nacl = await runOnInterpreter(bin, naclFile, dir);
+      const ours = await runOnInterpreter(bin, oursFile, dir);
+      const vars = `${board.limits!.jsVars} variables`;
+      const label = `${c.board} (${c.profile}, ${vars})`;
+      if (nacl.error) rows.push({ section: SECTION, name: `${label}: tweetnacl sign.detached`, value: 0, unit: "ms/sig", note: nacl.error });
+      else rows.push({ section: SECTION, name: `${label}: tweetnacl sign.detached (baseline)`, value: nacl.msPerSig, unit: "ms/sig", ratio: 1, note: `peak ${nacl.peakVars} vars` });
+      if (ours.error) {
+        rows.push({ section: SECTION, name: `${label}: solkit signer`, value: 0, unit: "ms/sig", note: ours.error });
+        continue;
+      }
+      const ratio = nacl.error ? undefined : ours.msPerSig / nacl.msPerSig;
+      rows.push(
+        { section: SECTION, name: `${label}: solkit signer, incremental`, value: ours.msPerSig, unit: "ms/sig", ratio, note: `${Math.round(ours.steps)} steps` },
+        { section: SECTION, name: `${label}: longest step (8 ms slices)`, value: ours.longestStep, unit: "ms", note: "issue 9 bound: 20 ms" },
+        { section: SECTION, name: `${label}: longest single unit`, value: ours.longestUnit, unit: "ms", note: "the floor any budget can reach" },
+        { section: SECTION, name: `${label}: a signature that also derives the key`, value: ours.keyMs, unit: "ms", note: `longest step ${ours.keyLongest.toFixed(1)} ms` },
+        { section: SECTION, name: `${label}: variables at peak while signing`, value: ours.peakVars, unit: "vars", ratio: ours.peakVars / ours.total, note: `ratio = of ${ours.total}; ${ours.baseVars} after load` },
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
