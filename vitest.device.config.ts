@@ -2,14 +2,15 @@ import { defineConfig } from "vitest/config";
 
 /**
  * The real-interpreter tier (issue 9): bundles on Linux builds of the real Espruino in
- * ../shared/espruino/ (or SOLKIT_ESPRUINO). One file at a time: each board is a busy
- * interpreter process, and the figures they print (longest block, memory) should not be
- * measured against another board's signing on a 2-core machine.
+ * ../shared/espruino/ (or SOLKIT_ESPRUINO). Two files at a time (one interpreter each, on a
+ * 2-core machine): the tier fits CI's time, and nothing here asserts on wall-clock time —
+ * the printed block figures are for people; the bench measures time on a quiet interpreter.
  */
 export default defineConfig({
   test: {
     include: ["test/device/**/*.test.ts"],
-    fileParallelism: false,
+    fileParallelism: true,
+    maxWorkers: 2,
     testTimeout: 600_000,
     hookTimeout: 300_000,
   },

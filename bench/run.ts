@@ -10,6 +10,7 @@ import { gatewayRows } from "./gateway";
 import { flashRows } from "./flash";
 import { firmwareRows } from "./firmware";
 import { simRows } from "./sim";
+import { realEspruinoRows } from "./real-espruino";
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
   rows.push(...(await firmwareRows()));
   process.stderr.write("bench: simulator (device-days per second for 1, 100 and 1000 boards)…\n");
   rows.push(...(await simRows()));
+  process.stderr.write("bench: real Espruino (signing per board beside tweetnacl on the same interpreter)…\n");
+  rows.push(...(await realEspruinoRows()));
   process.stderr.write("bench: flash (solkit flash vs the espruino package at 115200 baud on a pty board)…\n");
   rows.push(...(await flashRows()));
   printTable(rows);

@@ -50,6 +50,23 @@ export function linuxPin(name: string): number {
   return Number(m[1]);
 }
 
+/** Interpreter and socat pids still running: killed when this process exits, however it exits. */
+const LIVE = new Set<number>();
+let exitHookSet = false;
+function killAllOnExit(): void {
+  if (exitHookSet) return;
+  exitHookSet = true;
+  process.on("exit", () => {
+    for (const pid of LIVE) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // gone already
+      }
+    }
+  });
+}
+
 export class RealBoard {
   /** The pty the host opens (a symlink in the board's folder). */
   readonly path: string;
@@ -76,6 +93,9 @@ export class RealBoard {
       const pid = childPid(child.pid ?? 0);
       if (pid > 0 && existsSync(this.path)) {
         this.pid = pid;
+        LIVE.add(pid);
+        if (child.pid) LIVE.add(child.pid);
+        killAllOnExit();
         return;
       }
       if (child.exitCode !== null) break;
@@ -109,6 +129,8 @@ export class RealBoard {
     const t = setTimeout(() => child.kill("SIGKILL"), 2000);
     await gone;
     clearTimeout(t);
+    LIVE.delete(this.pid);
+    if (child.pid) LIVE.delete(child.pid);
     this.socat = undefined;
     this.pid = 0;
   }

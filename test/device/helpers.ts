@@ -63,6 +63,14 @@ export async function buildTwin(board: Board): Promise<{ twin: Board; code: stri
 export class Bench {
   private boards: { b: RealBoard; dir: string }[] = [];
   private gateways: Gateway[] = [];
+  private dirs: string[] = [];
+
+  /** A temporary folder removed by cleanup(). */
+  tmp(prefix: string): string {
+    const d = tempDir(prefix);
+    this.dirs.push(d);
+    return d;
+  }
 
   async board(board: Board, dir = tempDir(`solkit-real-${board.id}-`)): Promise<RealBoard> {
     const b = new RealBoard({ bin: interpreterFor(board), dir });
@@ -75,7 +83,7 @@ export class Bench {
   async gateway(path: string, database: string): Promise<{ gw: Gateway; log: MemoryLogger }> {
     const log = new MemoryLogger();
     const cfg = {
-      ...defaultConfig(tempDir("solkit-real-gw-")),
+      ...defaultConfig(this.tmp("solkit-real-gw-")),
       database,
       devices: { none: true } as const,
       upstream: { url: "mqtt://127.0.0.1:1", rejectUnauthorized: true },
@@ -98,6 +106,7 @@ export class Bench {
       await b.powerOff();
       rmSync(dir, { recursive: true, force: true });
     }
+    for (const d of this.dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   }
 }
 

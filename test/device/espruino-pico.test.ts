@@ -1,0 +1,4 @@
+/** espruino-pico on the real interpreter with its variable count: the scenario in board-scenario.ts. */
+import { describeBoard } from "./board-scenario";
+
+describeBoard("espruino-pico");
