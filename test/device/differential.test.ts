@@ -45,7 +45,7 @@ for (var seq = 0; seq < 3; seq++) {
   var job = S.startSigning(seed, S.readingSigningInput(bytes), { publicKey: pk, budget: 32 });
   var steps = 1; while (!job.step()) steps++;
   var sig = job.signature();
-  line("frame" + seq, function () { return S.encodeUplinkLine(S.encodeFrame(bytes, sig)); });
+  line("frame" + seq, function () { return S.encodeUplinkLine(S.encodeFrame(bytes, sig)).trim(); });
   line("steps" + seq, function () { return steps; });
   prev = S.readingHash(bytes);
   line("hash" + seq, function () { return S.toHex(prev); });
