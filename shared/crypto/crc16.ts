@@ -26,8 +26,8 @@ export function crc16Xmodem(data: Uint8Array): number {
   for (let i = 0; i < data.length; i++) {
     const b = data[i];
     // `& 0xffff` after each shift keeps crc a 16-bit value in JavaScript and in Lua alike.
-    crc = ((crc << 4) & 0xffff) ^ NIBBLE[((crc >> 12) ^ (b >> 4)) & 15];
-    crc = ((crc << 4) & 0xffff) ^ NIBBLE[((crc >> 12) ^ b) & 15];
+    crc = ((crc << 4) & 0xffff) ^ NIBBLE[((crc >>> 12) ^ (b >>> 4)) & 15];
+    crc = ((crc << 4) & 0xffff) ^ NIBBLE[((crc >>> 12) ^ b) & 15];
   }
   return crc;
 }
