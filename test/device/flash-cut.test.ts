@@ -19,13 +19,14 @@ describe("flash on the real interpreter", () => {
     const { twin, code } = await buildTwin(board);
     const b = await bench.board(board);
     let cut = false;
+    let off: Promise<void> = Promise.resolve();
     const t0 = Date.now();
     const err = await flashBoard({
       path: b.path, baud: BAUD, board: twin, code,
       onProgress: (p) => {
         if (!cut && p.done >= p.total / 3) {
           cut = true;
-          void b.powerOff();
+          off = b.powerOff();
         }
       },
     }).then(() => undefined, (e: unknown) => e as { code?: string; message?: string });
@@ -33,6 +34,7 @@ describe("flash on the real interpreter", () => {
     expect(err?.code, String(err?.message)).toMatch(/^E_PORT|^E_TIMEOUT|^E_UPLOAD/);
     expect(err?.message).toBeTruthy();
     expect(Date.now() - t0).toBeLessThan(60_000);
+    await off;
     await b.powerOn();
     const again = await flashBoard({ path: b.path, baud: BAUD, board: twin, code });
     expect(again.boot.solkit, again.boot.lines.join("\n")).toBe(true);
