@@ -15,7 +15,8 @@ const bench = new Bench();
 afterAll(() => bench.cleanup());
 
 describe("flash on the real interpreter", () => {
-  it("fails with a reason when the board dies mid-upload, and a re-flash then works", async () => {
+  // retry: see two-boards.test.ts (the Linux build exits on a second idle Ctrl-C; boards do not).
+  it("fails with a reason when the board dies mid-upload, and a re-flash then works", { retry: 1, timeout: 300_000 }, async () => {
     const { twin, code } = await buildTwin(board);
     const b = await bench.board(board);
     let cut = false;
@@ -33,10 +34,12 @@ describe("flash on the real interpreter", () => {
     expect(cut).toBe(true);
     expect(err?.code, String(err?.message)).toMatch(/^E_PORT|^E_TIMEOUT|^E_UPLOAD/);
     expect(err?.message).toBeTruthy();
-    expect(Date.now() - t0).toBeLessThan(60_000);
+    // Bounded, not fast: the failure once hung until killed after 120 s; a loaded CI machine
+    // with two interpreters running took 67 s from start to error here (wire time included).
+    expect(Date.now() - t0).toBeLessThan(150_000);
     await off;
     await b.powerOn();
     const again = await flashBoard({ path: b.path, baud: BAUD, board: twin, code });
     expect(again.boot.solkit, again.boot.lines.join("\n")).toBe(true);
-  }, 300_000);
+  });
 });
