@@ -7,7 +7,6 @@
  * and the public-key derivation. Figures are read as ratios to tweetnacl: a desktop is
  * several times faster than an ESP32, and the ratio is what carries over.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -16,6 +15,7 @@ import { loadBoard } from "../host/boards/validate";
 import { buildEspruinoBundle } from "../host/build/espruino";
 import { moduleSwaps, swapPlugin, type BuildProfile } from "../host/build/firmware-profile";
 import { findInterpreter, whyNoInterpreter } from "../simulator/real-espruino/interpreter";
+import { runFileOnInterpreter } from "../simulator/real-espruino/run-file";
 import type { Row } from "./harness";
 
 const SECTION = "real Espruino";
@@ -68,25 +68,14 @@ for (var n = 0; n < ${SIGNATURES}; n++) { self.nacl.sign.detached(MSG, kp.secret
 print("RESULT " + JSON.stringify({ msPerSig: ms(t0) / ${SIGNATURES}, baseVars: base, peakVars: PEAK, total: process.memory().total }));
 `;
 
-/** Runs `file` on `bin` until it prints RESULT (or dies, or `timeoutMs` passes). */
-function runOnInterpreter(bin: string, file: string, cwd: string, timeoutMs = 600_000): Promise<any> {
-  return new Promise((done) => {
-    const child = spawn(bin, [file], { cwd, stdio: ["pipe", "pipe", "pipe"] });
-    let out = "";
-    const finish = (v: any) => {
-      clearTimeout(timer);
-      child.kill("SIGKILL"); // it ignores SIGTERM and waits at its prompt
-      done(v);
-    };
-    const timer = setTimeout(() => finish({ error: "timed out" }), timeoutMs);
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString("latin1");
-      const m = /RESULT (\{.*\})/.exec(out);
-      if (m) finish(JSON.parse(m[1]));
-      else if (/Out of Memory|MEMORY|Uncaught/.test(out)) finish({ error: out.slice(out.search(/Out of Memory|MEMORY|Uncaught/)).split("\n")[0].trim() });
-    });
-    child.on("exit", () => finish({ error: `exited: ${out.slice(-200)}` }));
-  });
+/** Runs `file` on `bin` until it prints RESULT (or runs out of memory, or dies, or times out). */
+async function runOnInterpreter(bin: string, file: string, cwd: string, timeoutMs = 600_000): Promise<any> {
+  const { out, timedOut } = await runFileOnInterpreter(bin, file, cwd, /RESULT \{.*\}|Out of Memory|MEMORY|Uncaught/, timeoutMs);
+  const m = /RESULT (\{.*\})/.exec(out);
+  if (m) return JSON.parse(m[1]);
+  const at = out.search(/Out of Memory|MEMORY|Uncaught/);
+  if (at >= 0) return { error: out.slice(at).split("\n")[0].trim() };
+  return { error: timedOut ? "timed out" : `exited: ${out.slice(-200)}` };
 }
 
 async function signerBundle(profile: BuildProfile, dir: string): Promise<string> {

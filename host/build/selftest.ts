@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { SolkitError } from "../../shared/errors";
 import { runInEspruinoSandbox } from "../../simulator/espruino/sandbox";
 import { runLuaFile } from "../../simulator/lua/run-lua";
+import { runFileOnInterpreter } from "../../simulator/real-espruino/run-file";
 import { buildEspruinoBundle } from "./espruino";
 import { buildLuaBundle } from "./lua";
 import { toLuaLiteral } from "./lua-literal";
@@ -95,30 +96,7 @@ export async function runSelftestRealEspruino(files: any[], outDir: string, bin:
   const { code } = await buildEspruinoBundle({ entry: SELFTEST_ENTRY, outFile: bundle, globalName: "solkitSelftest" });
   const file = join(outDir, "selftest-real.js");
   await writeFile(file, `${code}\nvar VECTORS = ${JSON.stringify(files)};\nvar result = solkitSelftest.runAll(VECTORS);\nfor (var i = 0; i < result.lines.length; i++) print(result.lines[i]);\n`);
-  const { spawn } = await import("node:child_process");
-  // stdin stays an open pipe: at end of input the Linux build prints FIFO_FULL errors.
-  const child = spawn(bin, [file], { cwd: outDir, stdio: ["pipe", "pipe", "pipe"] });
-  let out = "";
-  const done = new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
-    const check = () => {
-      if (/^\d+ passed, \d+ failed\s*$/m.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString("latin1");
-      check();
-    });
-    child.stderr.on("data", (d: Buffer) => (out += d.toString("latin1")));
-    child.on("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-  await done;
-  child.kill("SIGKILL"); // it ignores SIGTERM
+  const { out } = await runFileOnInterpreter(bin, file, outDir, /^\d+ passed, \d+ failed\s*$/m, timeoutMs);
   const lines = out.split(/\r?\n/).map((l) => l.trimEnd());
   const start = lines.findIndex((l) => l.startsWith("FAIL ") || /^\d+ passed, \d+ failed$/.test(l));
   const body = start < 0 ? [] : lines.slice(start).filter((l) => l.startsWith("FAIL ") || /^\d+ passed, \d+ failed$/.test(l));

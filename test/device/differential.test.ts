@@ -7,7 +7,6 @@
  * said E_INTERNAL). Signing runs in steps with the firmware's default budget, as on a board.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import { buildEspruinoBundle } from "../../host/build/espruino";
 import { moduleSwaps, swapPlugin } from "../../host/build/firmware-profile";
 import { runInEspruinoSandbox } from "../../simulator/espruino/sandbox";
 import { findInterpreter } from "../../simulator/real-espruino/interpreter";
+import { runFileOnInterpreter } from "../../simulator/real-espruino/run-file";
 
 const ROOT = resolve(__dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "solkit-diff-"));
@@ -80,24 +80,10 @@ beforeAll(async () => {
 }, 120_000);
 
 /** Every line the real interpreter printed between its banner and END. */
-function runReal(file: string): Promise<string[]> {
-  const bin = findInterpreter(16383)!;
-  return new Promise((done) => {
-    const child = spawn(bin, [file], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
-    let out = "";
-    const finish = () => {
-      clearTimeout(timer);
-      child.kill("SIGKILL");
-      const lines = out.split(/\r?\n/).map((l) => l.replace(/^>/, "").trimEnd());
-      const first = lines.findIndex((l) => l.startsWith("id "));
-      done(lines.slice(first, lines.indexOf("END")));
-    };
-    const timer = setTimeout(finish, 300_000);
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString("latin1");
-      if (/^END\s*$/m.test(out)) finish();
-    });
-  });
+async function runReal(file: string): Promise<string[]> {
+  const { out } = await runFileOnInterpreter(findInterpreter(16383)!, file, dir, /^END\s*$/m, 300_000);
+  const lines = out.split(/\r?\n/).map((l) => l.replace(/^>/, "").trimEnd());
+  return lines.slice(lines.findIndex((l) => l.startsWith("id ")), lines.indexOf("END"));
 }
 
 describe("the emulation and the real interpreter", () => {
