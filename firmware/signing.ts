@@ -7,7 +7,7 @@
  *
  * Portable code: see docs/portability.md.
  */
-import { startSigning } from "../shared/crypto/ed25519/signer";
+import { MAX_UNIT_COST, startSigning } from "../shared/crypto/ed25519/signer";
 import type { HashFn, SigningJob } from "../shared/crypto/types";
 import { readingSigningInput } from "../shared/protocol/reading";
 import type { Clock, Timers } from "./hal";
@@ -39,7 +39,9 @@ export class SigningScheduler {
     private readonly budget: number,
     private readonly onSigned: SignedHandler,
   ) {
-    this.stepBudget = budget;
+    // Start small and grow (adapt): the first step after boot must not block for `budget`
+    // multiplications before the clock has said what one costs here.
+    this.stepBudget = Math.min(budget, MAX_UNIT_COST);
   }
 
   /** Asks for a signature of reading `bytes` (seq `seq`); starts now or after the running job. */

@@ -188,6 +188,44 @@ function hoistingFindings(ast: Node, report: Report): void {
 }
 
 /**
+ * Espruino does not hoist `var` either: a name is local from the point its `var` runs. Before
+ * that, the name reaches the enclosing scope, so `t = n; … var t` in a function overwrites an
+ * outer `t` (terser's inlining wrote exactly this: `return … (t = n) …; var t` clobbered the
+ * bundle's own function t, issue 9). So no function may use a name before its first `var`
+ * of it, unless the name is a parameter.
+ */
+function varHoistingFindings(ast: Node, report: Report): void {
+  const scopes: { body: any; params: any[] }[] = [{ body: ast, params: [] }];
+  walk.simple(ast, {
+    Function(node: any) {
+      scopes.push({ body: node.body, params: node.params });
+    },
+  });
+  for (const scope of scopes) {
+    const params: { [name: string]: boolean } = Object.create(null);
+    for (const p of scope.params) if (p.type === "Identifier") params[p.name] = true;
+    const firstVar: { [name: string]: number } = Object.create(null);
+    const declIds: any[] = [];
+    walk.simple(scope.body, {
+      VariableDeclaration(node: any) {
+        if (node.kind !== "var") return;
+        for (const d of node.declarations) {
+          if (d.id.type !== "Identifier") continue;
+          declIds.push(d.id);
+          if (firstVar[d.id.name] === undefined || d.start < firstVar[d.id.name]) firstVar[d.id.name] = d.start;
+        }
+      },
+    }, NO_FUNCTIONS);
+    const use = (node: any) => {
+      const at = firstVar[node.name];
+      if (at === undefined || params[node.name] || node.start >= at || declIds.indexOf(node) >= 0) return;
+      report(node, "use before var", `declare ${node.name} with var before its first use`, `uses ${node.name} before its var, and Espruino does not hoist var: the use reaches an outer ${node.name}`);
+    };
+    walk.simple(scope.body, { Identifier: use, VariablePattern: use } as any, NO_FUNCTIONS);
+  }
+}
+
+/**
  * Lists every feature in `code` that Espruino lacks, in source order.
  * @throws SolkitError E_PARSE when `code` is not valid JavaScript
  */
@@ -211,6 +249,7 @@ export function checkEspruinoBundle(code: string, fileName = "bundle.js"): Espru
   };
   syntaxFindings(ast, report);
   hoistingFindings(ast, report);
+  varHoistingFindings(ast, report);
   findings.sort((a, b) => a.line - b.line || a.column - b.column);
   return findings;
 }

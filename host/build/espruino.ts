@@ -86,7 +86,7 @@ const ASSUMPTIONS = {
 
 /**
  * terser, limited to ES5 output so it never writes shorthand or newer syntax, and told not
- * to move function declarations (Espruino runs a scope's statements in order, no hoisting).
+ * to move function or var declarations (Espruino runs a scope's statements in order, no hoisting).
  */
 function terserPlugin(reserved?: string[]) {
   const tiny = reserved !== undefined;
@@ -96,7 +96,10 @@ function terserPlugin(reserved?: string[]) {
     ecma: tiny ? 2015 : 5,
     module: false,
     toplevel: false,
-    compress: { hoist_funs: false, hoist_vars: false, unsafe: false, passes: 2, arrows: tiny, unsafe_arrows: tiny },
+    // inline: 1 — deeper inlining turns a function's parameter into `var x` written after the
+    // `return` that uses it, which Espruino (no var hoisting) resolves to an outer x (issue 9;
+    // espruino-check.ts "use before var" refuses it if it ever comes back).
+    compress: { hoist_funs: false, hoist_vars: false, unsafe: false, passes: 2, inline: 1, arrows: tiny, unsafe_arrows: tiny },
     // keep_quoted: a name written quoted anywhere (o["x"], {"x": …}) is never renamed; builtins:
     // terser's DOM name list is not needed (Espruino has no DOM; reserved holds the ES library).
     mangle: reserved === undefined ? true : { properties: { reserved, keep_quoted: true, builtins: true } },

@@ -1,15 +1,20 @@
 /**
- * Build profiles: one portable code base, two trade-offs between bundle bytes and signing
+ * Build profiles: one portable code base, three trade-offs between bundle bytes and signing
  * speed, chosen per board. A profile swaps whole modules at bundling time (a rollup resolveId
  * alias), so shared/ keeps one implementation per module and no build flags inside the code:
  *
- * | profile | base multiplication r·B | field multiplication | firmware bundle | per signature |
+ * | profile | base multiplication r·B | field multiplication (portable / on Espruino) | esp32 bundle | per signature |
  * |---|---|---|---|---|
- * | full  | base-mul.ts: radix-16 over a 24 KiB precomputed table (34 KB of base64 text) | field-mul.ts: generated, unrolled | 83.6 KB | 747 multiplications, 26 steps |
- * | small | base-mul-small.ts: double-and-add-always over the 255 bits | field-mul-small.ts: loops | 43.6 KB | 4092 multiplications, 136 steps |
+ * | full  | base-mul.ts: radix-16 over a 24 KiB precomputed table (34 KB of base64 text) | field-mul.ts unrolled / native-field-mul.ts | 81.7 KB | 747 multiplications, 26 steps |
+ * | small | base-mul-small.ts: radix-16 Horner over 8 points (1 KB of text) | field-mul-small.ts loops / native-field-mul.ts | 49.9 KB | 2763 multiplications, 91 steps |
+ * | tiny  | as small | as small / native-field-mul-small.ts | 36.5 KB (wifi) | as small |
  *
- * (bytes with native SHA-2, steps at the default budget of 32; `npm run bench`, section "firmware").
- * Both give byte-identical signatures (test/shared/crypto/ed25519/small-profile.test.ts).
+ * (bytes with native SHA-2, steps at the default budget of 32.) On the espruino target the
+ * table decode, the table lookup and the field multiplication are the interpreter's own
+ * (atob, E.convolve: TARGET_SWAPS below); on the real interpreter a signature then takes
+ * 0.07–0.11× tweetnacl's time with the full profile and about 0.3× with small/tiny
+ * (`npm run bench`, section "real Espruino").
+ * All give byte-identical signatures (test/shared/crypto/ed25519/small-profile.test.ts).
  * Independently, the hashes a board's firmware has natively (board file `nativeHashes`)
  * replace the portable SHA-256/SHA-512 with firmware/targets/espruino/native-hash.ts.
  */
@@ -74,7 +79,22 @@ const NATIVE_SWAPS: Record<NativeHash, [string, string]> = {
  * Swaps every espruino build makes, whatever the profile: what the interpreter does natively
  * and fast, where the portable loop would block its event loop for seconds (issue 9).
  */
-const TARGET_SWAPS: [string, string][] = [["shared/crypto/ed25519/table-decode", "firmware/targets/espruino/native-table-decode"]];
+const TARGET_SWAPS: [string, string][] = [
+  ["shared/crypto/ed25519/table-decode", "firmware/targets/espruino/native-table-decode"],
+  ["shared/crypto/ed25519/base-lookup", "firmware/targets/espruino/native-base-lookup"],
+  ["shared/encoding/base64", "firmware/targets/espruino/native-base64"],
+];
+
+/**
+ * The native field multiplication per profile, after the profile's own swaps (a later pair
+ * wins in swapPlugin): faster than the portable unrolled product, so it replaces it and the
+ * small profile's looped one alike; "tiny" takes the looped native one, 1 KB smaller.
+ */
+const NATIVE_FIELD_MUL: Record<BuildProfile, [string, string]> = {
+  full: ["shared/crypto/ed25519/field-mul", "firmware/targets/espruino/native-field-mul"],
+  small: ["shared/crypto/ed25519/field-mul", "firmware/targets/espruino/native-field-mul"],
+  tiny: ["shared/crypto/ed25519/field-mul", "firmware/targets/espruino/native-field-mul-small"],
+};
 
 /**
  * Checks a `--profile` value.
@@ -87,7 +107,7 @@ export function parseProfile(value: string): BuildProfile {
 
 /** The swaps a build makes for `profile` on `board`, as repo-relative pairs. */
 export function moduleSwaps(profile: BuildProfile, board: Pick<Board, "nativeHashes">): [string, string][] {
-  const swaps = PROFILE_SWAPS[profile].concat(TARGET_SWAPS);
+  const swaps = PROFILE_SWAPS[profile].concat(TARGET_SWAPS, [NATIVE_FIELD_MUL[profile]]);
   const native = board.nativeHashes ?? [];
   for (let i = 0; i < native.length; i++) swaps.push(NATIVE_SWAPS[native[i]]);
   return swaps;
@@ -95,8 +115,9 @@ export function moduleSwaps(profile: BuildProfile, board: Pick<Board, "nativeHas
 
 /**
  * A rollup plugin that resolves imports of each swapped module to its replacement. Only
- * relative imports are looked at (shared/ and firmware/ import each other that way); the
- * replacement's own imports resolve normally, so it may use everything but what it replaces.
+ * relative imports are looked at (shared/ and firmware/ import each other that way). A
+ * replacement's import of the very module it replaces resolves to that module, so it can
+ * fall back to the portable code (native-base64.ts does, for the error path).
  */
 export function swapPlugin(swaps: [string, string][]): Plugin {
   const map: Record<string, string> = {};
@@ -106,7 +127,8 @@ export function swapPlugin(swaps: [string, string][]): Plugin {
     resolveId(source: string, importer: string | undefined) {
       if (importer === undefined || !source.startsWith(".")) return null;
       const abs = resolve(dirname(importer), source).replace(/\.(ts|js)$/, "");
-      return map[abs] ?? null;
+      if (map[abs] === undefined || map[abs] === importer) return null;
+      return map[abs];
     },
   };
 }

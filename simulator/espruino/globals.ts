@@ -13,6 +13,7 @@ import { PowerCutError } from "./flash";
 import { formatPrintArgs } from "./format";
 import type { NetModule } from "./net";
 import type { PinBank } from "./pins";
+import { convolve } from "./convolve";
 import { bytesToBinaryString, flattenToBytes, Realm } from "./realm";
 import { REMOVE_GLOBALS, REMOVE_MEMBERS } from "./sandbox";
 import { StorageError, type FlashStorage } from "./storage";
@@ -132,6 +133,7 @@ export function createBootContext(m: Machine): { context: vm.Context; realm: Rea
     toArrayBuffer: (s: unknown) => (typeof s === "string" ? realm.arrayBuffer(Uint8Array.from(flattenToBytes([s]))) : undefined),
     toUint8Array: (...args: unknown[]) => realm.bytes(Uint8Array.from(flattenToBytes(args))),
     toString: (...args: unknown[]) => bytesToBinaryString(Uint8Array.from(flattenToBytes(args))),
+    convolve: (a: ArrayLike<number>, b: ArrayLike<number>, offset: number) => convolve(a, b, offset),
     on: (event: string, fn: unknown) => {
       if (event === "init") m.initHandlers.push(fn);
     },
@@ -193,3 +195,4 @@ function installClock(context: vm.Context, m: Machine): void {
     context,
   );
 }
+

@@ -8,6 +8,7 @@
  * and borrowed prototype methods. host/build/espruino-check.ts catches those statically.
  */
 import vm from "node:vm";
+import { convolve } from "./convolve";
 
 /** What a run printed, and the uncaught error if there was one. */
 export interface SandboxResult {
@@ -57,9 +58,13 @@ export function runInEspruinoSandbox(code: string, opts: SandboxOptions = {}): S
   const strip = REMOVE_GLOBALS.map((g) => `delete globalThis.${g};`).join("")
     + REMOVE_MEMBERS.map(([o, m]) => `delete ${o}.${m};`).join("");
   vm.runInContext(strip, context);
-  // The natives the espruino build swaps in (native-table-decode.ts): atob and E.toUint8Array.
+  // The natives the espruino build swaps in (firmware/targets/espruino/native-*.ts): atob,
+  // btoa, E.toUint8Array, E.toString and E.convolve.
   context.atob = (t: unknown) => Buffer.from(String(t), "base64").toString("latin1");
-  vm.runInContext("globalThis.E = { toUint8Array: function (s) { var u = new Uint8Array(s.length); for (var i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 255; return u; } };", context);
+  context.btoa = (t: unknown) => Buffer.from(String(t), "latin1").toString("base64");
+  vm.runInContext("globalThis.E = { toUint8Array: function (s) { var u = new Uint8Array(s.length); for (var i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 255; return u; }," +
+    " toString: function (a) { var s = ''; for (var i = 0; i < a.length; i++) s += String.fromCharCode(a[i] & 255); return s; } };", context);
+  (context.E as { convolve: typeof convolve }).convolve = convolve;
   for (const name of Object.keys(opts.globals ?? {})) context[name] = opts.globals![name];
   try {
     vm.runInContext(code, context, { timeout: opts.timeoutMs ?? 60_000, filename: "espruino-bundle.js" });

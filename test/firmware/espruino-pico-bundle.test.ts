@@ -33,9 +33,10 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("the espruino-pico bundle (tiny profile) on an emulated Espruino Pico", () => {
-  it("is under 39 000 bytes with its variables in budget, still over what planStorage allows (31 744)", () => {
-    // 36.7 KB before issue 9; host-entropy keys, key and flush work in time slices and the plain error class took ~1.9 KB.
-    expect(fit.bytes).toBeLessThan(39_000);
+  it("is under 39 500 bytes with its variables in budget, still over what planStorage allows (31 744)", () => {
+    // 36.7 KB before issue 9; host-entropy keys, key and flush work in time slices and the plain error class took ~1.9 KB,
+    // the native field multiplication and table lookup, the scalar arithmetic in rows and terser's inline: 1 ~0.3 KB.
+    expect(fit.bytes).toBeLessThan(39_500);
     expect(fit.estimate).toBeLessThan(5100 * 0.75);
     // When this fails the Pico builds: turn this file into a buildFirmware test.
     expect(fit.problem).toMatch(/leaves too little of espruino-pico's 49152-byte Storage/);

@@ -27,9 +27,15 @@ declare const E: {
   reboot?: () => void;
   /** A Uint8Array of a string's character codes (native). */
   toUint8Array(s: string): Uint8Array;
+  /** The binary string of bytes (native); undefined when it cannot be allocated. */
+  toString(data: Uint8Array): string | undefined;
+  /** Σ a[i]·b[(i + offset) mod b.length] over a, in doubles (native; absent with SAVE_ON_FLASH). */
+  convolve(a: ArrayLike<number>, b: ArrayLike<number>, offset: number): number;
 };
 /** Base64 → binary string (native). */
 declare function atob(s: string): string;
+/** Binary string → base64 (native). */
+declare function btoa(s: string): string;
 declare function load(): void;
 declare const console: { log(...text: unknown[]): void };
 

@@ -1,49 +1,49 @@
 /**
- * s·B for the fixed base point B without the precomputed table: the "small" build profile's
+ * s·B for the fixed base point B over a table of 8 points: the "small" build profile's
  * stand-in for base-mul.ts, with the same exports and the same unit/step contract, so the
  * incremental signer (signer.ts) runs it unchanged. `solkit build` swaps it in on boards whose
- * Storage cannot hold the table's 34 KB of text (host/build/firmware-profile.ts).
+ * Storage cannot hold the full table's 34 KB of text (host/build/firmware-profile.ts).
  *
- * Method: double-and-add-always, most significant bit first, over the 255 bits of s
- * (s < 2^255). Each bit is two units: a doubling (8 field multiplications), then a mixed
- * addition of B in Niels form (7) whose result is kept or dropped by arithmetic on the bit
- * (feSelect), so the work never depends on the scalar. That is 255·15 = 3825 multiplications,
- * against 4608 for tweetnacl's ladder (two full additions per bit), then the inversion (265)
- * and the encoding (2): 4092 in all, against 747 with the table. Every unit costs at most 8,
- * as in base-mul.ts, so signer.ts's MAX_UNIT_COST still bounds a step.
+ * Method: signed radix-16 digits e[0..63] of s (scalar.ts `signedDigits`, s < 2^255), then
+ * Horner's rule from the top digit: acc = 16·acc + e[i]·B, where e[i]·B comes from
+ * base-table-small.ts (k·B for k = 1..8, 1 KB of text) by a lookup that reads all 8 entries
+ * (base-lookup.ts; native on Espruino). Each digit is five units: four doublings (8 field
+ * multiplications each) and a mixed addition (7). That is 64·39 = 2496 multiplications, then
+ * the inversion (265) and the encoding (2): 2763 in all, against 747 with the full table and
+ * 3825 + 267 for the double-and-add over 255 bits this replaced (issue 9: the small profile
+ * signed at 2× tweetnacl's time on the real interpreter). Every unit costs at most 8, as in
+ * base-mul.ts, so signer.ts's MAX_UNIT_COST still bounds a step.
  *
- * The encoding is canonical (RFC 8032 §5.1.2), so R = r·B encodes to the same 32 bytes as
- * with the table: signatures are byte-identical.
+ * The work and the table reads never depend on the scalar; the encoding is canonical
+ * (RFC 8032 §5.1.2), so signatures are byte-identical with the full profile's.
  */
+import { lookupNiels } from "./base-lookup";
+import { BASE_TABLE_SMALL_BASE64 } from "./base-table-small";
 import { type ChainRun, INVERT_CHAIN, chainResult, chainStart, chainUnit } from "./chain";
-import { fe, feAdd, feMul, feSelect, feSub } from "./field";
-import { BASE_X, BASE_Y, D2, type Niels, type Point, pointAddNiels, pointCopy, pointDouble, pointIdentity, pointPackWithInverse } from "./point";
+import { fe } from "./field";
+import { type Niels, type Point, pointAddNiels, pointDouble, pointIdentity, pointPackWithInverse } from "./point";
+import { signedDigits } from "./scalar";
+import { decodeTable } from "./table-decode";
 
-/** Bits of a scalar that are processed (s < 2^255). */
-const BITS = 255;
+/** Units per digit: four doublings, one addition. */
+const PER_DIGIT = 5;
 
-/** Units of one base multiplication: 2 per bit, 265 inversion steps, 1 encoding. */
-export const BASE_MUL_UNITS = 2 * BITS + 265 + 1;
+/** Units of one base multiplication: 64 digits, 265 inversion steps, 1 encoding. */
+export const BASE_MUL_UNITS = 64 * PER_DIGIT + 265 + 1;
 
-/** B in Niels form (y+x, y-x, 2·d·x·y), made once when the module loads (2 multiplications). */
-function baseNiels(): Niels {
-  const n: Niels = { ypx: fe(0), ymx: fe(0), xy2d: fe(0) };
-  feAdd(n.ypx, BASE_Y, BASE_X);
-  feSub(n.ymx, BASE_Y, BASE_X);
-  feMul(n.xy2d, BASE_X, BASE_Y);
-  feMul(n.xy2d, n.xy2d, D2);
-  return n;
+let table: Uint8Array | undefined = undefined;
+
+/** k·B for k = 1..8 as bytes, decoded once on first use (768 bytes of RAM). */
+function smallTable(): Uint8Array {
+  if (table === undefined) table = decodeTable(BASE_TABLE_SMALL_BASE64);
+  return table;
 }
-
-const BASE_NIELS: Niels = baseNiels();
 
 /** One base multiplication in progress. */
 export interface BaseMulJob {
-  /** The scalar, 32 bytes little-endian. */
-  s: Uint8Array;
+  digits: Int32Array;
   acc: Point;
-  /** acc + B, kept or dropped per bit. */
-  sum: Point;
+  niels: Niels;
   /** Index of the next unit, 0..BASE_MUL_UNITS. */
   unit: number;
   inv: ChainRun | undefined;
@@ -52,15 +52,20 @@ export interface BaseMulJob {
 
 /** A job computing the encoding of s·B; s is 32 bytes little-endian with s < 2^255. */
 export function baseMulStart(s: Uint8Array): BaseMulJob {
-  const copy = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) copy[i] = s[i];
-  return { s: copy, acc: pointIdentity(), sum: pointIdentity(), unit: 0, inv: undefined, out: undefined };
+  return {
+    digits: signedDigits(s),
+    acc: pointIdentity(),
+    niels: { ypx: fe(0), ymx: fe(0), xy2d: fe(0) },
+    unit: 0,
+    inv: undefined,
+    out: undefined,
+  };
 }
 
 /** Field multiplications unit `u` costs (the same for every scalar). 0 past the end. */
 export function baseMulUnitCost(u: number): number {
-  if (u < 2 * BITS) return u % 2 === 0 ? 8 : 7;
-  if (u < 2 * BITS + 265) return 1;
+  if (u < 64 * PER_DIGIT) return u % PER_DIGIT < 4 ? 8 : 7;
+  if (u < 64 * PER_DIGIT + 265) return 1;
   if (u < BASE_MUL_UNITS) return 2;
   return 0;
 }
@@ -70,36 +75,24 @@ export function baseMulDone(job: BaseMulJob): boolean {
   return job.unit >= BASE_MUL_UNITS;
 }
 
-/** Bit `i` of the little-endian scalar `s`, 0 or 1. */
-function bit(s: Uint8Array, i: number): number {
-  return Math.floor(s[Math.floor(i / 8)] / Math.pow(2, i % 8)) % 2;
-}
-
 /** Runs the next unit (costing `baseMulUnitCost(job.unit)` multiplications); true when done. */
 export function baseMulUnit(job: BaseMulJob): boolean {
   const u = job.unit;
   if (u >= BASE_MUL_UNITS) return true;
-  if (u < 2 * BITS) {
-    if (u % 2 === 0) {
+  if (u < 64 * PER_DIGIT) {
+    if (u % PER_DIGIT < 4) {
       pointDouble(job.acc);
     } else {
-      // acc = acc + b·B: always add, keep the sum only when the bit is set (no branch on it).
-      const b = bit(job.s, BITS - 1 - (u - 1) / 2);
-      const acc = job.acc;
-      const sum = job.sum;
-      pointCopy(sum, acc);
-      pointAddNiels(sum, BASE_NIELS);
-      feSelect(acc.x, sum.x, b);
-      feSelect(acc.y, sum.y, b);
-      feSelect(acc.z, sum.z, b);
-      feSelect(acc.t, sum.t, b);
+      const i = 63 - (u - 4) / PER_DIGIT; // digits from the top
+      lookupNiels(job.niels, smallTable(), 0, job.digits[i]);
+      pointAddNiels(job.acc, job.niels);
     }
-  } else if (u < 2 * BITS + 265) {
+  } else if (u < 64 * PER_DIGIT + 265) {
     if (job.inv === undefined) job.inv = chainStart(INVERT_CHAIN, job.acc.z);
     chainUnit(job.inv);
   } else {
     job.out = pointPackWithInverse(job.acc, chainResult(job.inv as ChainRun));
-    for (let i = 0; i < 32; i++) job.s[i] = 0; // the scalar is secret: drop it once done
+    for (let i = 0; i < 64; i++) job.digits[i] = 0; // the scalar is secret: drop it once done
   }
   job.unit = u + 1;
   return job.unit >= BASE_MUL_UNITS;
@@ -110,7 +103,7 @@ export function baseMulResult(job: BaseMulJob): Uint8Array {
   return job.out as Uint8Array;
 }
 
-/** The encoding of s·B, all at once (4092 field multiplications). */
+/** The encoding of s·B, all at once (2763 field multiplications). */
 export function scalarMulBase(s: Uint8Array): Uint8Array {
   const job = baseMulStart(s);
   while (!baseMulUnit(job)) {

@@ -10,17 +10,15 @@
  * for tweetnacl's 256-step ladder and its inversion.
  *
  * Each lookup reads all 8 entries of its window and keeps the wanted one by arithmetic
- * (no secret-dependent index or branch in our code; an interpreter gives no stronger promise).
+ * (base-lookup.ts).
  */
+import { lookupNiels } from "./base-lookup";
 import { BASE_TABLE_BASE64 } from "./base-table";
 import { decodeTable } from "./table-decode";
 import { type ChainRun, INVERT_CHAIN, chainResult, chainStart, chainUnit } from "./chain";
-import { fe, feSwap } from "./field";
+import { fe } from "./field";
 import { type Niels, type Point, pointAddNiels, pointDouble, pointIdentity, pointPackWithInverse } from "./point";
 import { signedDigits } from "./scalar";
-
-/** Units of one base multiplication: 32 + 4 + 32 table steps, 265 inversion steps, 1 encoding. */
-export const BASE_MUL_UNITS = 32 + 4 + 32 + 265 + 1;
 
 let table: Uint8Array | undefined = undefined;
 
@@ -30,41 +28,8 @@ export function baseTable(): Uint8Array {
   return table;
 }
 
-/** n = e·T[j] for e in -8..8, reading every entry of window j (no branch on e). */
-function lookup(n: Niels, j: number, e: number): void {
-  const t = baseTable();
-  const ypx = n.ypx;
-  const ymx = n.ymx;
-  const xy = n.xy2d;
-  const pos = Math.floor((e + 16) / 16); // 1 when e >= 0, 0 when e < 0
-  const neg = 1 - pos;
-  const abs = e * (pos - neg);
-  for (let i = 0; i < 16; i++) {
-    ypx[i] = 0;
-    ymx[i] = 0;
-    xy[i] = 0;
-  }
-  // At most one entry has hit = 1; each adds hit · entry, so the sum is the entry or zero.
-  for (let k = 1; k <= 8; k++) {
-    const d = abs - k; // -8..7
-    const hit = 1 - Math.floor((d * d + 63) / 64); // 1 when d = 0, else 0
-    let p = (8 * j + k - 1) * 96;
-    for (let i = 0; i < 16; i++) {
-      ypx[i] += hit * (t[p] + 256 * t[p + 1]);
-      ymx[i] += hit * (t[p + 32] + 256 * t[p + 33]);
-      xy[i] += hit * (t[p + 64] + 256 * t[p + 65]);
-      p += 2;
-    }
-  }
-  // e = 0: the neutral element, (1, 1, 0) in Niels form.
-  const zero = 1 - Math.floor((abs + 15) / 16);
-  ypx[0] += zero;
-  ymx[0] += zero;
-  // -(x, y) = (-x, y): swap y+x with y-x and negate 2dxy.
-  feSwap(ypx, ymx, neg);
-  const sign = 1 - 2 * neg;
-  for (let i = 0; i < 16; i++) xy[i] = xy[i] * sign;
-}
+/** Units of one base multiplication: 32 + 4 + 32 table steps, 265 inversion steps, 1 encoding. */
+export const BASE_MUL_UNITS = 32 + 4 + 32 + 265 + 1;
 
 /** One base multiplication in progress. */
 export interface BaseMulJob {
@@ -109,12 +74,12 @@ export function baseMulUnit(job: BaseMulJob): boolean {
   const u = job.unit;
   if (u >= BASE_MUL_UNITS) return true;
   if (u < 32) {
-    lookup(job.niels, u, job.digits[2 * u + 1]);
+    lookupNiels(job.niels, baseTable(), u, job.digits[2 * u + 1]);
     pointAddNiels(job.acc, job.niels);
   } else if (u < 36) {
     pointDouble(job.acc);
   } else if (u < 68) {
-    lookup(job.niels, u - 36, job.digits[2 * (u - 36)]);
+    lookupNiels(job.niels, baseTable(), u - 36, job.digits[2 * (u - 36)]);
     pointAddNiels(job.acc, job.niels);
   } else if (u < 68 + 265) {
     if (job.inv === undefined) job.inv = chainStart(INVERT_CHAIN, job.acc.z);

@@ -13,15 +13,23 @@ const L = [
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 ];
 
+/** Rows of the wide value (digits 63..32) `reduceRows` clears in all. */
+export const REDUCE_ROWS = 32;
+
+/** Rows of k that `mulAddRows` adds in all. */
+export const MUL_ADD_ROWS = 32;
+
 /**
- * x mod L, for x given as 64 "digits" of base 256 that may exceed 255 (a schoolbook product
- * leaves digits up to 32·255²); `x` is destroyed. Returns 32 bytes.
+ * Clears rows 63 - first down to 63 - first - count + 1 of x (64 "digits" of base 256 that
+ * may exceed 255: a schoolbook product leaves digits up to 32·255²), keeping x mod L. The
+ * reduction is cut in rows so that a signer on a slow interpreter runs it a few rows per step
+ * (issue 9: whole, it blocked the real Espruino interpreter for 36–41 ms).
  */
-function modL(x: Float64Array): Uint8Array {
-  // Clear digits 63..32 one at a time: subtract 16·x[i]·L·2^(8(i-32)). L's top byte 0x10 times
-  // 16 is 2^8, which cancels digit i itself (so that product term is skipped and x[i] zeroed);
-  // L's bytes 16..30 are zero, so only digits i-32..i-13 change. Digits stay signed, |d| < 2^8.
-  for (let i = 63; i >= 32; i--) {
+export function reduceRows(x: Float64Array, first: number, count: number): void {
+  // Clear digit i: subtract 16·x[i]·L·2^(8(i-32)). L's top byte 0x10 times 16 is 2^8, which
+  // cancels digit i itself (so that product term is skipped and x[i] zeroed); L's bytes 16..30
+  // are zero, so only digits i-32..i-13 change. Digits stay signed, |d| < 2^8.
+  for (let i = 63 - first; i > 63 - first - count; i--) {
     let carry = 0;
     let j = i - 32;
     const k = i - 12;
@@ -33,6 +41,10 @@ function modL(x: Float64Array): Uint8Array {
     x[j] += carry;
     x[i] = 0;
   }
+}
+
+/** x mod L as 32 bytes, once `reduceRows` has cleared all 32 upper rows; `x` is destroyed. */
+export function reduceFinish(x: Float64Array): Uint8Array {
   let carry = 0;
   for (let j = 0; j < 32; j++) {
     x[j] += carry - Math.floor(x[31] / 16) * L[j];
@@ -49,22 +61,44 @@ function modL(x: Float64Array): Uint8Array {
   return r;
 }
 
-/** A 64-byte little-endian value (a SHA-512 output) reduced mod L (RFC 8032 §5.1.6 steps 2, 4). */
-export function scalarReduce(h: Uint8Array): Uint8Array {
+/** The 64 base-256 digits of a 64-byte little-endian value, for `reduceRows`. */
+export function wideDigits(h: Uint8Array): Float64Array {
   const x = new Float64Array(64);
   for (let i = 0; i < 64; i++) x[i] = h[i];
-  return modL(x);
+  return x;
+}
+
+/** x mod L for a wide value, all at once; `x` is destroyed. */
+function modL(x: Float64Array): Uint8Array {
+  reduceRows(x, 0, REDUCE_ROWS);
+  return reduceFinish(x);
+}
+
+/** A 64-byte little-endian value (a SHA-512 output) reduced mod L (RFC 8032 §5.1.6 steps 2, 4). */
+export function scalarReduce(h: Uint8Array): Uint8Array {
+  return modL(wideDigits(h));
+}
+
+/** The wide value r (32 bytes) to which `mulAddRows` adds k·a. */
+export function mulAddStart(r: Uint8Array): Float64Array {
+  const x = new Float64Array(64);
+  for (let i = 0; i < 64; i++) x[i] = 0;
+  for (let i = 0; i < 32; i++) x[i] = r[i];
+  return x;
+}
+
+/** Adds k[i]·a·256^i to x for rows i = first .. first + count - 1 (a schoolbook product in parts). */
+export function mulAddRows(x: Float64Array, k: Uint8Array, a: Uint8Array, first: number, count: number): void {
+  for (let i = first; i < first + count; i++) {
+    const ki = k[i];
+    for (let j = 0; j < 32; j++) x[i + j] += ki * a[j];
+  }
 }
 
 /** S = (r + k·a) mod L (RFC 8032 §5.1.6 step 5); r and k reduced, a any 32 bytes. */
 export function scalarMulAdd(r: Uint8Array, k: Uint8Array, a: Uint8Array): Uint8Array {
-  const x = new Float64Array(64);
-  for (let i = 0; i < 64; i++) x[i] = 0;
-  for (let i = 0; i < 32; i++) x[i] = r[i];
-  for (let i = 0; i < 32; i++) {
-    const ki = k[i];
-    for (let j = 0; j < 32; j++) x[i + j] += ki * a[j];
-  }
+  const x = mulAddStart(r);
+  mulAddRows(x, k, a, 0, MUL_ADD_ROWS);
   return modL(x);
 }
 

@@ -43,6 +43,9 @@ const FIXTURES: [string, string][] = [
   ["extends Uint8Array", "var C = class extends Uint8Array {};"],
   ["call before declaration", "var x = later(); function later() { return 1; }"],
   ["call before declaration", "(function () { var c = new Later(); function Later() {} })();"],
+  // What terser's deeper inlining wrote (issue 9): the `t = n` reached the outer function t.
+  ["use before var", "var f = function (r) { function t() {} function q(r, n) { return (t = n) < 3 ? 1 : 2; var t } return q; }({});"],
+  ["use before var", "function g() { x++; var x = 1; return x; }"],
 ];
 
 describe("checkEspruinoBundle", () => {
@@ -53,7 +56,8 @@ describe("checkEspruinoBundle", () => {
       const f = findings.find((x) => x.feature === feature)!;
       expect(f.message).toMatch(/^fixture\.js:\d+:\d+ /);
       // The message names the feature (the hoisting one says it in words).
-      expect(f.message).toContain(feature === "call before declaration" ? "before its declaration" : feature);
+      const says: { [f: string]: string } = { "call before declaration": "before its declaration", "use before var": "before its var" };
+      expect(f.message).toContain(says[feature] ?? feature);
       expect(f.message).toMatch(/\(.+\)$/); // the fix, in parentheses
     });
   }
@@ -61,6 +65,12 @@ describe("checkEspruinoBundle", () => {
   it("gives line and 1-based column", () => {
     const [f] = checkEspruinoBundle("var a = 1;\nvar x = Array.from(a);", "bundle.js");
     expect(f.message).toBe("bundle.js:2:9 uses Array.from, which Espruino lacks (use a loop)");
+  });
+
+  it("takes a var used after it, a parameter, a second var of a name, and a closure over a later var", () => {
+    const ok = "function g(a) { var b = a; for (var i = 0; i < 2; i++) b += i; for (var i = 0; i < 2; i++) b++; a = 2; var a; return b; }" +
+      "function h() { function k() { return later; } var later = 1; return k(); }";
+    expect(checkEspruinoBundle(ok)).toEqual([]);
   });
 
   it("passes a clean file that uses what Espruino has", () => {

@@ -22,7 +22,7 @@ import {
   scalarMulLadder,
 } from "../../../../shared/crypto/ed25519/point";
 import { clampScalar } from "../../../../shared/crypto/ed25519/scalar";
-import { buildBaseTable, renderBaseTable } from "../../../../scripts/gen-ed25519-table";
+import { buildBaseTable, buildSmallTable, renderBaseTable, renderSmallTable } from "../../../../scripts/gen-ed25519-table";
 
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 const bytes = (v: bigint): Uint8Array => {
@@ -38,6 +38,9 @@ describe("points and the fixed-base multiplication", () => {
     const file = readFileSync(new URL("../../../../shared/crypto/ed25519/base-table.ts", import.meta.url), "utf8");
     expect(file).toBe(renderBaseTable(built));
     expect(toHex(baseTable())).toBe(toHex(built));
+    const small = readFileSync(new URL("../../../../shared/crypto/ed25519/base-table-small.ts", import.meta.url), "utf8");
+    expect(small).toBe(renderSmallTable(buildSmallTable()));
+    expect(toHex(buildSmallTable())).toBe(toHex(built.slice(0, 768)));
   });
 
   it("doubling equals adding a point to itself; the identity is neutral", () => {
