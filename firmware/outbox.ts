@@ -57,6 +57,13 @@ export class Outbox {
   private readonly last: Float64Array;
   private readonly used: Int32Array;
   private readonly count: Int32Array;
+  /**
+   * Per segment: used slots that failed their check (a write cut by power loss). Where none
+   * did, a committed slot is known good and reads skip its CRC: re-checking every slot up to
+   * the one wanted cost 16 CRCs per line sent or ack taken, 260–460 ms of event loop on the
+   * real interpreter (issue 9).
+   */
+  private readonly torn: Int32Array;
   private cur = -1;
   /** Newest stored reading (-1 / 32 zero bytes before the first one). */
   tipSeq = -1;
@@ -81,6 +88,13 @@ export class Outbox {
     this.last = new Float64Array(segments);
     this.used = new Int32Array(segments);
     this.count = new Int32Array(segments);
+    this.torn = new Int32Array(segments);
+  }
+
+  /** Slot `at` of segment `seg` holds a reading: committed, and its CRC checked unless the segment is known clean. */
+  private good(seg: number, data: Uint8Array, at: number): boolean {
+    if (this.torn[seg] === 0) return at + SLOT <= data.length && data[at + COMMIT_AT] === 0;
+    return validAt(data, at);
   }
 
   private file(i: number): string {
@@ -99,6 +113,7 @@ export class Outbox {
       this.first[i] = -1;
       this.last[i] = -1;
       this.count[i] = 0;
+      this.torn[i] = 0;
       if (onSegment !== undefined) onSegment();
       const data = this.store.read(this.file(i));
       this.used[i] = data === undefined ? -1 : 0;
@@ -106,8 +121,12 @@ export class Outbox {
       for (let s = 0; s < this.slots; s++) {
         const at = s * SLOT;
         if (at + SLOT > data.length) break;
-        if (!isErased(data, at, SLOT)) this.used[i] = s + 1;
-        if (!validAt(data, at)) continue;
+        const erased = isErased(data, at, SLOT);
+        if (!erased) this.used[i] = s + 1;
+        if (!validAt(data, at)) {
+          if (!erased) this.torn[i]++;
+          continue;
+        }
         const seq = readU32(data, at + 40);
         if (this.first[i] < 0) this.first[i] = seq;
         this.last[i] = seq;
@@ -171,13 +190,17 @@ export class Outbox {
       this.count[seg] = 0;
       this.first[seg] = -1;
       this.last[seg] = -1;
+      this.torn[seg] = 0;
       if (!this.store.create(this.file(seg), this.slots * SLOT)) return "full";
       this.used[seg] = 0;
     }
     this.writes++;
     const at = this.used[seg] * SLOT;
     this.used[seg]++;
-    if (!this.store.writeAt(this.file(seg), at, rec)) return "error";
+    if (!this.store.writeAt(this.file(seg), at, rec)) {
+      this.torn[seg]++; // whatever reached the flash is checked from now on
+      return "error";
+    }
     this.cur = seg;
     if (this.first[seg] < 0) this.first[seg] = seq;
     this.last[seg] = seq;
@@ -195,7 +218,7 @@ export class Outbox {
       const data = this.store.read(this.file(i));
       if (data === undefined) return undefined;
       for (let s = 0; s < this.used[i]; s++) {
-        if (validAt(data, s * SLOT) && readU32(data, s * SLOT + 40) === seq) return { seg: i, data: data, at: s * SLOT };
+        if (readU32(data, s * SLOT + 40) === seq && this.good(i, data, s * SLOT)) return { seg: i, data: data, at: s * SLOT };
       }
     }
     return undefined;
@@ -226,9 +249,8 @@ export class Outbox {
     if (data === undefined) return undefined;
     for (let s = 0; s < this.used[seg]; s++) {
       const at = s * SLOT;
-      if (!validAt(data, at)) continue;
       const seq = readU32(data, at + 40);
-      if (seq <= after) continue;
+      if (seq <= after || !this.good(seg, data, at)) continue;
       const signed = data[at + SIG_COMMIT_AT] === 0;
       return { seq: seq, bytes: slice(data, at, at + 120), signature: signed ? slice(data, at + SIG_AT, at + SIG_AT + 64) : new Uint8Array(0) };
     }
@@ -257,9 +279,8 @@ export class Outbox {
       let mark = -1;
       for (let s = 0; s < this.used[seg]; s++) {
         const at = s * SLOT;
-        if (!validAt(data, at)) continue;
         const q = readU32(data, at + 40);
-        if (q > this.ackedSeq && q <= seq) {
+        if (q > this.ackedSeq && q <= seq && this.good(seg, data, at)) {
           removed++;
           mark = at;
         }

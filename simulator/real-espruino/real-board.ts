@@ -4,13 +4,25 @@
  *
  * Per the builds' README (../shared/espruino/README.md): the board's folder is its flash
  * (`espruino.flash`, with `.bootcde` run at start) and its pins (a fake sysfs tree `./gpio`
- * with `gpioN/direction` and `gpioN/value`, pins D0…D32). socat makes the pty and runs the
- * interpreter on the other end. The interpreter ignores SIGTERM, so power is cut with SIGKILL
- * to its own pid — which is also how a test pulls the plug mid-write.
+ * with `gpioN/direction` and `gpioN/value`, pins D0…D32). socat makes the pty. The interpreter
+ * ignores SIGTERM, so power is cut with SIGKILL to its own pid — which is also how a test
+ * pulls the plug mid-write.
+ *
+ * The console is the interpreter's telnet server, not its standard input: the Linux build
+ * reads stdin on a second thread that pushes into Espruino's IO ring buffer, whose code counts
+ * on interrupts being off, which a thread does not honour (targets/linux/jshardware.c,
+ * jshInputThread). Under a long line the interpreter then now and then spins at full CPU or
+ * dies (measured, issue 9: `solkit flash` of the esp32 bundle failed 4 of 7 times over stdin,
+ * 0 of 5 over telnet). Telnet input is read on the main thread, as a board's UART is served
+ * by its own interrupt. The telnet port is fixed (2323), so each board gets its own network
+ * namespace (`unshare -n`, root); where that is not allowed the board falls back to stdin.
+ * console-bridge.mjs carries the bytes and turns Ctrl-C into "erase the line": the build's
+ * Ctrl-C can exit it or leave every callback interrupted, which no board does.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { SolkitError } from "../../shared/errors";
 
 /** Pins the Linux build knows (README: D0…D32). */
@@ -67,6 +79,32 @@ function killAllOnExit(): void {
   });
 }
 
+let namespaces: boolean | undefined = undefined;
+
+/** Whether this machine lets us make a network namespace with loopback up (root, iproute2). */
+export function canIsolateNetwork(): boolean {
+  if (namespaces === undefined) {
+    const r = spawnSync("unshare", ["-n", "sh", "-c", "ip link set lo up"], { stdio: "ignore", timeout: 10_000 });
+    namespaces = r.status === 0;
+  }
+  return namespaces;
+}
+
+/**
+ * The shell script run in the board's own network namespace: the interpreter with its telnet
+ * console, its pid on stdout, then socat between the pty and console-bridge.mjs. The
+ * interpreter's stdin must never end: at end of input the build's stdin thread reads the same
+ * garbage byte for ever (getch() on EOF), filling its input with junk (FIFO_FULL, LOW_MEMORY,
+ * "Execution Interrupted"). sh gives a background command /dev/null as stdin before its own
+ * redirections, so the spawning process's pipe (open and silent) is kept on fd 3 and handed over.
+ */
+const TELNET_SCRIPT =
+  'ip link set lo up || exit 97; exec 3<&0; "$0" --telnet "$@" <&3 3<&- >/dev/null 2>&1 & echo "interpreter $!"; exec 3<&-; ' +
+  'exec socat "PTY,link=$SOLKIT_TTY,raw,echo=0" "EXEC:$SOLKIT_NODE $SOLKIT_BRIDGE"';
+
+/** console-bridge.mjs, beside this file. */
+const BRIDGE = fileURLToPath(new URL("./console-bridge.mjs", import.meta.url));
+
 export class RealBoard {
   /** The pty the host opens (a symlink in the board's folder). */
   readonly path: string;
@@ -82,6 +120,43 @@ export class RealBoard {
   /** Powers the board on: the interpreter starts and runs `.bootcde` from its flash file. */
   async powerOn(): Promise<void> {
     if (this.socat) throw new SolkitError("E_STATE", "the board is already on");
+    if (canIsolateNetwork()) await this.startOnTelnet();
+    else await this.startOnStdin();
+    killAllOnExit();
+  }
+
+  private async startOnTelnet(): Promise<void> {
+    const child = spawn("unshare", ["-n", "sh", "-c", TELNET_SCRIPT, this.o.bin, ...(this.o.args ?? [])], {
+      cwd: this.o.dir,
+      stdio: ["pipe", "pipe", "ignore"],
+      env: { ...process.env, SOLKIT_TTY: this.path, SOLKIT_NODE: process.execPath, SOLKIT_BRIDGE: BRIDGE },
+    });
+    this.socat = child;
+    child.on("exit", () => {
+      if (this.socat === child) this.socat = undefined;
+    });
+    let said = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      said += d.toString();
+    });
+    if (child.pid) LIVE.add(child.pid);
+    const end = Date.now() + 10_000;
+    while (Date.now() < end) {
+      const m = /interpreter (\d+)/.exec(said);
+      if (m && this.pid === 0) {
+        this.pid = Number(m[1]);
+        LIVE.add(this.pid);
+      }
+      // The link appears once socat is connected to the console.
+      if (this.pid > 0 && existsSync(this.path)) return;
+      if (child.exitCode !== null) break;
+      await sleep(20);
+    }
+    await this.powerOff();
+    throw new SolkitError("E_START", `the interpreter did not start behind socat on its telnet console (${this.o.bin})`);
+  }
+
+  private async startOnStdin(): Promise<void> {
     const exec = [this.o.bin, ...(this.o.args ?? [])].join(" ");
     const child = spawn("socat", [`PTY,link=${this.path},raw,echo=0`, `EXEC:${exec},pty,raw,echo=0`], { cwd: this.o.dir, stdio: "ignore" });
     this.socat = child;
@@ -95,7 +170,6 @@ export class RealBoard {
         this.pid = pid;
         LIVE.add(pid);
         if (child.pid) LIVE.add(child.pid);
-        killAllOnExit();
         return;
       }
       if (child.exitCode !== null) break;

@@ -57,8 +57,7 @@ export function describeBoard(id: string): void {
       ({ twin, code } = await buildTwin(board));
     }, 180_000);
 
-    // retry: see two-boards.test.ts (the Linux build exits on a second idle Ctrl-C; boards do not).
-    it("flashes, boots from Storage, provisions, is verified and acked, takes only good tokens, survives kill -9 and a re-flash", { retry: 1, timeout: 900_000 }, async () => {
+    it("flashes, boots from Storage, provisions, is verified and acked, takes only good tokens, survives kill -9 and a re-flash", { timeout: 900_000 }, async () => {
       const b = await bench.board(board);
       const notes: string[] = [];
       const flashed = await flashBoard({ path: b.path, baud: BAUD, board: twin, code, onNote: (n) => notes.push(n) });

@@ -15,8 +15,7 @@ const bench = new Bench();
 afterAll(() => bench.cleanup());
 
 describe("flash on the real interpreter", () => {
-  // retry: see two-boards.test.ts (the Linux build exits on a second idle Ctrl-C; boards do not).
-  it("fails with a reason when the board dies mid-upload, and a re-flash then works", { retry: 1, timeout: 300_000 }, async () => {
+  it("fails with a reason when the board dies mid-upload, and a re-flash then works", { timeout: 300_000 }, async () => {
     const { twin, code } = await buildTwin(board);
     const b = await bench.board(board);
     let cut = false;
