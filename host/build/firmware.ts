@@ -138,10 +138,15 @@ export async function measureProfile(board: Board, profile: BuildProfile): Promi
  * @throws SolkitError E_UNSUPPORTED (board or feature not buildable), E_BUILD, E_ESPRUINO_FEATURE,
  *   E_TOO_BIG (no profile fits: the message gives each profile's bundle bytes and problem)
  */
+/** Where a build writes firmware.js and report.json: `outDir`, or dist/<board> of the project. */
+export function buildDir(board: Board, outDir?: string): string {
+  return outDir ?? join(REPO, "dist", board.id);
+}
+
 export async function buildFirmware(board: Board, outDirOrOptions?: string | FirmwareBuildOptions): Promise<BuildReport> {
   checkBuildable(board);
   const options: FirmwareBuildOptions = typeof outDirOrOptions === "string" ? { outDir: outDirOrOptions } : outDirOrOptions ?? {};
-  const dir = options.outDir ?? join(REPO, "dist", board.id);
+  const dir = buildDir(board, options.outDir);
   const tried = options.profile !== undefined ? [options.profile] : PROFILES;
   // Pass 1 measures each profile's bundle; pass 2 embeds the outbox size its leftover Storage allows.
   const failures: string[] = [];

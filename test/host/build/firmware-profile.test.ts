@@ -4,6 +4,7 @@
  * which profile `solkit build` picks for each Espruino board.
  */
 import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -100,4 +101,17 @@ describe("profile choice per board", () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--profile: expected one of full, small/);
   }, 60_000);
+
+  it("--measure without a real interpreter says why and still builds; a bad duration is a usage error", () => {
+    const dir = tmp("measure");
+    const r = spawnSync(process.execPath, [join(process.cwd(), "bin/solkit.mjs"), "build", "--board", "esp32-devkitc", "--out", dir, "--measure", "10"], {
+      encoding: "utf8", env: { ...process.env, NO_COLOR: "1", SOLKIT_ESPRUINO: join(dir, "no-such-folder") },
+    });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/not measured: no real Espruino interpreter at .*no-such-folder/);
+    expect(JSON.parse(readFileSync(join(dir, "report.json"), "utf8")).measured).toBeUndefined();
+    const bad = solkit(["build", "--board", "esp32-devkitc", "--out", tmp("measure-bad"), "--measure", "2"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--measure: expected whole seconds from 5 to 3600, got "2"/);
+  }, 90_000);
 });
