@@ -119,8 +119,13 @@ export async function realEspruinoRows(): Promise<Row[]> {
       writeFileSync(oursFile, `${PRELUDE}${bundles[c.profile]}\n${OURS_DRIVER}`);
       const naclFile = join(dir, `nacl-${c.board}.js`);
       writeFileSync(naclFile, `var self = {};\n${PRELUDE}${naclSrc}\n${NACL_DRIVER}`);
+      // The same signer as a board runs it: its code read back from Storage, where the Linux
+      // build reads every byte through a file (a board maps Storage into memory).
+      const flashFile = join(dir, `flash-${c.board}.js`);
+      writeFileSync(flashFile, `${PRELUDE}require("Storage").write("sg.js", ${JSON.stringify(bundles[c.profile])});\neval(require("Storage").read("sg.js"));\n${OURS_DRIVER}`);
       const nacl = await runOnInterpreter(bin, naclFile, dir);
       const ours = await runOnInterpreter(bin, oursFile, dir);
+      const fromFlash = await runOnInterpreter(bin, flashFile, dir);
       const vars = `${board.limits!.jsVars} variables`;
       const label = `${c.board} (${c.profile}, ${vars})`;
       if (nacl.error) rows.push({ section: SECTION, name: `${label}: tweetnacl sign.detached`, value: 0, unit: "ms/sig", note: nacl.error });
@@ -137,6 +142,14 @@ export async function realEspruinoRows(): Promise<Row[]> {
         { section: SECTION, name: `${label}: a signature that also derives the key`, value: ours.keyMs, unit: "ms", note: `longest step ${ours.keyLongest.toFixed(1)} ms` },
         { section: SECTION, name: `${label}: variables at peak while signing`, value: ours.peakVars, unit: "vars", ratio: ours.peakVars / ours.total, note: `ratio = of ${ours.total}; ${ours.baseVars} after load` },
       );
+      if (fromFlash.error) rows.push({ section: SECTION, name: `${label}: code read from Storage`, value: 0, unit: "ms/sig", note: fromFlash.error });
+      else {
+        rows.push({
+          section: SECTION, name: `${label}: code read from Storage (Linux build: through a file)`, value: fromFlash.msPerSig, unit: "ms/sig",
+          ratio: nacl.error ? undefined : fromFlash.msPerSig / nacl.msPerSig,
+          note: `longest step ${fromFlash.longestStep.toFixed(1)} ms; ${(fromFlash.msPerSig / ours.msPerSig).toFixed(1)}x the code in RAM (a board maps Storage into memory)`,
+        });
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
