@@ -19,6 +19,7 @@ import { closePort, openPort } from "../../flash/port-open";
 import { ReplSession } from "../../flash/repl-session";
 import { SolkitError } from "../../shared/errors";
 import { interpreterFor } from "./interpreter";
+import { PROBE_INSTALL, PROBE_READ } from "./probe";
 import { RealBoard } from "./real-board";
 
 export interface RealMeasure {
@@ -37,10 +38,6 @@ export interface RealMeasure {
 }
 
 const BAUD = 115_200;
-
-/** A 5 ms interval keeping the longest gap between its runs and the most variables in use. */
-const PROBE_INSTALL =
-  "(global.__m={last:getTime(),gap:0,peak:0,n:0},setInterval(function(){var p=__m,t=getTime(),d=(t-p.last)*1000;if(d>p.gap)p.gap=d;p.last=t;if(++p.n%10==0){var u=process.memory(false).usage;if(u>p.peak)p.peak=u;}},5),1)";
 
 async function call(s: ReplSession, expr: string, timeoutMs = 30_000): Promise<unknown> {
   const r = await s.call(expr, timeoutMs);
@@ -93,7 +90,7 @@ export async function measureOnInterpreter(twin: Board, code: string, seconds = 
       await sleep(400);
     }
     const m = (await withRepl(b.path, (s) =>
-      call(s, "(function(){var p=__m,m=process.memory();return {gap:Math.round(p.gap),peak:Math.max(p.peak,m.usage),total:m.total,status:solkit.cmd('status')};})()"),
+      call(s, `(function(){var p=${PROBE_READ},m=process.memory();return {gap:p.gapMs,peak:Math.max(p.peakVars,m.usage),total:m.total,status:solkit.cmd('status')};})()`),
     )) as { gap: number; peak: number; total: number; status: string };
     const seq = /next seq (\d+)/.exec(m.status);
     return {
