@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// The `solkit` command. The sources are TypeScript; tsx compiles them on load, so a fresh
-// clone runs after `npm ci` with no build step.
-import { register } from "tsx/esm/api";
+// The `solkit` command. The sources are TypeScript; bin/ts-hooks.mjs compiles them on load
+// (cached), so a fresh clone runs after `npm ci` with no build step.
+import { register } from "node:module";
 
-register();
+register("./ts-hooks.mjs", import.meta.url);
 // `solkit boards --json | head`: the reader closing the pipe ends us quietly, as with any Unix tool.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (err) => {
@@ -11,5 +11,5 @@ for (const stream of [process.stdout, process.stderr]) {
     throw err;
   });
 }
-const { main } = await import("../host/main.ts");
+const { main } = await import("../cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,5 @@
 /**
- * The "tiny" profile's console (host/build/firmware-profile.ts swaps it in for console.ts on
+ * The "tiny" profile's console (toolchain/firmware-profile.ts swaps it in for console.ts on
  * boards whose Storage cannot hold the full one, e.g. the Espruino Pico). Same exports, fewer
  * words: the status keeps every line a host or technician acts on — the `id: G…` line, the
  * UNPROVISIONED and STORE FAILED warnings, `site: …` (flash/provision.ts reads these three

@@ -4,7 +4,7 @@
  * else, or nothing — each failure a setup error naming the next step.
  */
 import { SolkitError } from "../shared/errors";
-import type { Board } from "../host/boards/board-type";
+import type { Board } from "../boards/board-type";
 import { ReplSession } from "./repl-session";
 
 export interface BoardInfo {

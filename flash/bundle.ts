@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Board } from "../host/boards/board-type";
-import { buildFirmware } from "../host/build/firmware";
+import type { Board } from "../boards/board-type";
+import { buildFirmware } from "../toolchain/firmware";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -33,7 +33,7 @@ export function bundleIsStale(board: Board, file = join(REPO, "dist", board.id, 
   if (!existsSync(file)) return true;
   const built = statSync(file).mtimeMs;
   const sources = Math.max(
-    newest(join(REPO, "firmware")), newest(join(REPO, "shared")), newest(join(REPO, "host", "build")),
+    newest(join(REPO, "firmware")), newest(join(REPO, "shared")), newest(join(REPO, "toolchain")),
     statSync(join(REPO, "boards", `${board.id}.json`)).mtimeMs,
   );
   return sources > built;

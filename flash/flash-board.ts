@@ -2,7 +2,7 @@
  * `solkit flash` without the CLI: open the port, find out what answers, check the bundle
  * fits, upload and verify it, restart the board so the new bundle runs, and see it boot.
  */
-import type { Board } from "../host/boards/board-type";
+import type { Board } from "../boards/board-type";
 import { SolkitError } from "../shared/errors";
 import { expectedBoardNames, probeBoard, type BoardInfo } from "./board-probe";
 import { closePort, openPort } from "./port-open";

@@ -8,7 +8,7 @@
 import { accessSync, constants, existsSync, readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SerialPort } from "serialport";
-import type { Board } from "../host/boards/board-type";
+import type { Board } from "../boards/board-type";
 import { scanDevPorts } from "../host/gateway/serial-discovery";
 import { portHolders } from "./port-open";
 

@@ -7,7 +7,7 @@
  * store `solkit host add-device` writes. The HMAC key is never printed or logged.
  */
 import { randomBytes } from "node:crypto";
-import type { Board } from "../host/boards/board-type";
+import type { Board } from "../boards/board-type";
 import { Registry } from "../host/gateway/registry";
 import { openStore } from "../host/gateway/store-sqlite";
 import { isPublicKey } from "../shared/crypto/strkey";

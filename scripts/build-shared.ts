@@ -8,8 +8,8 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import { buildEspruinoBundle } from "../host/build/espruino";
-import { buildLuaBundle } from "../host/build/lua";
+import { buildEspruinoBundle } from "../toolchain/espruino";
+import { buildLuaBundle } from "../toolchain/lua";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const ENTRY = join(ROOT, "shared", "index.ts");

@@ -1,6 +1,6 @@
 /**
  * Generates boards/board.schema.json (JSON Schema draft-07) from the TypeScript type `Board` in
- * host/boards/board-type.ts, with the TypeScript compiler API the project already pins (6.0.2).
+ * boards/board-type.ts, with the TypeScript compiler API the project already pins (6.0.2).
  * ts-json-schema-generator was not used: its 2.9.0 release depends on typescript ^5.9.3 and would
  * pull in a second compiler. Run: `npx tsx scripts/gen-board-schema.ts`; a test fails when the
  * committed schema differs from a fresh generation.
@@ -14,12 +14,12 @@ import { writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
-import type { JsonSchema } from "../host/boards/schema-check";
+import type { JsonSchema } from "../boards/schema-check";
 
 export type { JsonSchema };
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-export const BOARD_TYPE_FILE = resolve(ROOT, "host", "boards", "board-type.ts");
+export const BOARD_TYPE_FILE = resolve(ROOT, "boards", "board-type.ts");
 export const BOARD_SCHEMA_FILE = resolve(ROOT, "boards", "board.schema.json");
 
 const NUMBER_TAGS = ["minimum", "maximum", "minItems"] as const;
@@ -140,7 +140,7 @@ export function generateBoardSchema(typeFile: string = BOARD_TYPE_FILE): JsonSch
     $schema: "http://json-schema.org/draft-07/schema#",
     $id: "https://solkit.dev/boards/board.schema.json",
     title: "solkit board file",
-    description: "GENERATED from host/boards/board-type.ts by scripts/gen-board-schema.ts; do not edit.",
+    description: "GENERATED from boards/board-type.ts by scripts/gen-board-schema.ts; do not edit.",
     $ref: "#/definitions/Board",
     definitions,
   };

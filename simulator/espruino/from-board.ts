@@ -2,7 +2,7 @@
  * An EspruinoBoard shaped like a board file: its pins, variable budget and Storage size, so
  * the simulator runs a build on the board it was built for.
  */
-import type { Board } from "../../host/boards/board-type";
+import type { Board } from "../../boards/board-type";
 import { SolkitError } from "../../shared/errors";
 import { EspruinoBoard } from "./board";
 

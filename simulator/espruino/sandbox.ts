@@ -5,7 +5,7 @@
  * that leans on them fails here as it would on a board, and it collects what the code prints.
  *
  * What it cannot emulate (V8 still parses and runs them): missing syntax, function hoisting
- * and borrowed prototype methods. host/build/espruino-check.ts catches those statically.
+ * and borrowed prototype methods. toolchain/espruino-check.ts catches those statically.
  */
 import vm from "node:vm";
 import { convolve } from "./convolve";

@@ -11,7 +11,7 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Board } from "../../host/boards/board-type";
+import type { Board } from "../../boards/board-type";
 import { SolkitError } from "../../shared/errors";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");

@@ -5,7 +5,7 @@
  * `D<n>` by its number (B4 → D4, B3 → D3): the bytes that differ are a few pin-name strings,
  * and what the real tier measures (language, memory, time) does not depend on them.
  */
-import type { Board, ChipPin } from "../../host/boards/board-type";
+import type { Board, ChipPin } from "../../boards/board-type";
 import { SolkitError } from "../../shared/errors";
 import { LINUX_PINS } from "./real-board";
 

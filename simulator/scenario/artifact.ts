@@ -1,15 +1,15 @@
 /**
  * The firmware the simulator runs is the built artifact, dist/<board>/firmware.js — the bytes
  * `solkit flash` uploads — never the TypeScript sources. It is (re)built when missing or older
- * than any source that goes into it (firmware/, shared/, host/build/, the board file). The
+ * than any source that goes into it (firmware/, shared/, toolchain/, the board file). The
  * build goes to a temporary folder and is renamed into place, so two runs building at once
  * (parallel test files) never read a half-written bundle.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadBoard } from "../../host/boards/validate";
-import { buildFirmware } from "../../host/build/firmware";
+import { loadBoard } from "../../boards/validate";
+import { buildFirmware } from "../../toolchain/firmware";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -35,7 +35,7 @@ export function isFresh(boardId: string): boolean {
   if (!existsSync(file)) return false;
   const built = statSync(file).mtimeMs;
   const sources = Math.max(
-    newestMtime(join(REPO, "firmware")), newestMtime(join(REPO, "shared")), newestMtime(join(REPO, "host", "build")),
+    newestMtime(join(REPO, "firmware")), newestMtime(join(REPO, "shared")), newestMtime(join(REPO, "toolchain")),
     statSync(join(REPO, "boards", `${boardId}.json`)).mtimeMs,
   );
   return built >= sources;

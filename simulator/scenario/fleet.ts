@@ -5,7 +5,7 @@
  * settles after each step. Reports simulated device-hours per wall-clock second.
  */
 import { performance } from "node:perf_hooks";
-import { loadBoard } from "../../host/boards/validate";
+import { loadBoard } from "../../boards/validate";
 import { makeHost } from "./runner";
 import { DeviceRig } from "./rig";
 

@@ -4,7 +4,7 @@
  * `step` moves it through one stretch of simulated time. The runner (one rig, faults) and the
  * fleet (many rigs, one host) both drive rigs.
  */
-import type { Board } from "../../host/boards/board-type";
+import type { Board } from "../../boards/board-type";
 import { decodePublicKey } from "../../shared/crypto/strkey";
 import { encodeDownlinkLine } from "../../shared/protocol/frame";
 import type { EspruinoBoard } from "../espruino/board";

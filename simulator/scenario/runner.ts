@@ -5,7 +5,7 @@
  * loop jumps from one due callback to the next, so quiet stretches cost nothing extra.
  */
 import { performance } from "node:perf_hooks";
-import { loadBoard } from "../../host/boards/validate";
+import { loadBoard } from "../../boards/validate";
 import { GatewayHost } from "../host/gateway-host";
 import { LightHost } from "../host/light-host";
 import type { SimHost } from "../host/sim-host";

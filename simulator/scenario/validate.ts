@@ -7,8 +7,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { checkSchema, type JsonSchema } from "../../host/boards/schema-check";
-import { boardIds, loadBoard } from "../../host/boards/validate";
+import { checkSchema, type JsonSchema } from "../../boards/schema-check";
+import { boardIds, loadBoard } from "../../boards/validate";
 import { parseDuration, type Fault, type Scenario, type TokenAction } from "./types";
 
 export const SCHEMA_FILE = join(dirname(fileURLToPath(import.meta.url)), "..", "scenario.schema.json");

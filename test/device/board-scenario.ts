@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { loadBoard } from "../../host/boards/validate";
+import { loadBoard } from "../../boards/validate";
 import { flashBoard } from "../../flash/flash-board";
 import { provisionDevice } from "../../flash/provision";
 import { decodePublicKey } from "../../shared/crypto/strkey";
@@ -17,7 +17,7 @@ import { encodeDownlinkLine, encodeFrame } from "../../shared/protocol/frame";
 import { TOKEN_ADD_CREDIT, encodeToken } from "../../shared/protocol/token";
 import { Registry } from "../../host/gateway/registry";
 import { openStore } from "../../host/gateway/store-sqlite";
-import type { Board } from "../../host/boards/board-type";
+import type { Board } from "../../boards/board-type";
 import type { RealBoard } from "../../simulator/real-espruino/real-board";
 import { BAUD, Bench, PROBE_INSTALL, PROBE_READ, buildTwin, call, sleep, waitFor, withRepl } from "./helpers";
 

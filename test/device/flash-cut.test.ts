@@ -6,7 +6,7 @@
  * back must finish and boot.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { loadBoard } from "../../host/boards/validate";
+import { loadBoard } from "../../boards/validate";
 import { flashBoard } from "../../flash/flash-board";
 import { BAUD, Bench, buildTwin } from "./helpers";
 

@@ -7,8 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Board } from "../../host/boards/board-type";
-import { bundle, buildFirmware, type BuildReport } from "../../host/build/firmware";
+import type { Board } from "../../boards/board-type";
+import { bundle, buildFirmware, type BuildReport } from "../../toolchain/firmware";
 import { defaultConfig } from "../../host/gateway/config";
 import { startGateway, type Gateway } from "../../host/gateway/gateway";
 import { MemoryLogger } from "../../host/gateway/log";

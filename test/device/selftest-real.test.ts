@@ -9,8 +9,8 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { countCases, loadVectorFiles, runSelftestRealEspruino } from "../../host/build/selftest";
-import { checkEspruinoBundle } from "../../host/build/espruino-check";
+import { countCases, loadVectorFiles, runSelftestRealEspruino } from "../../simulator/selftest";
+import { checkEspruinoBundle } from "../../toolchain/espruino-check";
 import { findInterpreter } from "../../simulator/real-espruino/interpreter";
 
 const bin = findInterpreter("default")!;

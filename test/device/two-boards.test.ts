@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { loadBoard } from "../../host/boards/validate";
+import { loadBoard } from "../../boards/validate";
 import { flashBoard } from "../../flash/flash-board";
 import { provisionDevice } from "../../flash/provision";
 import { BAUD, Bench, buildTwin, call, withRepl } from "./helpers";

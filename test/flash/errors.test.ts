@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadBoards } from "../../host/boards/validate";
+import { loadBoards } from "../../boards/validate";
 import { checkFits } from "../../flash/flash-board";
 import { describeOpenError } from "../../flash/port-open";
 import { listPorts } from "../../flash/ports";

@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadBoard } from "../../host/boards/validate";
-import { buildFirmware } from "../../host/build/firmware";
+import { loadBoard } from "../../boards/validate";
+import { buildFirmware } from "../../toolchain/firmware";
 import { startPtyBoard, type PtyBoard, type PtyBoardOptions } from "../../simulator/pty-board";
 
 export const BIN = join(__dirname, "..", "..", "bin", "solkit.mjs");

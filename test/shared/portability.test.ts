@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkEspruinoBundle } from "../../host/build/espruino-check";
-import { countCases, loadVectorFiles, runSelftestEspruino, runSelftestLua } from "../../host/build/selftest";
+import { checkEspruinoBundle } from "../../toolchain/espruino-check";
+import { countCases, loadVectorFiles, runSelftestEspruino, runSelftestLua } from "../../simulator/selftest";
 import { runAll } from "../../shared/selftest/index";
 
 const files = loadVectorFiles();

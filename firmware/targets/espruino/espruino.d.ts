@@ -51,7 +51,7 @@ interface EspruinoCrypto {
   SHA512?: (data: Uint8Array) => ArrayBuffer;
 }
 
-/** The board facts `solkit build` embeds (host/build/firmware.ts writes this module). */
+/** The board facts `solkit build` embeds (toolchain/firmware.ts writes this module). */
 declare module "solkit:board" {
   const board: {
     id: string;

@@ -8,7 +8,7 @@
  *
  * The table's 16-bit limbs are read through a Uint16Array view of the decoded bytes, which
  * assumes a little-endian board: every Espruino target (ARM Cortex-M, Xtensa, x86) is.
- * `solkit build` swaps this module in on the espruino target (host/build/firmware-profile.ts).
+ * `solkit build` swaps this module in on the espruino target (toolchain/firmware-profile.ts).
  */
 import type { Niels } from "../../../shared/crypto/ed25519/point";
 

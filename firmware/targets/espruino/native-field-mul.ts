@@ -4,7 +4,7 @@
  * does the 256 limb products of a multiplication in 16 calls. On the real desktop interpreter
  * one multiplication takes 0.41 ms against 1.26 ms for the unrolled portable one (field-mul.ts)
  * and 4.4 ms for the looped one (field-mul-small.ts) (issue 9). `solkit build` swaps it in for
- * both on the espruino target (host/build/firmware-profile.ts).
+ * both on the espruino target (toolchain/firmware-profile.ts).
  *
  * Same 16 limbs of 16 bits as field.ts. With w = [b15 … b0, 38·b15 … 38·b0], column k of the
  * product, folded with 2^256 ≡ 38, is conv(a, w, 15 - k):

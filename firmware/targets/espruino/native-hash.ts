@@ -3,7 +3,7 @@
  * libs/crypto over mbedTLS), standing in for shared/crypto/sha256.ts and sha512.ts.
  *
  * `solkit build` aliases those portable modules to this one for the hashes a board file lists
- * in `nativeHashes` (host/build/firmware-profile.ts): the bundle then carries no portable
+ * in `nativeHashes` (toolchain/firmware-profile.ts): the bundle then carries no portable
  * hashing code (about 7 KB), and every caller — HMAC, the reading chain, the signer — gets
  * the native function, which is also far faster. Espruino's board definitions say which
  * builds have which (boards/<BOARD>.py, 'libraries': 'CRYPTO', 'SHA256', 'SHA512').

@@ -2,7 +2,7 @@
  * s·B for the fixed base point B over a table of 8 points: the "small" build profile's
  * stand-in for base-mul.ts, with the same exports and the same unit/step contract, so the
  * incremental signer (signer.ts) runs it unchanged. `solkit build` swaps it in on boards whose
- * Storage cannot hold the full table's 34 KB of text (host/build/firmware-profile.ts).
+ * Storage cannot hold the full table's 34 KB of text (toolchain/firmware-profile.ts).
  *
  * Method: signed radix-16 digits e[0..63] of s (scalar.ts `signedDigits`, s < 2^255), then
  * Horner's rule from the top digit: acc = 16·acc + e[i]·B, where e[i]·B comes from

@@ -7,7 +7,7 @@
  * file is about 11 KB of the bundle where this one is a few hundred bytes; the unrolled one
  * runs about 2.5 times faster on an interpreter (scripts/gen-ed25519-field-mul.ts). `solkit
  * build` swaps this module in for field-mul.ts on boards whose Storage cannot afford the
- * unrolled one (host/build/firmware-profile.ts). Results are equal limb for limb
+ * unrolled one (toolchain/firmware-profile.ts). Results are equal limb for limb
  * (test/shared/crypto/ed25519/small-profile.test.ts), so signatures are byte-identical.
  *
  * Portable (docs/portability.md): only +, *, Math.floor on typed arrays.

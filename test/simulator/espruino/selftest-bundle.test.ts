@@ -2,8 +2,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildEspruinoBundle } from "../../../host/build/espruino";
-import { countCases, loadVectorFiles, SELFTEST_ENTRY } from "../../../host/build/selftest";
+import { buildEspruinoBundle } from "../../../toolchain/espruino";
+import { countCases, loadVectorFiles, SELFTEST_ENTRY } from "../../../simulator/selftest";
 import { makeBoard } from "./helpers";
 
 describe("the shared/ bundle inside an EspruinoBoard", () => {

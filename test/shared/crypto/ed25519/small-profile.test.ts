@@ -1,5 +1,5 @@
 /**
- * The "small" build profile's modules (host/build/firmware-profile.ts) swapped in for the
+ * The "small" build profile's modules (toolchain/firmware-profile.ts) swapped in for the
  * table-based base multiplication and the unrolled field multiplication, exactly as `solkit
  * build` swaps them: the signer must still equal tweetnacl byte for byte, at every budget,
  * with every step within max(budget, MAX_UNIT_COST).

@@ -1,0 +1,105 @@
+import type { RegisterCommand } from "../command";
+import { CliError } from "../errors";
+import { loadBoard } from "../../boards/validate";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildDir, buildFirmware, type BuildReport } from "../../toolchain/firmware";
+import { linuxTwin } from "../../simulator/real-espruino/linux-twin";
+import { measureOnInterpreter, type RealMeasure } from "../measure";
+import { whyNoInterpreter } from "../../simulator/real-espruino/interpreter";
+import type { Board } from "../../boards/board-type";
+import { type BuildProfile, parseProfile } from "../../toolchain/firmware-profile";
+import type { Output } from "../output";
+import { summary as commandSummary } from "../command-list";
+
+function kb(n: number): string {
+  return `${(n / 1024).toFixed(1)} KiB`;
+}
+
+function printSummary(out: Output, r: BuildReport): void {
+  out.line(`built ${r.file} for ${r.board} (${r.target})`);
+  out.line(`  profile   ${r.profile} (${r.profileReason})${r.nativeHashes.length > 0 ? `; native ${r.nativeHashes.join(", ")}` : ""}`);
+  out.line(`  size      ${r.bytes} bytes (${kb(r.bytes)}), gzip ${r.gzipBytes} bytes`);
+  out.line(`  storage   ${kb(r.storage.storageBytes)}: code ${kb(r.storage.codeBytes)}, journals ${kb(r.storage.journalBytes)}, ` +
+    `outbox ${r.storage.outboxCapacity} readings (${r.storage.offlineHours.toFixed(1)} h offline at 60 s)`);
+  out.line(`  variables about ${r.vars.estimate} of ${r.vars.budget} (${Math.round((100 * r.vars.estimate) / r.vars.budget)} %, static estimate)`);
+  out.line("  largest modules:");
+  for (const m of r.modules.slice(0, 5)) out.line(`    ${String(m.bytes).padStart(7)}  ${m.id}`);
+}
+
+/**
+ * The bundle on the real interpreter (--measure): the board's Linux twin, built with the same
+ * profile when its pins differ (B4 → D4), else the very file just built.
+ */
+async function measure(board: Board, report: BuildReport, outDir: string | undefined, seconds: number, note: (t: string) => void): Promise<RealMeasure> {
+  const twin = linuxTwin(board);
+  if (twin === board) return measureOnInterpreter(twin, readFileSync(join(buildDir(board, outDir), "firmware.js"), "latin1"), seconds, note);
+  const tmp = mkdtempSync(join(tmpdir(), "solkit-twin-"));
+  try {
+    await buildFirmware(twin, { outDir: tmp, profile: report.profile });
+    return await measureOnInterpreter(twin, readFileSync(join(tmp, "firmware.js"), "latin1"), seconds, note);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function printMeasure(out: Output, m: RealMeasure): void {
+  out.line(`  measured  on ${m.interpreter} (the real interpreter) for ${m.seconds} s, ${m.signatures} readings taken:`);
+  out.line(`            ${m.varsAtRest} variables at rest, peak ${m.varsPeak} of ${m.varsTotal}; longest event-loop block ${m.longestBlockMs} ms`);
+  out.line(`            (${m.note})`);
+}
+
+/** `solkit build --board <id>`: the bundle `solkit flash` uploads and `solkit sim` runs. */
+export const registerBuild: RegisterCommand = (program, ctx) => {
+  program
+    .command("build")
+    .description(commandSummary("build"))
+    .requiredOption("-b, --board <id>", "board id (see 'solkit boards')")
+    .option("-o, --out <dir>", "output folder instead of dist/<board>")
+    .option("-p, --profile <profile>", "full (table-based signing, big bundle), small or tiny (compact, slower signing); default: the first that fits the board")
+    .option("-m, --measure [seconds]", "also run the bundle on the real Espruino interpreter (../shared/espruino or SOLKIT_ESPRUINO) and report its variables and longest block", "")
+    .addHelpText("after", `
+Examples:
+  $ solkit build --board esp32-devkitc
+  $ solkit build --board espruino-wifi --out /tmp/wifi --json
+  $ solkit build --board esp32-devkitc --profile small
+  $ solkit build --board esp32-devkitc --measure 60
+
+The build fails, naming the cause, when the program uses a language feature Espruino lacks,
+when the bundle leaves too little Storage for the outbox, or when it needs too many variables.
+Without --profile it takes "full" when that fits the board, else "small" (docs/building.md).
+--measure adds what the real interpreter says to report.json ("measured"); without an
+interpreter on this machine it says why and the build still succeeds (docs/real-interpreter.md).`)
+    .action(async (opts: { board: string; out?: string; profile?: string; measure?: string | boolean }) => {
+      const out = ctx.output();
+      const board = loadBoard(opts.board);
+      out.info(`building ${board.id}…`);
+      let report: BuildReport;
+      let profile: BuildProfile | undefined = undefined;
+      try {
+        if (opts.profile !== undefined) profile = parseProfile(opts.profile);
+        report = await buildFirmware(board, { outDir: opts.out, profile });
+      } catch (err: any) {
+        if (err && (err.code === "E_UNSUPPORTED" || err.code === "E_USAGE")) throw new CliError(err.message);
+        throw err;
+      }
+      let measured: RealMeasure | undefined = undefined;
+      if (opts.measure !== undefined && opts.measure !== "") {
+        const seconds = opts.measure === true ? 30 : Number(opts.measure);
+        if (!Number.isInteger(seconds) || seconds < 5 || seconds > 3600) throw new CliError(`--measure: expected whole seconds from 5 to 3600, got "${opts.measure}"`);
+        const why = whyNoInterpreter();
+        if (why !== undefined) out.info(`not measured: ${why}`);
+        else {
+          measured = await measure(board, report, opts.out, seconds, (t) => out.info(t));
+          const file = join(buildDir(board, opts.out), "report.json");
+          writeFileSync(file, JSON.stringify({ ...report, measured }, null, 2) + "\n");
+        }
+      }
+      if (out.jsonMode) out.json(measured === undefined ? report : { ...report, measured });
+      else {
+        printSummary(out, report);
+        if (measured !== undefined) printMeasure(out, measured);
+      }
+    });
+};

@@ -1,0 +1,165 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import type { RegisterCommand } from "../command";
+import { CliError, EXIT_OK } from "../errors";
+import type { Output } from "../output";
+import { fromHex } from "../../shared/bytes";
+import { isPublicKey } from "../../shared/crypto/strkey";
+import { defaultConfig, loadConfig, type GatewayConfig } from "../../host/gateway/config";
+import { startGateway } from "../../host/gateway/gateway";
+import { streamLogger } from "../../host/gateway/log";
+import { Registry } from "../../host/gateway/registry";
+import { openStore } from "../../host/gateway/store-sqlite";
+import { summary as commandSummary } from "../command-list";
+
+const EXAMPLES = `
+Examples:
+  $ solkit host                                  embedded broker on 127.0.0.1:1883, data in ./.solkit/
+  $ solkit host --config gateway.json            a given broker, TLS, serial ports (docs/host-config.md)
+  $ solkit host add-device GABC… --hmac-key-file dev1.key --board esp32
+  $ solkit host devices --json`;
+
+function config(file: string | undefined): GatewayConfig {
+  if (file === undefined) return defaultConfig();
+  try {
+    return loadConfig(file);
+  } catch (e) {
+    throw new CliError(`${(e as Error).message}\n(see docs/host-config.md)`);
+  }
+}
+
+/** `solkit host [--config FILE]`, `solkit host devices`, `solkit host add-device G… …`. */
+export const registerHost: RegisterCommand = (program, ctx) => {
+  const host = program
+    .command("host")
+    .description(commandSummary("host"))
+    .option("-c, --config <file>", "JSON configuration (docs/host-config.md); none = the embedded default")
+    .addHelpText("after", EXAMPLES)
+    .action(async (opts: { config?: string }) => {
+      const out = ctx.output();
+      const cfg = config(opts.config);
+      await runGateway(cfg, out);
+      ctx.exit(EXIT_OK);
+    });
+
+  host
+    .command("devices")
+    .description("list registered devices: board, last seen, last sequence, outbox depth reported by the device, pending, verified/rejected counts")
+    .option("-c, --config <file>", "configuration whose database to read")
+    .action((opts: { config?: string }) => {
+      const out = ctx.output();
+      listDevices(config(opts.config ?? parentConfig(host)), out);
+    });
+
+  host
+    .command("add-device")
+    .description("register a device: its public key (G…) and its HMAC key (never printed)")
+    .argument("<id>", "the device's public key as a G… account id")
+    .option("--hmac-key-file <file>", "file holding the 32-byte HMAC key as 64 hex characters (preferred: not in shell history)")
+    .option("--hmac-key <hex>", "the HMAC key as 64 hex characters")
+    .option("--board <name>", "board id, e.g. esp32", "")
+    .option("--repl <flavour>", "REPL for serial downlink: espruino or nodemcu", "espruino")
+    .option("--name <text>", "a name for people (Home Assistant shows it)", "")
+    .option("--trust-first", "anchor the chain at the first reading seen (a device that ran before it was registered)")
+    .option("-c, --config <file>", "configuration whose database to write")
+    .action((id: string, opts: AddOptions) => {
+      const out = ctx.output();
+      addDevice(config(opts.config ?? parentConfig(host)), id, opts, out);
+    });
+};
+
+function parentConfig(host: Command): string | undefined {
+  return host.opts().config as string | undefined;
+}
+
+interface AddOptions {
+  hmacKeyFile?: string;
+  hmacKey?: string;
+  board: string;
+  repl: string;
+  name: string;
+  trustFirst?: boolean;
+  config?: string;
+}
+
+function readKey(opts: AddOptions): Uint8Array {
+  if ((opts.hmacKey === undefined) === (opts.hmacKeyFile === undefined)) throw new CliError("give the HMAC key with exactly one of --hmac-key-file FILE or --hmac-key HEX");
+  let text = opts.hmacKey ?? "";
+  if (opts.hmacKeyFile !== undefined) {
+    try {
+      text = readFileSync(opts.hmacKeyFile, "utf8").trim();
+    } catch (e) {
+      throw new CliError(`cannot read ${opts.hmacKeyFile}: ${(e as Error).message}`);
+    }
+  }
+  const key = fromHex(text.trim().toLowerCase());
+  // The message never repeats the key text: a typo'd key is still a secret.
+  if (!key || key.length !== 32) throw new CliError("the HMAC key must be 64 hex characters (32 bytes)");
+  return key;
+}
+
+function addDevice(cfg: GatewayConfig, id: string, opts: AddOptions, out: Output): void {
+  if (!isPublicKey(id)) throw new CliError(`"${id.slice(0, 60)}" is not a device id: expected a G… public key (solkit keygen prints one)`);
+  if (opts.repl !== "espruino" && opts.repl !== "nodemcu") throw new CliError(`--repl expects espruino or nodemcu, got "${opts.repl}"`);
+  const key = readKey(opts);
+  const db = openStore(cfg.database);
+  try {
+    const reg = new Registry(db);
+    const existed = reg.get(id) !== undefined;
+    reg.add({ id, hmacKey: key, board: opts.board, repl: opts.repl, name: opts.name, anchor: opts.trustFirst ? "first" : "genesis" });
+    if (out.jsonMode) out.json({ id, added: !existed, updated: existed, database: cfg.database });
+    else out.line(`${existed ? "updated" : "added"} ${id} in ${cfg.database} (HMAC key stored, not shown)`);
+  } finally {
+    db.close();
+  }
+}
+
+function ago(ms: number | null): string {
+  if (ms === null) return "never";
+  const s = Math.round((Date.now() - ms) / 1000);
+  return s < 120 ? `${s}s ago` : s < 7200 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`;
+}
+
+function listDevices(cfg: GatewayConfig, out: Output): void {
+  const db = openStore(cfg.database);
+  try {
+    const list = new Registry(db).list();
+    if (out.jsonMode) {
+      for (const d of list) out.json(d);
+      return;
+    }
+    if (list.length === 0) {
+      out.info(`no devices in ${cfg.database}; add one with 'solkit host add-device G… --hmac-key-file FILE'`);
+      return;
+    }
+    const rows = list.map((d) => [d.id, d.board || "-", ago(d.lastSeen), String(d.lastSeq), String(d.outbox), String(d.pending), String(d.verified), String(d.rejected), String(d.gaps), d.lastLink || "-"]);
+    const head = ["id", "board", "last seen", "last seq", "outbox", "pending", "verified", "rejected", "gaps", "link"];
+    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const fmt = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join("  ").trimEnd();
+    out.line(fmt(head));
+    for (const r of rows) out.line(fmt(r));
+  } finally {
+    db.close();
+  }
+}
+
+/** Runs until SIGINT/SIGTERM, then stops every part cleanly (status "offline" upstream). */
+async function runGateway(cfg: GatewayConfig, out: Output): Promise<void> {
+  const logger = streamLogger((l) => process.stderr.write(l), out.verbose);
+  const gw = await startGateway(cfg, { logger });
+  const n = gw.registry.list().length;
+  out.info(`solkit host: site "${cfg.site}", gateway ${gw.id}`);
+  out.info(`  database   ${cfg.database} (${n} device${n === 1 ? "" : "s"})`);
+  if (gw.brokerUrl) out.info(`  devices    MQTT ${gw.brokerUrl}, topics solkit/v1/${cfg.site}/<G…>/reading`);
+  out.info(`  upstream   ${(cfg.upstream?.url ?? gw.brokerUrl ?? "").replace(/\/\/[^@/]*@/, "//")}`);
+  if (gw.healthUrl) out.info(`  health     ${gw.healthUrl}/healthz  ${gw.healthUrl}/metrics`);
+  out.info(`  serial     ${cfg.serial.ports.map((p) => p.path).join(", ") || "-"}${cfg.serial.discover ? " (+ discovery)" : ""}`);
+  out.info("Ctrl-C to stop.");
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  out.info("stopping…");
+  await gw.stop();
+}

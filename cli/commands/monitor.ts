@@ -1,0 +1,139 @@
+import { appendFileSync } from "node:fs";
+import type { RegisterCommand } from "../command";
+import { CliError, EXIT_FAILED, EXIT_OK } from "../errors";
+import type { Output } from "../output";
+import { defaultConfig, loadConfig } from "../../host/gateway/config";
+import { Monitor, type MonitorEvent } from "../../flash/monitor";
+import { eventJson, formatEvent } from "../../flash/monitor-format";
+import { cliError } from "./flash";
+import { summary as commandSummary } from "../command-list";
+
+interface MonitorOpts {
+  port: string;
+  baud: string;
+  timestamp?: boolean;
+  log?: string;
+  raw?: boolean;
+  duration?: string;
+  config?: string;
+}
+
+/** Ctrl-]: the quit key of telnet, miniterm and pio device monitor. */
+const QUIT = 0x1d;
+
+const EXAMPLES = `
+Examples:
+  $ solkit monitor --port /dev/ttyUSB0
+  $ solkit monitor --port /dev/ttyACM0 --baud 9600 --timestamp --log site7.log
+  $ solkit monitor --port /dev/ttyUSB0 --json --duration 60 | jq 'select(.type=="reading")'
+
+Log lines show as the board prints them; frames become one line each (sequence, energy,
+power, relay, credit, ✓/✗ for signature and hash chain, and whether the device is in the
+registry). Typed lines go to the board's REPL. Ctrl-] quits. A pulled cable is waited for.
+Exit 0, or 1 when a reading failed verification.`;
+
+function database(config: string | undefined): string {
+  try {
+    return (config ? loadConfig(config) : defaultConfig()).database;
+  } catch (e) {
+    throw new CliError(`${(e as Error).message} (see docs/host-config.md)`);
+  }
+}
+
+/** Writes events to the terminal, a pipe or a log file, keeping a half line (prompt, echo) redrawable. */
+function printer(out: Output, opts: MonitorOpts): (e: MonitorEvent) => void {
+  const tty = Boolean(process.stdout.isTTY) && !out.jsonMode;
+  let partialShown = false;
+  const write = (s: string) => process.stdout.write(s);
+  return (e) => {
+    if (opts.log) {
+      const plain = e.type === "raw" ? e.text : formatEvent(e, { color: false, timestamp: true });
+      if (plain !== undefined && e.type !== "partial") appendFileSync(opts.log, e.type === "raw" ? plain : plain + "\n");
+    }
+    if (out.jsonMode) {
+      const j = eventJson(e);
+      if (j) out.json(j);
+      return;
+    }
+    if (e.type === "raw") return void write(e.text);
+    if (e.type === "partial") {
+      if (!tty) return;
+      write(`\r\x1b[K${e.text}`);
+      partialShown = true;
+      return;
+    }
+    const line = formatEvent(e, { color: out.color, timestamp: Boolean(opts.timestamp) });
+    if (line === undefined) return;
+    if (partialShown) write("\r\x1b[K");
+    partialShown = false;
+    write(line + "\n");
+  };
+}
+
+/** `solkit monitor --port <path>`. */
+export const registerMonitor: RegisterCommand = (program, ctx) => {
+  program
+    .command("monitor")
+    .description(commandSummary("monitor"))
+    .requiredOption("-p, --port <path>", "serial port (see 'solkit ports')")
+    .option("--baud <rate>", "baud rate", "115200")
+    .option("-t, --timestamp", "prefix lines with the time they arrived")
+    .option("--log <file>", "also append every line (timestamped, no colour) to FILE")
+    .option("--raw", "bytes as they come, nothing decoded")
+    .option("--duration <seconds>", "quit after this long (for scripts and CI)")
+    .option("-c, --config <file>", "gateway configuration whose registry names devices (default ./.solkit/gateway.db)")
+    .addHelpText("after", EXAMPLES)
+    .action(async (opts: MonitorOpts) => {
+      const out = ctx.output();
+      const baud = Number(opts.baud);
+      if (!Number.isInteger(baud) || baud < 300) throw new CliError(`--baud expects a rate such as 115200, got "${opts.baud}"`);
+      const duration = opts.duration === undefined ? undefined : Number(opts.duration);
+      if (duration !== undefined && !(duration > 0)) throw new CliError(`--duration expects seconds > 0, got "${opts.duration}"`);
+      const monitor = new Monitor({ path: opts.port, baud, database: database(opts.config), raw: opts.raw, partialMs: out.jsonMode ? 0 : 80, onEvent: printer(out, opts) });
+      try {
+        await monitor.start();
+      } catch (e) {
+        throw cliError(e);
+      }
+      if (!out.jsonMode) out.info(`monitoring ${opts.port} at ${baud} baud; Ctrl-] quits${duration ? `, or after ${duration} s` : ""}`);
+      await untilQuit(monitor, duration);
+      await monitor.stop();
+      const c = monitor.counts;
+      const summary = `${c.logLines} log lines, ${c.valid} readings verified, ${c.invalid} invalid, ${c.unproven} unproven, ${c.duplicate} re-sent, ${c.badLines} bad lines, ${c.reconnects} reconnects`;
+      if (out.jsonMode) out.json({ type: "summary", ...c });
+      else out.info(`monitor: ${summary}`);
+      ctx.exit(c.invalid > 0 ? EXIT_FAILED : EXIT_OK);
+    });
+};
+
+/** Resolves on Ctrl-], the time limit, or SIGINT/SIGTERM; meanwhile stdin goes to the board. */
+function untilQuit(monitor: Monitor, duration: number | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stdin = process.stdin;
+    const raw = Boolean(stdin.isTTY);
+    let timer: NodeJS.Timeout | undefined;
+    const done = () => {
+      clearTimeout(timer);
+      stdin.off("data", onData);
+      if (raw) stdin.setRawMode(false);
+      stdin.pause();
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      resolve();
+    };
+    const onData = (d: Buffer) => {
+      const q = d.indexOf(QUIT);
+      if (q >= 0) {
+        if (q > 0) monitor.send(d.subarray(0, q).toString("latin1"));
+        return done();
+      }
+      monitor.send(d.toString("latin1"));
+    };
+    if (raw) stdin.setRawMode(true); // keys go to the board as typed; Ctrl-C too, as in any terminal
+    stdin.on("data", onData);
+    stdin.resume();
+    if (duration !== undefined) timer = setTimeout(done, duration * 1000);
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
+}

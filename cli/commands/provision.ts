@@ -1,0 +1,67 @@
+import type { RegisterCommand } from "../command";
+import { CliError, EXIT_OK } from "../errors";
+import { paint } from "../output";
+import { loadBoard } from "../../boards/validate";
+import { defaultConfig, loadConfig } from "../../host/gateway/config";
+import { provisionDevice } from "../../flash/provision";
+import { cliError } from "./flash";
+import { summary as commandSummary } from "../command-list";
+
+interface ProvisionOpts {
+  board: string;
+  port: string;
+  site: string;
+  baud?: string;
+  force?: boolean;
+  name?: string;
+  config?: string;
+}
+
+/** `solkit provision --board <id> --port <path> --site <name>`. */
+export const registerProvision: RegisterCommand = (program, ctx) => {
+  program
+    .command("provision")
+    .description(commandSummary("provision"))
+    .requiredOption("-b, --board <id>", "board id (see 'solkit boards')")
+    .requiredOption("-p, --port <path>", "serial port (see 'solkit ports')")
+    .requiredOption("-s, --site <name>", "site name (MQTT topic level): A-Z a-z 0-9 - _ .")
+    .option("--baud <rate>", "baud rate (default: the board file's)")
+    .option("--name <text>", "a name for people (the registry and Home Assistant show it)")
+    .option("--force", "re-provision a device that has a key: a new key, its unsent readings erased")
+    .option("-c, --config <file>", "gateway configuration whose database gets the device (default ./.solkit/gateway.db)")
+    .addHelpText("after", `
+Examples:
+  $ solkit provision --board esp32-devkitc --port /dev/ttyUSB0 --site farm-7
+  $ solkit provision --board esp32-devkitc --port /dev/ttyUSB0 --site farm-7 --force --json
+
+The device makes its Ed25519 key itself, from its hardware random source; the seed never
+leaves it. The per-device HMAC key goes to the device on a line the REPL does not echo and to
+the registry; it is never printed.`)
+    .action(async (opts: ProvisionOpts) => {
+      const out = ctx.output();
+      const board = loadBoard(opts.board);
+      const baud = opts.baud === undefined ? board.link.serial?.baud ?? 115200 : Number(opts.baud);
+      if (!Number.isInteger(baud) || baud < 300) throw new CliError(`--baud expects a rate such as 115200, got "${opts.baud}"`);
+      let database: string;
+      try {
+        database = (opts.config ? loadConfig(opts.config) : defaultConfig()).database;
+      } catch (e) {
+        throw new CliError(`${(e as Error).message} (see docs/host-config.md)`);
+      }
+      out.info(`provisioning the ${board.id} on ${opts.port} for site "${opts.site}"…`);
+      try {
+        const r = await provisionDevice({ path: opts.port, baud, board, site: opts.site, force: opts.force, name: opts.name, database, onNote: (s) => out.info(s) });
+        if (out.jsonMode) out.json({ ...r, hmacKey: "stored in the registry, not shown" });
+        else {
+          out.line(`${paint(out, "green", "✓")} provisioned ${r.id}`);
+          if (r.previousId) out.line(`  replaced  ${r.previousId}`);
+          out.line(`  site      ${r.site}`);
+          out.line(`  registry  ${r.updated ? "updated" : "added"} in ${r.database} (HMAC key stored, not shown)`);
+          out.line(`  next      solkit monitor --port ${opts.port}   (readings verified against the registry)`);
+        }
+        ctx.exit(EXIT_OK);
+      } catch (e) {
+        throw cliError(e);
+      }
+    });
+};

@@ -1,0 +1,160 @@
+import { writeFileSync } from "node:fs";
+import type { RegisterCommand } from "../command";
+import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../errors";
+import { paint, type Output } from "../output";
+import { boardIds } from "../../boards/validate";
+import { startPtyBoard } from "../../simulator/pty-board";
+import { ensureFirmware } from "../../simulator/scenario/artifact";
+import { demoSummary, runDemo } from "../../simulator/scenario/demo";
+import { runFleet } from "../../simulator/scenario/fleet";
+import { fleetLines, jsonReport, resultTable } from "../../simulator/scenario/report";
+import { runScenario, type ScenarioResult } from "../../simulator/scenario/runner";
+import { parseDuration, type Scenario } from "../../simulator/scenario/types";
+import { readScenarioFile, type ScenarioIssue } from "../../simulator/scenario/validate";
+import { summary as commandSummary } from "../command-list";
+
+interface SimOptions {
+  devices?: string;
+  duration?: string;
+  host: string;
+  board: string;
+  report?: string;
+  demo?: boolean;
+  speed: string;
+  seed: string;
+  pty?: string;
+}
+
+function whole(name: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new CliError(`${name} expects a whole number ≥ ${min}, got "${text}"`);
+  return n;
+}
+
+function duration(text: string): number {
+  const ms = parseDuration(text);
+  if (!(ms > 0)) throw new CliError(`--duration expects a span such as 90s, 30m, 6h or 7d, got "${text}"`);
+  return ms;
+}
+
+/** The built firmware of a board, building it when missing or stale (said on stderr). */
+async function firmware(out: Output, board: string): Promise<string> {
+  const fw = await ensureFirmware(board, (why) => out.info(`building dist/${board}/firmware.js (${why})…`));
+  return fw.code;
+}
+
+async function runFiles(out: Output, files: string[], opts: SimOptions): Promise<number> {
+  const scenarios: Scenario[] = [];
+  const issues: ScenarioIssue[] = [];
+  for (const f of files) {
+    const r = readScenarioFile(f);
+    issues.push(...r.issues);
+    if (r.scenario) scenarios.push(r.scenario);
+  }
+  if (issues.length > 0) {
+    for (const i of issues) process.stderr.write(`${i.file}: ${i.path}: ${i.message}\n`);
+    process.stderr.write(`${issues.length} problem${issues.length === 1 ? "" : "s"} in scenario files; nothing was run (schema: simulator/scenario.schema.json, docs/scenarios.md)\n`);
+    return EXIT_USAGE;
+  }
+  const code = new Map<string, string>();
+  const results: ScenarioResult[] = [];
+  for (const sc of scenarios) {
+    if (!code.has(sc.board)) code.set(sc.board, await firmware(out, sc.board));
+    out.info(`running ${sc.name} (${sc.file})…`);
+    const r = await runScenario(sc, { firmware: code.get(sc.board)! });
+    results.push(r);
+    if (out.verbose) for (const c of r.checks) out.info(`  ${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`);
+  }
+  const report = jsonReport(results);
+  if (opts.report) writeFileSync(opts.report, JSON.stringify(report, null, 2) + "\n");
+  if (out.jsonMode) out.json(report);
+  else for (const l of resultTable(results)) out.line(l.includes(" failed: ") ? paint(out, "red", l) : l);
+  return results.every((r) => r.ok) ? EXIT_OK : EXIT_FAILED;
+}
+
+async function fleet(out: Output, opts: SimOptions): Promise<number> {
+  const devices = whole("--devices", opts.devices!, 1);
+  if (opts.host !== "light" && opts.host !== "gateway") throw new CliError(`--host expects light or gateway, got "${opts.host}"`);
+  const fw = await firmware(out, opts.board);
+  out.info(`booting ${devices} emulated ${opts.board} board${devices === 1 ? "" : "s"}…`);
+  const r = await runFleet({ firmware: fw, board: opts.board, devices, durationMs: duration(opts.duration ?? "1h"), host: opts.host, seed: whole("--seed", opts.seed, 0) });
+  if (out.jsonMode) out.json(r);
+  else for (const l of fleetLines(r)) out.line(l);
+  return r.rejectedForGood === 0 ? EXIT_OK : EXIT_FAILED;
+}
+
+async function demo(out: Output, opts: SimOptions): Promise<number> {
+  const fw = await firmware(out, "esp32-devkitc");
+  const speed = whole("--speed", opts.speed, 1);
+  out.info(`esp32-devkitc: the built firmware (dist/esp32-devkitc/firmware.js) on an emulated board, a 60 W load behind its relay,`);
+  out.info(`the host verifying and acking over the serial line, an hour of credit sold twice; ${speed}× real time`);
+  const start = Date.parse("2026-06-21T18:00:00Z");
+  const clock = (ms: number) => new Date(start + ms).toISOString().slice(11, 19);
+  const r = await runDemo({
+    firmware: fw, speed, durationMs: duration(opts.duration ?? "2h"),
+    print: (who, text, simMs, ok) => {
+      if (out.jsonMode) return out.json({ t: Math.round(simMs / 1000), who, text });
+      if (out.quiet && (who === "device" || ok)) return;
+      const body = who === "device" ? paint(out, "dim", text) : ok ? text.replace("✓", paint(out, "green", "✓")) : paint(out, "red", text);
+      out.line(`${clock(simMs)} ${who.padEnd(6)} ${body}`);
+    },
+  });
+  if (out.jsonMode) out.json(jsonReport([r]));
+  else for (const l of demoSummary(r)) out.line(l);
+  return r.ok ? EXIT_OK : EXIT_FAILED;
+}
+
+/** One board on a pty until Ctrl-C (or --duration of wall time, for scripts). */
+async function pty(out: Output, opts: SimOptions): Promise<number> {
+  if (!boardIds().includes(opts.board)) throw new CliError(`no board "${opts.board}"; see 'solkit boards'`);
+  const fw = await firmware(out, opts.board);
+  const b = await startPtyBoard({ board: opts.board, path: opts.pty!, firmware: fw, seed: whole("--seed", opts.seed, 0) });
+  out.info(`${opts.board} running dist/${opts.board}/firmware.js on ${b.path} (console also on tcp://127.0.0.1:${b.tcpPort}); Ctrl-C stops it`);
+  await new Promise<void>((res) => {
+    process.once("SIGINT", res);
+    process.once("SIGTERM", res);
+    if (opts.duration !== undefined) setTimeout(res, duration(opts.duration)).unref();
+  });
+  await b.stop();
+  return EXIT_OK;
+}
+
+/** `solkit sim`: scenario files, a fleet, or the demo, on the built firmware. */
+export const registerSim: RegisterCommand = (program, ctx) => {
+  program
+    .command("sim")
+    .description(commandSummary("sim"))
+    .argument("[files...]", "scenario files (JSON, simulator/scenario.schema.json)")
+    .option("--report <file>", "also write the JSON report to a file")
+    .option("--devices <n>", "fleet mode: N boards against one host; reports device-hours per second")
+    .option("--duration <span>", "fleet: simulated time (90s, 30m, 6h, 7d; default 1h); demo: default 2h")
+    .option("--host <kind>", "fleet: light (in-process) or gateway (embedded broker + SQLite)", "light")
+    .option("-b, --board <id>", "fleet: board id", "esp32-devkitc")
+    .option("--seed <n>", "fleet: seed", "1")
+    .option("--pty <path>", "one board on a pseudo-terminal at <path>, in real time, for solkit flash/monitor/host (needs socat)")
+    .option("--demo", "the npm start demo: one board, its world and the host, as it happens")
+    .option("--speed <x>", "demo: simulated seconds per wall-clock second", "600")
+    .addHelpText("after", `
+Examples:
+  $ solkit sim simulator/scenarios/*.json            the scenario library; exit 0 only if all hold
+  $ solkit sim my.json --json > report.json          the report as JSON
+  $ solkit sim --devices 100 --duration 6h           a fleet against the light host
+  $ solkit sim --devices 20 --host gateway           ... against the real gateway
+  $ solkit sim --board esp32-devkitc --pty /tmp/ttySIM   a board the gateway can open
+  $ solkit sim --demo                                what npm start runs
+
+The firmware is dist/<board>/firmware.js, built first when missing or older than its sources.
+Exit codes: 0 every expectation held, 1 one failed, 2 a scenario file is invalid (every problem listed).`)
+    .action(async (files: string[], opts: SimOptions) => {
+      const out = ctx.output();
+      let code: number;
+      if (opts.pty !== undefined) code = await pty(out, opts);
+      else if (opts.demo) code = await demo(out, opts);
+      else if (opts.devices !== undefined) {
+        if (!boardIds().includes(opts.board)) throw new CliError(`no board "${opts.board}"; see 'solkit boards'`);
+        code = await fleet(out, opts);
+      } else if (files.length === 0) throw new CliError("give scenario files (e.g. simulator/scenarios/*.json), --devices N or --demo");
+      else code = await runFiles(out, files, opts);
+      ctx.exit(code);
+    });
+};

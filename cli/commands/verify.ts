@@ -1,0 +1,150 @@
+import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
+import type { RegisterCommand } from "../command";
+import { CliError, EXIT_FAILED, EXIT_OK } from "../errors";
+import { paint, type Output } from "../output";
+import { fromHex } from "../../shared/bytes";
+import { errorCode } from "../../shared/protocol/common";
+import { KIND_READING } from "../../shared/protocol/common";
+import { LineParser } from "../../shared/protocol/frame";
+import { parseReadingPayload } from "../../host/protocol/mqtt-payload";
+import { nodeVerifier } from "../../host/crypto/node-verifier";
+import { StreamVerifier, type Verdict } from "../../host/verify/stream-verifier";
+import { readingJson, verdictText } from "../../host/verify/describe";
+import { summary as commandSummary } from "../command-list";
+
+/** Longest input line kept; a serial frame line is under 512 bytes, a JSON payload under 2 KiB. */
+const MAX_INPUT_LINE = 64 * 1024;
+
+/** `solkit verify [FILE]`: a verdict line per frame; exit 0 only when every frame is proven valid. */
+export const registerVerify: RegisterCommand = (program, ctx) => {
+  program
+    .command("verify")
+    .description(commandSummary("verify"))
+    .argument("[file]", "input file; '-' or none for standard input")
+    .option("--hmac-key <hex>", "the device's 32-byte HMAC key (hex), to check acks and credit tokens")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ solkit verify console.log           a serial capture: log lines are skipped, @SK1: frames checked
+  $ mosquitto_sub -t 'solkit/v1/+/+/reading' | solkit verify --json
+  $ solkit verify tokens.txt --hmac-key 8f1e…
+
+Readings are hash-chained: an unsigned reading is proven by the next signed one. Readings after
+the last signature are reported "unproven". Exit 0 when every frame is proven valid, 1 otherwise.`,
+    )
+    .action(async (file: string | undefined, opts: { hmacKey?: string }) => {
+      const out = ctx.output();
+      const key = opts.hmacKey === undefined ? undefined : parseKey(opts.hmacKey);
+      const input = openInput(file, out);
+      const counts = await verifyStream(input, new StreamVerifier<number>(nodeVerifier, key), out);
+      out.info(
+        `${counts.valid + counts.invalid + counts.unproven + counts.duplicate} frames: ${counts.valid} valid, ${counts.invalid} invalid, ` +
+          `${counts.unproven} unproven, ${counts.duplicate} re-sent; ${counts.logLines} log lines skipped`,
+      );
+      ctx.exit(counts.invalid + counts.unproven === 0 ? EXIT_OK : EXIT_FAILED);
+    });
+};
+
+function parseKey(hex: string): Uint8Array {
+  const key = fromHex(hex);
+  if (!key || key.length !== 32) throw new CliError("--hmac-key expects 64 hex characters (a 32-byte key)");
+  return key;
+}
+
+function openInput(file: string | undefined, out: Output): Readable {
+  if (file === undefined || file === "-") {
+    if (process.stdin.isTTY) out.info("reading frames from standard input (Ctrl-D to end)");
+    return process.stdin;
+  }
+  const stream = createReadStream(file);
+  return stream;
+}
+
+interface Counts {
+  valid: number;
+  invalid: number;
+  unproven: number;
+  duplicate: number;
+  logLines: number;
+}
+
+/** Reads lines (bounded), checks each frame, prints verdicts as they settle. */
+export async function verifyStream(input: Readable, engine: StreamVerifier<number>, out: Output): Promise<Counts> {
+  const counts: Counts = { valid: 0, invalid: 0, unproven: 0, duplicate: 0, logLines: 0 };
+  const parser = new LineParser();
+  const emit = (verdicts: Verdict<number>[]) => {
+    for (const v of verdicts) {
+      counts[v.status]++;
+      print(out, v);
+    }
+  };
+  const handle = (line: string, n: number) => {
+    if (line.startsWith("{")) {
+      try {
+        const p = parseReadingPayload(line);
+        emit(engine.add({ kind: KIND_READING, message: p.reading, signature: p.signature }, n));
+      } catch (err) {
+        emit([engine.lineError(n, errorCode(err))]);
+      }
+      return;
+    }
+    for (const ev of parser.push(line + "\n")) {
+      if (ev.type === "log") counts.logLines++;
+      else if (ev.type === "error") emit([engine.lineError(n, ev.code)]);
+      else if (ev.frame) emit(engine.add(ev.frame, n));
+    }
+  };
+  let lineNo = 0;
+  let rest = "";
+  let tooLong = false;
+  try {
+    for await (const chunk of input) {
+      const text = rest + (typeof chunk === "string" ? chunk : (chunk as Buffer).toString("latin1"));
+      const lines = text.split("\n");
+      rest = lines.pop() ?? "";
+      for (const line of lines) {
+        lineNo++;
+        if (tooLong) {
+          tooLong = false;
+          emit([engine.lineError(lineNo, "E_LINE_TOO_LONG")]);
+        } else handle(line.replace(/\r$/, ""), lineNo);
+      }
+      if (rest.length > MAX_INPUT_LINE) {
+        rest = "";
+        tooLong = true;
+      }
+    }
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === "ENOENT") throw new CliError(`cannot read ${e.path}: no such file`);
+    if (e.code === "EISDIR") throw new CliError(`cannot read ${e.path}: it is a folder; give a file or '-'`);
+    throw new CliError(`cannot read input: ${e.message}`);
+  }
+  if (tooLong) emit([engine.lineError(++lineNo, "E_LINE_TOO_LONG")]);
+  else if (rest.length > 0) handle(rest.replace(/\r$/, ""), ++lineNo);
+  emit(engine.finish());
+  return counts;
+}
+
+const MARKS = { valid: "✓", invalid: "✗", unproven: "?", duplicate: "=" } as const;
+
+function print(out: Output, v: Verdict<number>): void {
+  if (out.jsonMode) {
+    out.json({
+      line: v.ref,
+      status: v.status,
+      kind: v.kind,
+      device: v.device,
+      reason: v.reason,
+      signedBy: v.by,
+      reading: v.reading ? readingJson(v.reading) : undefined,
+      ack: v.ack ? { seq: v.ack.seq, hostTime: v.ack.hostTime } : undefined,
+      token: v.token ? { kind: v.token.tokenKind, counter: v.token.counter, amount: v.token.amount, config: v.token.config } : undefined,
+    });
+    return;
+  }
+  const colour = v.status === "valid" ? "green" : v.status === "invalid" ? "red" : v.status === "duplicate" ? "dim" : "yellow";
+  out.line(`${paint(out, colour, MARKS[v.status])} line ${v.ref}  ${verdictText(v)}`);
+}

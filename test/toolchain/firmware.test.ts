@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadBoard } from "../../boards/validate";
+import { buildFirmware } from "../../toolchain/firmware";
+import { planStorage } from "../../toolchain/firmware-plan";
+import { checkEspruinoBundle } from "../../toolchain/espruino-check";
+import { solkit } from "../cli/helpers";
+
+describe("solkit build (Espruino)", () => {
+  it("builds esp32-devkitc: a checked bundle with the board's pins inside and a report", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "solkit-build-"));
+    const report = await buildFirmware(loadBoard("esp32-devkitc"), dir);
+    const code = readFileSync(join(dir, "firmware.js"), "utf8");
+    expect(checkEspruinoBundle(code)).toEqual([]);
+    expect(code).toContain('"D26"'); // relay pin from boards/esp32-devkitc.json
+    expect(code).toContain('"D25"'); // meter input
+    expect(report.bytes).toBe(Buffer.byteLength(code));
+    expect(report.storage.outboxCapacity).toBeGreaterThanOrEqual(32);
+    expect(report.vars.estimate).toBeLessThan(report.vars.budget);
+    const onDisk = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+    expect(onDisk.board).toBe("esp32-devkitc");
+    expect(onDisk.modules.length).toBeGreaterThan(3);
+  });
+
+  it("refuses a board whose target is not built yet, naming why (exit 2)", () => {
+    const r = solkit(["build", "--board", "rpi4"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/rpi4 is not buildable yet/);
+  });
+
+  it("says when the bundle leaves too little Storage (exit 1, no stack)", () => {
+    const r = solkit(["build", "--board", "espruino-pico", "--out", mkdtempSync(join(tmpdir(), "solkit-pico-"))]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/too little of espruino-pico's 49152-byte Storage/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("planStorage", () => {
+  const board = loadBoard("esp32-devkitc");
+
+  it("gives the outbox at most half of what code and journals leave", () => {
+    const plan = planStorage(board, 90_000);
+    expect(plan.fits).toBe(true);
+    expect(plan.outboxBytes).toBeLessThanOrEqual((plan.storageBytes - 90_000 - plan.journalBytes) / 2);
+    expect(plan.outboxCapacity % plan.segmentSlots).toBe(0);
+  });
+
+  it("does not fit when the code leaves less than two outbox segments", () => {
+    const plan = planStorage(board, board.limits!.storageBytes - 1000);
+    expect(plan.fits).toBe(false);
+    expect(plan.problem).toMatch(/too little/);
+  });
+});
