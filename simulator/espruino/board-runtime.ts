@@ -24,7 +24,7 @@ import type { NetModule } from "./net";
 import type { PinBank } from "./pins";
 import { binaryStringToBytes, type Realm } from "./realm";
 import type { FlashStorage } from "./storage";
-import type { EspruinoBoardOptions, ResetRecord } from "./board";
+import type { EspruinoBoardOptions, ResetRecord } from "./board-options";
 
 /** splitmix32: small, fast, good enough for a deterministic stand-in of a hardware RNG. */
 function splitmix32(state: { s: number }): number {
