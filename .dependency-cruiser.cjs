@@ -56,6 +56,13 @@ module.exports = {
       to: { path: "^firmware/targets/" },
     },
     {
+      name: "no-dev-dependency",
+      comment: "the product runs after `npm ci --omit=dev` (a gateway on a Pi): devDependencies are for tests, bench and scripts",
+      severity: "error",
+      from: { path: "^(shared|firmware|boards|toolchain|host|flash|simulator|cli)/" },
+      to: { dependencyTypes: ["npm-dev"] },
+    },
+    {
       name: "no-circular",
       comment: "no cycle between files",
       severity: "error",

@@ -2,7 +2,7 @@
  * Flash upload throughput at 115200 baud on an emulated ESP32 behind a pseudo-terminal:
  * `solkit flash` (pty, real serialport) beside the `espruino` package's own upload of the same
  * bundle in the same run (tcp:// to the same board's console through the same baud model:
- * EspruinoTools cannot open a pty where udevadm is missing, see flash/espruino-tools.ts).
+ * EspruinoTools cannot open a pty where udevadm is missing, see bench/espruino-tools.ts).
  * Bytes per second are bundle bytes over the upload's wall time; the ceiling is the wire's
  * 11,520 bytes/s times 3/4 for base64.
  */
@@ -14,7 +14,7 @@ import type { Row } from "./harness";
 import { loadBoard } from "../boards/validate";
 import { buildFirmware } from "../toolchain/firmware";
 import { flashBoard } from "../flash/flash-board";
-import { espruinoToolsUpload } from "../flash/espruino-tools";
+import { espruinoToolsUpload } from "./espruino-tools";
 import { startPtyBoard } from "../simulator/pty-board";
 
 const BAUD = 115_200;

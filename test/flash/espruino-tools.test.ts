@@ -1,10 +1,10 @@
 /**
  * Tested against the `espruino` package (EspruinoTools): its own upload of a bundle to the
- * same emulated board (over tcp://, see flash/espruino-tools.ts for why) stores the very bytes
+ * same emulated board (over tcp://, see bench/espruino-tools.ts for why) stores the very bytes
  * `solkit flash` stores, and both boot. It must not reach for the web (board JSON, modules).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { espruinoToolsUpload } from "../../flash/espruino-tools";
+import { espruinoToolsUpload } from "../../bench/espruino-tools";
 import { flashBoard } from "../../flash/flash-board";
 import { Rig, esp32, smallBundle, waitFor } from "./helpers";
 
