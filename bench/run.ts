@@ -11,9 +11,12 @@ import { flashRows } from "./flash";
 import { firmwareRows } from "./firmware";
 import { simRows } from "./sim";
 import { realEspruinoRows } from "./real-espruino";
+import { cliRows } from "./cli";
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
+  process.stderr.write("bench: cli start (wall time and peak memory beside bare node)…\n");
+  rows.push(...cliRows());
   process.stderr.write("bench: crypto…\n");
   rows.push(...cryptoRows());
   process.stderr.write("bench: codec…\n");
