@@ -154,12 +154,14 @@ async function runGateway(cfg: GatewayConfig, out: Output): Promise<void> {
   out.info(`  upstream   ${(cfg.upstream?.url ?? gw.brokerUrl ?? "").replace(/\/\/[^@/]*@/, "//")}`);
   if (gw.healthUrl) out.info(`  health     ${gw.healthUrl}/healthz  ${gw.healthUrl}/metrics`);
   out.info(`  serial     ${cfg.serial.ports.map((p) => p.path).join(", ") || "-"}${cfg.serial.discover ? " (+ discovery)" : ""}`);
-  out.info("Ctrl-C to stop.");
-  await new Promise<void>((resolve) => {
+  // Listening before the banner says so: a Ctrl-C right after "Ctrl-C to stop" stops cleanly.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  out.info("Ctrl-C to stop.");
+  await stopped;
   out.info("stopping…");
   await gw.stop();
 }
