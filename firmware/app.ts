@@ -45,6 +45,8 @@ export interface Device extends Commands {
   receive(body: string): string;
   /** Counters since boot. */
   stats(): DeviceStats;
+  /** Seconds of credit left now (the status line's figure, as a number; -1 when unlocked for good). */
+  creditSeconds(): number;
   /** Stops timers and handlers (tests; a target never needs it). */
   stop(): void;
 }
@@ -217,6 +219,9 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
     },
     stats: function (): DeviceStats {
       return core.stats;
+    },
+    creditSeconds: function (): number {
+      return core.state.unlocked ? -1 : core.credit.seconds();
     },
     stop: function (): void {
       core.stopped = true;

@@ -14,9 +14,11 @@ import { ackBody, FakeHost, HOST_KEY_HEX, readingsOf, tokenBody } from "./fake-h
 
 const CONFIG = { journalSlots: 3, segmentSlots: 3, outboxCapacity: 6, creditPersistS: 60, seqBlock: 4 };
 
+/** Credit left, from the device's numeric accessor (never unlocked for good in this scenario). */
 function creditOf(d: Device): number {
-  const m = /credit: (\d+) s left/.exec(d.status());
-  return m ? Number(m[1]) : -1;
+  const s = d.creditSeconds();
+  expect(s).toBeGreaterThanOrEqual(0);
+  return s;
 }
 
 interface Outcome {

@@ -69,8 +69,15 @@ describe("setup errors name the next step", () => {
 
   it("provision refuses a board without the solkit program, and says to flash it", async () => {
     const b = await rig.board();
-    const r = await rig.run(["provision", "--board", "esp32-devkitc", "--port", b.path, "--site", "x", "--baud", "921600", "-c", join(tempDir(), "none.json")]);
-    expect(r.status).toBe(2);
+    // A valid gateway config, so that the refusal can only come from the board's answer.
+    const dir = tempDir();
+    const config = join(dir, "gw.json");
+    writeFileSync(config, JSON.stringify({ database: join(dir, "gw.db") }));
+    const r = await rig.run(["provision", "--board", "esp32-devkitc", "--port", b.path, "--site", "x", "--baud", "921600", "-c", config]);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 2,
+      stderr: expect.stringMatching(/no solkit program runs on the board at .* \(Espruino 2v\d+ answered\); flash it first: solkit flash --board esp32-devkitc --port /),
+    });
   });
 
   it("a bundle too big for the board, before and after asking it", () => {

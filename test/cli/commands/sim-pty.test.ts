@@ -33,8 +33,13 @@ describe("solkit sim --pty", () => {
       let text = "";
       port.on("data", (d: Buffer) => (text += d.toString("latin1")));
       port.write("\x10solkit.status()\n");
-      await until(() => /outbox/.test(text), 30_000);
-      expect(text).toMatch(/UNPROVISIONED|outbox/);
+      // Wait for the status's last line, then check what it says of a fresh board.
+      await until(() => /signer: .*\r?\n/.test(text), 30_000);
+      expect(text).toMatch(/solkit firmware \S+, boot \d+, up \d+ s/);
+      expect(text).toContain("UNPROVISIONED: no device key");
+      expect(text).toContain("site: (not set)");
+      expect(text).toContain("relay: open (load off)");
+      expect(text).toMatch(/signer: no key/);
       await new Promise<void>((res) => port.close(() => res()));
     } finally {
       if (child.exitCode === null && child.signalCode === null) {
