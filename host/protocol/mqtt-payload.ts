@@ -64,6 +64,8 @@ export function parseReadingPayload(text: string): ReadingPayload {
   if (o.seq !== undefined && o.seq !== fields.seq) fail(`"seq" ${o.seq} is not the reading's ${fields.seq}`);
   if (o.hash !== undefined && o.hash !== hash) fail(`"hash" does not match the reading bytes`);
   if (o.fields !== undefined) {
+    // Found by the fuzz test: "fields": null threw a TypeError, not a refusal.
+    if (typeof o.fields !== "object" || o.fields === null || Array.isArray(o.fields)) fail(`"fields" expected an object, got ${JSON.stringify(o.fields)}`);
     for (const [k, v] of Object.entries(o.fields)) {
       const mine = (fields as unknown as Record<string, unknown>)[k];
       const same = mine instanceof Uint8Array ? v === toHex(mine) : v === mine;

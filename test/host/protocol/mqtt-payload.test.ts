@@ -37,14 +37,39 @@ describe("reading payload", () => {
     expect(parseReadingPayload(JSON.stringify({ v: 1, reading: o.reading, sig: "" })).fields.seq).toBe(c.fields.seq);
   });
 
-  it("garbage only throws SolkitError", () => {
+  /** Parses `text`; a refusal must be a SolkitError with a code (returns undefined then). */
+  function parsedOrRefused(text: string): ReturnType<typeof parseReadingPayload> | undefined {
+    try {
+      return parseReadingPayload(text);
+    } catch (e) {
+      expect(e).toBeInstanceOf(SolkitError);
+      expect((e as SolkitError).code).toMatch(/^E_[A-Z0-9_]+$/);
+      return undefined;
+    }
+  }
+
+  it("garbage: refused with a code, or a payload that round-trips", () => {
     fc.assert(fc.property(fc.oneof(fc.string(), fc.json()), (s) => {
-      try {
-        parseReadingPayload(s);
-      } catch (e) {
-        expect(e).toBeInstanceOf(SolkitError);
-      }
+      const p = parsedOrRefused(s);
+      if (p === undefined) return;
+      const again = parseReadingPayload(encodeReadingPayload(encodeFrame(p.reading, p.signature.length > 0 ? p.signature : undefined)));
+      expect([again.reading, again.signature]).toEqual([p.reading, p.signature]);
     }), { numRuns: 1000 });
+  });
+
+  it("a good payload with one field replaced: refused with a code, or still the same reading", () => {
+    const c = loadVectors("reading").cases[1];
+    const good = JSON.parse(encodeReadingPayload(Buffer.from(c.bytes + c.signature, "hex")));
+    let accepted = 0;
+    fc.assert(fc.property(fc.constantFrom(...Object.keys(good)), fc.jsonValue(), (key, value) => {
+      const p = parsedOrRefused(JSON.stringify({ ...good, [key]: value }));
+      if (p === undefined) return;
+      accepted++;
+      expect(Buffer.from(p.reading).toString("hex")).toBe(c.bytes);
+      expect([0, 64]).toContain(p.signature.length);
+    }), { numRuns: 1000 });
+    // Replacing "fields" by a value without lies ({} or null-free objects) is accepted, so some are.
+    expect(accepted).toBeGreaterThan(0);
   });
 });
 
