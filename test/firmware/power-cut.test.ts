@@ -81,6 +81,7 @@ function scenario(cutAt: number): Outcome {
     if (!alive()) break;
   }
   const programmed = flash.stats.programmed;
+  expect(flash.stats.refused).toBe(0); // never a write over programmed bytes
   if (alive()) return { cut: false, programmed };
   if (device === undefined) return { cut: true, programmed };
 

@@ -70,4 +70,4 @@ declare module "solkit:board" {
 }
 
 /** Espruino's global object (what the REPL sees). */
-declare const global: { solkit?: unknown };
+declare const global: { solkit?: unknown; halProbe?: unknown };

@@ -8,32 +8,12 @@
  */
 import BOARD from "solkit:board";
 import { startDevice } from "../../app";
-import type { Console, Hal, Link } from "../../hal";
+import type { Console, Hal } from "../../hal";
 import { espruinoClock, espruinoTimers } from "./time";
 import { espruinoStore } from "./store";
 import { espruinoAdcSensor, espruinoPulseMeter, espruinoRelay } from "./io";
 import { espruinoPlatform } from "./platform";
-
-/** The USB console as the link: frames are printed as lines, downlink arrives via solkit.rx. */
-function consoleLink(): { link: Link; deliver: (body: string) => void } {
-  let handler: ((body: string) => void) | undefined = undefined;
-  return {
-    link: {
-      send: function (line: string): void {
-        console.log(line);
-      },
-      onReceive: function (h: (body: string) => void): void {
-        handler = h;
-      },
-      isUp: function (): boolean {
-        return true; // the console is always there; a pulled cable shows as missing acks
-      },
-    },
-    deliver: function (body: string): void {
-      if (handler !== undefined) handler(body);
-    },
-  };
-}
+import { consoleLink } from "./link";
 
 function usbConsole(): { console: Console; run: (line: string) => string } {
   let handler: ((command: string) => string) | undefined = undefined;
