@@ -26,9 +26,10 @@ import { crc16Xmodem } from "../shared/crypto/crc16";
 import type { HashFn } from "../shared/crypto/types";
 import type { Store } from "./hal";
 import { isErased } from "./persist";
+import { READING_LENGTH, READING_SEQ_AT } from "../shared/protocol/reading";
 
 export const SLOT = 192;
-const CRC_AT = 120;
+const CRC_AT = READING_LENGTH;
 const COMMIT_AT = 122;
 const ACK_AT = 123;
 const SIG_AT = 124;
@@ -47,7 +48,7 @@ export type AppendResult = "ok" | "full" | "error";
 
 function validAt(data: Uint8Array, at: number): boolean {
   if (at + SLOT > data.length || data[at + COMMIT_AT] !== 0) return false;
-  const crc = crc16Xmodem(slice(data, at, at + 120));
+  const crc = crc16Xmodem(slice(data, at, at + READING_LENGTH));
   return data[at + CRC_AT] === (crc >>> 8) && data[at + CRC_AT + 1] === (crc & 0xff);
 }
 
@@ -127,7 +128,7 @@ export class Outbox {
           if (!erased) this.torn[i]++;
           continue;
         }
-        const seq = readU32(data, at + 40);
+        const seq = readU32(data, at + READING_SEQ_AT);
         if (this.first[i] < 0) this.first[i] = seq;
         this.last[i] = seq;
         this.count[i]++;
@@ -136,7 +137,7 @@ export class Outbox {
         if (seq > this.tipSeq) {
           this.tipSeq = seq;
           this.cur = i;
-          tipBytes = slice(data, at, at + 120);
+          tipBytes = slice(data, at, at + READING_LENGTH);
         }
       }
     }
@@ -175,7 +176,7 @@ export class Outbox {
    */
   append(bytes: Uint8Array, seq: number): AppendResult {
     const rec = new Uint8Array(ACK_AT);
-    for (let i = 0; i < 120; i++) rec[i] = bytes[i];
+    for (let i = 0; i < READING_LENGTH; i++) rec[i] = bytes[i];
     const crc = crc16Xmodem(bytes);
     rec[CRC_AT] = crc >>> 8;
     rec[CRC_AT + 1] = crc & 0xff;
@@ -218,7 +219,7 @@ export class Outbox {
       const data = this.store.read(this.file(i));
       if (data === undefined) return undefined;
       for (let s = 0; s < this.used[i]; s++) {
-        if (readU32(data, s * SLOT + 40) === seq && this.good(i, data, s * SLOT)) return { seg: i, data: data, at: s * SLOT };
+        if (readU32(data, s * SLOT + READING_SEQ_AT) === seq && this.good(i, data, s * SLOT)) return { seg: i, data: data, at: s * SLOT };
       }
     }
     return undefined;
@@ -249,10 +250,10 @@ export class Outbox {
     if (data === undefined) return undefined;
     for (let s = 0; s < this.used[seg]; s++) {
       const at = s * SLOT;
-      const seq = readU32(data, at + 40);
+      const seq = readU32(data, at + READING_SEQ_AT);
       if (seq <= after || !this.good(seg, data, at)) continue;
       const signed = data[at + SIG_COMMIT_AT] === 0;
-      return { seq: seq, bytes: slice(data, at, at + 120), signature: signed ? slice(data, at + SIG_AT, at + SIG_AT + 64) : new Uint8Array(0) };
+      return { seq: seq, bytes: slice(data, at, at + READING_LENGTH), signature: signed ? slice(data, at + SIG_AT, at + SIG_AT + 64) : new Uint8Array(0) };
     }
     return undefined;
   }
@@ -279,7 +280,7 @@ export class Outbox {
       let mark = -1;
       for (let s = 0; s < this.used[seg]; s++) {
         const at = s * SLOT;
-        const q = readU32(data, at + 40);
+        const q = readU32(data, at + READING_SEQ_AT);
         if (q > this.ackedSeq && q <= seq && this.good(seg, data, at)) {
           removed++;
           mark = at;

@@ -14,7 +14,7 @@ import { equalBytes, toHex } from "../../shared/bytes";
 import type { Verifier } from "../../shared/crypto/types";
 import { encodePublicKey } from "../../shared/crypto/strkey";
 import { encodeAck } from "../../shared/protocol/ack";
-import { AUTHENTICATED, PENDING, verifyChain, type ChainItem } from "../../shared/protocol/chain";
+import { AUTHENTICATED, PENDING, verifyChain, type ChainItem, type ChainState } from "../../shared/protocol/chain";
 import { errorCode, KIND_READING } from "../../shared/protocol/common";
 import { encodeFrame, type Frame } from "../../shared/protocol/frame";
 import { decodeReading, readingHash, type Reading } from "../../shared/protocol/reading";
@@ -81,6 +81,40 @@ interface Job {
   frame: Frame;
   link: LinkContext;
   receivedAt: number;
+}
+
+/** How a frame ended: the device to ack (after the commit), the reading accepted, whether anything was spooled. */
+interface Outcome {
+  ack?: DeviceRecord;
+  accepted?: Accepted;
+  spooled: boolean;
+}
+
+/** Ended with nothing to ack (rejected, or waiting as pending). */
+const NOTHING: Outcome = Object.freeze({ spooled: false });
+
+function isOutcome(x: object): x is Outcome {
+  return "spooled" in x;
+}
+
+/** What the steps after look-up share about one frame; dedup and verify may shorten `pend`. */
+interface FrameCtx {
+  job: Job;
+  reading: Reading;
+  id: string;
+  dev: DeviceRecord;
+  now: number;
+  hash: Uint8Array;
+  item: ChainItem;
+  pend: Pending[];
+  tipSeq: number;
+}
+
+/** The verdict that lets a frame on: pending or authenticated, the chain state after it, and every reading it carries. */
+interface Verified {
+  status: typeof PENDING | typeof AUTHENTICATED;
+  state: ChainState;
+  all: Pending[];
 }
 
 export class Pipeline {
@@ -165,11 +199,28 @@ export class Pipeline {
     if (spooled) this.d.onSpooled?.();
   }
 
-  private handle(job: Job): { ack?: DeviceRecord; accepted?: Accepted; spooled: boolean } {
+  /**
+   * One frame through the named steps: look up → dedup (and relink a re-sent earlier seq) →
+   * verify (and relink on a broken chain) → hold while unsigned, or commit. The ack leaves
+   * from flush(), after the batch's transaction. A step returns an Outcome when the frame
+   * ends there, or what the next step needs.
+   */
+  private handle(job: Job): Outcome {
+    const c = this.lookUp(job);
+    if (isOutcome(c)) return c;
+    const d = this.dedup(c);
+    if (d !== undefined) return d;
+    const v = this.verify(c);
+    if (isOutcome(v)) return v;
+    return v.status === PENDING ? this.hold(c, v) : this.commit(c, v);
+  }
+
+  /** Step 1: a reading frame from a registered device (the batch's own updates applied). */
+  private lookUp(job: Job): FrameCtx | Outcome {
     const { frame, link } = job;
     if (frame.kind !== KIND_READING) {
       this.rejected(link, "E_KIND", `kind ${frame.kind} came uplink; acks and tokens travel host → device only`);
-      return { spooled: false };
+      return NOTHING;
     }
     const reading = decodeReading(frame.message);
     const id = encodePublicKey(reading.deviceId);
@@ -177,72 +228,103 @@ export class Pipeline {
     const dev = this.batchDevices.get(id);
     if (!dev) {
       this.rejected(link, "E_UNKNOWN_DEVICE", `seq ${reading.seq}: not in the registry; add it with 'solkit host add-device ${id} --hmac-key-file FILE'`, id);
-      return { spooled: false };
+      return NOTHING;
     }
-    const now = this.now();
-    const hash = readingHash(frame.message, sha256);
-    let pend = this.pending.get(id) ?? [];
-    let tipSeq = pend.length ? pend[pend.length - 1].reading.seq : dev.state.lastSeq;
+    const pend = this.pending.get(id) ?? [];
+    return {
+      job, reading, id, dev, now: this.now(), hash: readingHash(frame.message, sha256), pend,
+      tipSeq: pend.length ? pend[pend.length - 1].reading.seq : dev.state.lastSeq,
+      item: { reading: frame.message, signature: frame.signature },
+    };
+  }
+
+  /**
+   * Step 2: a seq at or below the stored tip is a duplicate (ack again) or a replay; at or
+   * below the pending tip it is the same reading sent again, or one that relinks earlier
+   * (the pending readings after that point are dropped). Undefined: go on to verify.
+   */
+  private dedup(c: FrameCtx): Outcome | undefined {
+    const { reading, dev, id, job } = c;
     if (reading.seq <= dev.state.lastSeq) {
       const stored = this.d.readings.hashOf(id, reading.seq);
-      if (stored && equalBytes(stored, hash)) {
+      if (stored && equalBytes(stored, c.hash)) {
         this.d.metrics.inc("solkit_duplicates_total");
         this.d.logger.log("debug", "duplicate", `device=${id} seq=${reading.seq} already stored; acking ${dev.state.lastSeq} again`);
         return { ack: dev, spooled: false };
       }
-      return this.refuse(dev, link, "E_REPLAY", `seq ${reading.seq} ≤ last stored ${dev.state.lastSeq} and the bytes differ from the stored reading`, now);
+      return this.refuse(dev, job.link, "E_REPLAY", `seq ${reading.seq} ≤ last stored ${dev.state.lastSeq} and the bytes differ from the stored reading`, c.now);
     }
-    if (reading.seq <= tipSeq) {
-      const same = pend.find((p) => p.reading.seq === reading.seq);
-      if (same && equalBytes(same.hash, hash)) return { spooled: false }; // sent again while still pending
-      const keep = relinkPoint(pend, dev.state, reading);
-      if (keep < 0) return this.refuse(dev, link, "E_REPLAY", `seq ${reading.seq} ≤ ${tipSeq}, a reading already waiting for its signature`, now);
-      pend = this.dropCandidates(id, pend, keep, reading.seq);
-      tipSeq = pend.length ? pend[pend.length - 1].reading.seq : dev.state.lastSeq;
+    if (reading.seq <= c.tipSeq) {
+      const same = c.pend.find((p) => p.reading.seq === reading.seq);
+      if (same && equalBytes(same.hash, c.hash)) return NOTHING; // sent again while still pending
+      const keep = relinkPoint(c.pend, dev.state, reading);
+      if (keep < 0) return this.refuse(dev, job.link, "E_REPLAY", `seq ${reading.seq} ≤ ${c.tipSeq}, a reading already waiting for its signature`, c.now);
+      c.pend = this.dropCandidates(id, c.pend, keep, reading.seq);
+      c.tipSeq = c.pend.length ? c.pend[c.pend.length - 1].reading.seq : dev.state.lastSeq;
     }
+    return undefined;
+  }
+
+  /**
+   * Step 3: the reading links to the tip (the pending one, or the stored chain state, or the
+   * anchor of a device registered with anchor "first"). Pending readings were checked when
+   * they came; the new one only has to link to the tip (one hash, one signature check), and
+   * if signed it proves them all (PROTOCOL.md 7, step 7). A broken link may relink earlier.
+   */
+  private verify(c: FrameCtx): Verified | Outcome {
+    const { reading, dev, id, job } = c;
     let state = dev.state;
-    if (dev.anchor === "first" && dev.state.lastSeq < 0 && pend.length === 0 && this.d.readings.count(id) === 0) {
+    if (dev.anchor === "first" && dev.state.lastSeq < 0 && c.pend.length === 0 && this.d.readings.count(id) === 0) {
       state = { lastSeq: reading.seq - 1 - reading.dropped, lastHash: reading.prev };
       this.d.logger.log("info", "anchor", `device=${id} chain anchored at its first reading seen, seq ${reading.seq} (registered with anchor "first")`);
     }
-    const item: ChainItem = { reading: frame.message, signature: frame.signature };
-    // Pending readings were checked when they came; the new one only has to link to the tip
-    // (one hash, one signature check), and if signed it proves them all (PROTOCOL.md 7, step 7).
-    const tip = pend.length ? { lastSeq: tipSeq, lastHash: pend[pend.length - 1].hash } : state;
-    let result = verifyChain([item], tip, dev.publicKey, this.d.verifier, sha256);
+    const tip = c.pend.length ? { lastSeq: c.tipSeq, lastHash: c.pend[c.pend.length - 1].hash } : state;
+    let result = verifyChain([c.item], tip, dev.publicKey, this.d.verifier, sha256);
     let verdict = result.verdicts[0];
-    if ((verdict.reason === "E_CHAIN_BROKEN" || verdict.reason === "E_GAP") && pend.length > 0) {
-      const keep = relinkPoint(pend, state, reading);
-      if (keep >= 0 && keep < pend.length) {
-        pend = this.dropCandidates(id, pend, keep, reading.seq);
-        const at = pend.length ? { lastSeq: pend[pend.length - 1].reading.seq, lastHash: pend[pend.length - 1].hash } : state;
-        result = verifyChain([item], at, dev.publicKey, this.d.verifier, sha256);
+    if ((verdict.reason === "E_CHAIN_BROKEN" || verdict.reason === "E_GAP") && c.pend.length > 0) {
+      const keep = relinkPoint(c.pend, state, reading);
+      if (keep >= 0 && keep < c.pend.length) {
+        c.pend = this.dropCandidates(id, c.pend, keep, reading.seq);
+        const at = c.pend.length ? { lastSeq: c.pend[c.pend.length - 1].reading.seq, lastHash: c.pend[c.pend.length - 1].hash } : state;
+        result = verifyChain([c.item], at, dev.publicKey, this.d.verifier, sha256);
         verdict = result.verdicts[0];
       }
     }
     if (verdict.status !== PENDING && verdict.status !== AUTHENTICATED) {
-      const refused = this.refuse(dev, link, verdict.reason, explain(verdict.reason, reading, tipSeq, pend.length ? pend[pend.length - 1].hash : state.lastHash), now);
+      const refused = this.refuse(dev, job.link, verdict.reason, explain(verdict.reason, reading, c.tipSeq, c.pend.length ? c.pend[c.pend.length - 1].hash : state.lastHash), c.now);
       // A reading ahead of the chain (a cable was out, lines were lost): an ack of the durable
       // tip tells the device where the host stands, so it resends from there at once.
       return verdict.reason === "E_GAP" && dev.state.lastSeq >= 0 ? { ack: dev, spooled: false } : refused;
     }
-    const all = pend.concat([{ item, reading, hash, receivedAt: job.receivedAt }]);
-    if (verdict.status === PENDING) {
-      if (pend.length >= MAX_PENDING) return this.refuse(dev, link, "E_PENDING_FULL", `${MAX_PENDING} unsigned readings already wait for a signature`, now);
-      this.pending.set(id, all);
-      this.d.registry.seen(id, all.length, link.name, now);
-      return { spooled: false };
-    }
+    return { status: verdict.status, state: result.state, all: c.pend.concat([{ item: c.item, reading, hash: c.hash, receivedAt: job.receivedAt }]) };
+  }
+
+  /** Step 4a: an unsigned reading that links waits in memory (not stored, not acked). */
+  private hold(c: FrameCtx, v: Verified): Outcome {
+    if (c.pend.length >= MAX_PENDING) return this.refuse(c.dev, c.job.link, "E_PENDING_FULL", `${MAX_PENDING} unsigned readings already wait for a signature`, c.now);
+    this.pending.set(c.id, v.all);
+    this.d.registry.seen(c.id, v.all.length, c.job.link.name, c.now);
+    return NOTHING;
+  }
+
+  /**
+   * Step 4b: a signed reading proves itself and the pending ones before it: all are stored,
+   * spooled upstream and the chain state advanced, inside the batch's transaction. Refused
+   * (not acked, the device keeps them) when the upstream spool cannot take them.
+   */
+  private commit(c: FrameCtx, v: Verified): Outcome {
+    const { id, dev, reading, job } = c;
+    const link = job.link;
     const topic = buildTopic(this.d.site, id, "reading");
-    const payloads = link.relay ? all.map((p) => readingPayloadJson(encodeFrame(p.item.reading, p.item.signature), sha256)) : [];
+    const payloads = link.relay ? v.all.map((p) => readingPayloadJson(encodeFrame(p.item.reading, p.item.signature), sha256)) : [];
     const size = payloads.reduce((n, p) => n + p.length + topic.length, 0);
     if (link.relay && !this.d.spool.fits(size)) {
       this.d.spool.noteRefused();
       this.d.onSpooled?.();
-      return this.refuse(dev, link, "E_SPOOL_FULL", `upstream spool full (${this.d.spool.bytes} of ${this.d.spool.maxBytes} bytes); not acked, the device keeps the readings`, now);
+      return this.refuse(dev, link, "E_SPOOL_FULL", `upstream spool full (${this.d.spool.bytes} of ${this.d.spool.maxBytes} bytes); not acked, the device keeps the readings`, c.now);
     }
     let dropped = 0;
-    all.forEach((p, i) => {
+    v.all.forEach((p, i) => {
       this.d.readings.add({ device: id, seq: p.reading.seq, bytes: p.item.reading, sig: p.item.signature, hash: p.hash, bySeq: reading.seq, receivedAt: p.receivedAt });
       if (link.relay) {
         this.d.spool.push(topic, payloads[i], p.receivedAt);
@@ -253,11 +335,11 @@ export class Pipeline {
         this.d.logger.log("warn", "gap", `device=${id} declared ${p.reading.dropped} dropped reading(s) before seq ${p.reading.seq} (its outbox was full); energy registers are cumulative, nothing billed is lost`);
       }
     });
-    this.d.registry.advance(id, result.state, all.length, dropped, link.name, now, reading.outbox);
+    this.d.registry.advance(id, v.state, v.all.length, dropped, link.name, c.now, reading.outbox);
     this.pending.delete(id);
-    this.d.metrics.inc("solkit_readings_verified_total", {}, all.length);
+    this.d.metrics.inc("solkit_readings_verified_total", {}, v.all.length);
     if (dropped) this.d.metrics.inc("solkit_dropped_declared_total", {}, dropped);
-    const fresh = { ...dev, state: result.state };
+    const fresh = { ...dev, state: v.state };
     this.batchDevices.set(id, fresh);
     return { ack: fresh, accepted: { device: fresh, reading, receivedAt: job.receivedAt, link }, spooled: link.relay };
   }
@@ -272,10 +354,10 @@ export class Pipeline {
     return kept;
   }
 
-  private refuse(dev: DeviceRecord, link: LinkContext, reason: string, detail: string, now: number): { spooled: false } {
+  private refuse(dev: DeviceRecord, link: LinkContext, reason: string, detail: string, now: number): Outcome {
     this.d.registry.countRejected(dev.id, reason, now);
     this.rejected(link, reason, detail, dev.id);
-    return { spooled: false };
+    return NOTHING;
   }
 
   private rejected(link: LinkContext, reason: string, detail: string, device?: string): void {

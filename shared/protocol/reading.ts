@@ -15,6 +15,8 @@ import {
 
 /** Bytes of an encoded reading. */
 export const READING_LENGTH = 120;
+/** Where the u32 sequence number sits in the reading bytes: the outbox finds a stored reading by it without decoding the rest. */
+export const READING_SEQ_AT = 40;
 /** Bytes of an Ed25519 signature. */
 export const SIGNATURE_LENGTH = 64;
 
@@ -105,7 +107,7 @@ export function encodeReading(r: Reading): Uint8Array {
   b[5] = r.relay;
   writeU16(b, 6, r.outbox);
   copyInto(b, 8, r.deviceId);
-  writeU32(b, 40, r.seq);
+  writeU32(b, READING_SEQ_AT, r.seq);
   writeU32(b, 44, r.dropped);
   writeU32(b, 48, r.time);
   writeU32(b, 52, r.uptime);
@@ -146,7 +148,7 @@ export function decodeReading(b: Uint8Array): Reading {
     relay: b[5],
     outbox: readU16(b, 6),
     deviceId: slice(b, 8, 40),
-    seq: readU32(b, 40),
+    seq: readU32(b, READING_SEQ_AT),
     dropped: readU32(b, 44),
     time: readU32(b, 48),
     uptime: readU32(b, 52),
