@@ -64,10 +64,10 @@ module.exports = {
     },
     {
       name: "no-circular",
-      comment: "no cycle between files",
+      comment: "no cycle between files (a type-only import is erased at build time, so a cycle through one alone is allowed: core.ts names the state types its modules own)",
       severity: "error",
       from: {},
-      to: { circular: true },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
     },
     {
       name: "not-to-unresolvable",

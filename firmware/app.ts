@@ -119,7 +119,7 @@ function tick(core: Core): void {
   hal.platform.kickWatchdog();
   core.meter.update();
   persistTick(core);
-  if (hasKey(core) && hal.clock.uptimeMs() - core.lastReadingMs >= core.state.intervalS * 1000) takeReading(core);
+  if (hasKey(core) && hal.clock.uptimeMs() - core.sampling.lastMs >= core.state.intervalS * 1000) takeReading(core);
   uplinkTick(core);
 }
 
@@ -148,17 +148,22 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
     hal: hal, config: cfg, state: state, states: states, identity: identities.load(), identities: identities,
     outbox: outbox, meter: undefined as unknown as EnergyMeter, credit: new CreditClock(hal.clock, state.credit),
     signer: undefined, nextSeq: 0,
-    pendingFlags: FLAG_FIRST_AFTER_BOOT | (stored !== undefined ? FLAG_PULSES_LOST : 0),
-    timeQuality: hal.clock.wallTimeS() >= 0 ? TIME_NTP : TIME_UNKNOWN,
-    lastReadingMs: now, sinceSigned: 0, ramSig: undefined, retryFromMs: now, flushGeneration: 0, keyJob: undefined, sentSeq: -1, retries: 0, retryAcked: -1, lastAckSeq: -1, lastAckMs: 0,
-    lastPersistMs: now, linkWasUp: false, warned: false, stopped: false, bootSaved: false,
+    sampling: {
+      pendingFlags: FLAG_FIRST_AFTER_BOOT | (stored !== undefined ? FLAG_PULSES_LOST : 0),
+      timeQuality: hal.clock.wallTimeS() >= 0 ? TIME_NTP : TIME_UNKNOWN,
+      lastMs: now, sinceSigned: 0,
+    },
+    // Literals, not constructor functions in their modules: the Pico's bundle counts every byte.
+    uplink: { ramSig: undefined, retryFromMs: now, flushGeneration: 0, sentSeq: -1, retries: 0, retryAcked: -1, linkWasUp: false },
+    acks: { lastSeq: -1, lastMs: 0 }, keyJob: undefined,
+    lastPersistMs: now, warned: false, stopped: false, bootSaved: false,
     stats: { readings: 0, stored: 0, dropped: 0, txLines: 0, acks: 0, tokens: 0, rejected: 0, stateSaves: 0 },
   };
   core.meter = new EnergyMeter(hal, cfg.meterImpPerKwh, cfg.sampleMs, restoreRegisters(core));
   // Never reuse a seq: past the newest stored reading and past every reservation.
   core.nextSeq = Math.max(outbox.tipSeq + 1, state.seqReserved);
   const unsigned = outbox.tipSeq - Math.max(outbox.signedSeq, outbox.ackedSeq);
-  core.sinceSigned = unsigned > 0 ? Math.min(unsigned, state.signEvery - 1) : 0;
+  core.sampling.sinceSigned = unsigned > 0 ? Math.min(unsigned, state.signEvery - 1) : 0;
   const boot = copyState(state);
   // A cut during the previous boot's record loses that record, but the readings of that boot
   // carry its number: count on from whichever is higher, so boot numbers never repeat.

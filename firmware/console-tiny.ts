@@ -24,7 +24,7 @@ export function statusText(core: Core): string {
   lines.push(`site: ${core.identity.site === "" ? "(not set)" : core.identity.site}`);
   lines.push(`credit: ${core.state.unlocked ? "unlocked" : `${core.credit.seconds()} s`}, relay ${core.hal.relay.isClosed() ? "closed" : "open"}`);
   lines.push(`energy: in ${core.meter.energyIn} out ${core.meter.energyOut} mWh, next seq ${core.nextSeq}`);
-  lines.push(`outbox: ${ob.depth}/${ob.segments * ob.slots}, tip ${ob.tipSeq}, last ack ${core.lastAckSeq}, dropped ${core.stats.dropped}`);
+  lines.push(`outbox: ${ob.depth}/${ob.segments * ob.slots}, tip ${ob.tipSeq}, last ack ${core.acks.lastSeq}, dropped ${core.stats.dropped}`);
   return lines.join("\n");
 }
 

@@ -38,7 +38,7 @@ export function statusText(core: Core): string {
   lines.push(`readings: next seq ${core.nextSeq}, every ${core.state.intervalS} s, signed every ${core.state.signEvery}`);
   const ob = core.outbox;
   lines.push(`outbox: ${ob.depth} unacked (capacity ${ob.segments * ob.slots}), newest seq ${ob.tipSeq}, dropped ${core.stats.dropped} since boot`);
-  lines.push(core.lastAckSeq < 0 ? "last ack: none since boot" : `last ack: seq ${core.lastAckSeq}, ${Math.floor((now - core.lastAckMs) / 1000)} s ago`);
+  lines.push(core.acks.lastSeq < 0 ? "last ack: none since boot" : `last ack: seq ${core.acks.lastSeq}, ${Math.floor((now - core.acks.lastMs) / 1000)} s ago`);
   lines.push(`link: ${core.hal.link.isUp() ? "up" : "down"}, ${core.stats.txLines} lines sent`);
   lines.push(`signer: ${core.signer === undefined ? "no key" : core.signer.describe()}`);
   return lines.join("\n");

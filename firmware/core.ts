@@ -13,6 +13,9 @@ import type { EnergyMeter } from "./meter";
 import type { Outbox } from "./outbox";
 import type { SigningScheduler } from "./signing";
 import type { PersistedState, StateStore } from "./state";
+import type { SamplingState } from "./readings";
+import type { UplinkState } from "./uplink";
+import type { AckState } from "./downlink";
 
 /** Counters since boot, for status(), the tests and the benchmark. */
 export interface DeviceStats {
@@ -45,31 +48,13 @@ export interface Core {
   signer: SigningScheduler | undefined;
   /** Next sequence number to use (never below state.seqReserved at boot). */
   nextSeq: number;
-  /** Flags the next stored reading carries (pulsesLost, firstAfterBoot, clockStepped). */
-  pendingFlags: number;
-  timeQuality: number;
-  lastReadingMs: number;
-  /** Readings stored since the last signature request. */
-  sinceSigned: number;
-  /** A signature that could not be written to flash, kept for the drain. */
-  ramSig: { seq: number; sig: Uint8Array } | undefined;
-  /**
-   * When the retry wait started: the last resend batch or the last ack progress. Fresh sends do
-   * not restart it: a device that signs more often than retryS would otherwise never resend
-   * what a host missed (issue 9, item 6).
-   */
-  retryFromMs: number;
-  /** Counts flushes: a batch still going on in later turns of the loop stops when a newer flush starts. */
-  flushGeneration: number;
-  /** Highest seq sent at least once since boot: fresh readings go out once without waiting for acks. */
-  sentSeq: number;
-  /** Resends in a row without ack progress (the retry interval doubles with each), and the acked seq they saw. */
-  retries: number;
-  retryAcked: number;
-  lastAckSeq: number;
-  lastAckMs: number;
+  /** When readings are taken and what the next carries (readings.ts). */
+  sampling: SamplingState;
+  /** Resends, the batch in flight, a RAM signature (uplink.ts). */
+  uplink: UplinkState;
+  /** The newest ack (downlink.ts). */
+  acks: AckState;
   lastPersistMs: number;
-  linkWasUp: boolean;
   warned: boolean;
   stats: DeviceStats;
   stopped: boolean;

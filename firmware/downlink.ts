@@ -16,6 +16,12 @@ import { tokenEffect } from "./credit";
 import { isProvisioned, saveState, updateRelay, type Core } from "./core";
 import { flush, newestSigned } from "./uplink";
 
+/** The newest ack taken since boot (status lines): its seq (-1 = none) and when, on uptime. */
+export interface AckState {
+  lastSeq: number;
+  lastMs: number;
+}
+
 function reject(core: Core, what: string, reason: string): string {
   core.stats.rejected++;
   core.hal.console.log(`rx ${what} rejected: ${reason}`);
@@ -29,19 +35,19 @@ function handleAck(core: Core, frame: Frame): string {
   const ack = v.ack;
   const removed = outbox.ack(ack.seq);
   core.stats.acks++;
-  core.lastAckSeq = ack.seq > core.lastAckSeq ? ack.seq : core.lastAckSeq;
-  core.lastAckMs = core.hal.clock.uptimeMs();
+  core.acks.lastSeq = ack.seq > core.acks.lastSeq ? ack.seq : core.acks.lastSeq;
+  core.acks.lastMs = core.hal.clock.uptimeMs();
   // Clock only from an ack that acks something new: a replayed ack cannot set it back (PROTOCOL.md 3).
   if (removed > 0 && ack.hostTime > 0) {
     core.hal.clock.setWallTimeS(ack.hostTime);
-    core.timeQuality = TIME_FROM_HOST;
-    core.pendingFlags = core.pendingFlags | FLAG_CLOCK_STEPPED;
+    core.sampling.timeQuality = TIME_FROM_HOST;
+    core.sampling.pendingFlags = core.sampling.pendingFlags | FLAG_CLOCK_STEPPED;
   }
   core.hal.console.log(`rx ack seq ${ack.seq}: ${removed} reading(s) acked, ${outbox.depth} left`);
-  if (removed === 0 && ack.seq < core.sentSeq) {
+  if (removed === 0 && ack.seq < core.uplink.sentSeq) {
     // The host is behind what was sent (the cable was out, lines were lost): it acks where it
     // stands, so start over from there instead of waiting for the retry timer.
-    core.sentSeq = outbox.ackedSeq;
+    core.uplink.sentSeq = outbox.ackedSeq;
     core.hal.timers.after(0, function () {
       flush(core, false);
     });

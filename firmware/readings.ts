@@ -16,6 +16,17 @@ import { copyState } from "./state";
 import { saveState, type Core } from "./core";
 import { flushNow } from "./uplink";
 
+/** What taking readings keeps between them: when, the flags and time quality the next one carries, and how many since a signature. */
+export interface SamplingState {
+  /** Flags the next stored reading carries (pulsesLost, firstAfterBoot, clockStepped). */
+  pendingFlags: number;
+  timeQuality: number;
+  /** Uptime of the last reading taken. */
+  lastMs: number;
+  /** Readings stored since the last signature request. */
+  sinceSigned: number;
+}
+
 const U32_MAX = 4294967295;
 
 /** Makes sure `seq` is reserved in the state record; one save per seqBlock readings. */
@@ -40,7 +51,7 @@ export function takeReading(core: Core): number {
   const hal = core.hal;
   const now = hal.clock.uptimeMs();
   const p = core.meter.takeInterval();
-  core.lastReadingMs = now;
+  core.sampling.lastMs = now;
   const seq = core.nextSeq;
   if (seq > U32_MAX) return -1;
   reserve(core, seq);
@@ -48,11 +59,11 @@ export function takeReading(core: Core): number {
   core.stats.readings++;
   const outbox = core.outbox;
   const wall = hal.clock.wallTimeS();
-  let flags = core.pendingFlags;
+  let flags = core.sampling.pendingFlags;
   if (core.state.unlocked) flags = flags | FLAG_UNLOCKED;
   const bytes = encodeReading({
     flags: flags,
-    timeQuality: wall < 0 ? TIME_UNKNOWN : core.timeQuality,
+    timeQuality: wall < 0 ? TIME_UNKNOWN : core.sampling.timeQuality,
     relay: hal.relay.isClosed() ? 1 : 0,
     outbox: outbox.depth > 65535 ? 65535 : outbox.depth,
     deviceId: core.identity.publicKey,
@@ -79,10 +90,10 @@ export function takeReading(core: Core): number {
   }
   core.stats.stored++;
   // The flags of a boot or a clock step go out once, on the first reading stored after it.
-  core.pendingFlags = 0;
-  core.sinceSigned++;
-  if (core.sinceSigned >= core.state.signEvery) {
-    core.sinceSigned = 0;
+  core.sampling.pendingFlags = 0;
+  core.sampling.sinceSigned++;
+  if (core.sampling.sinceSigned >= core.state.signEvery) {
+    core.sampling.sinceSigned = 0;
     core.signer.request(seq, bytes);
   }
   return seq;

@@ -13,9 +13,29 @@
 import { encodeFrame, encodeFrameBody, LINE_PREFIX } from "../shared/protocol/frame";
 import type { Core } from "./core";
 
+/** What the uplink keeps between calls: resend timing, the batch in flight, a signature kept in RAM. */
+export interface UplinkState {
+  /** A signature that could not be written to flash, kept for the drain. */
+  ramSig: { seq: number; sig: Uint8Array } | undefined;
+  /**
+   * When the retry wait started: the last resend batch or the last ack progress. Fresh sends do
+   * not restart it: a device that signs more often than retryS would otherwise never resend
+   * what a host missed (issue 9, item 6).
+   */
+  retryFromMs: number;
+  /** Counts flushes: a batch still going on in later turns of the loop stops when a newer flush starts. */
+  flushGeneration: number;
+  /** Highest seq sent at least once since boot: fresh readings go out once without waiting for acks. */
+  sentSeq: number;
+  /** Resends in a row without ack progress (the retry interval doubles with each), and the acked seq they saw. */
+  retries: number;
+  retryAcked: number;
+  linkWasUp: boolean;
+}
+
 /** Highest seq with a signature (in flash, or kept in RAM when flash refused it). */
 export function newestSigned(core: Core): number {
-  const ram = core.ramSig === undefined ? -1 : core.ramSig.seq;
+  const ram = core.uplink.ramSig === undefined ? -1 : core.uplink.ramSig.seq;
   return core.outbox.signedSeq > ram ? core.outbox.signedSeq : ram;
 }
 
@@ -38,10 +58,10 @@ export function flush(core: Core, fresh: boolean): number {
   const upTo = newestSigned(core);
   const outbox = core.outbox;
   if (upTo <= outbox.ackedSeq) return 0;
-  const after = fresh && core.sentSeq > outbox.ackedSeq ? core.sentSeq : outbox.ackedSeq;
-  if (!fresh) core.retryFromMs = hal.clock.uptimeMs();
-  core.flushGeneration++;
-  return sendBatch(core, core.flushGeneration, after, upTo, fresh, 0);
+  const after = fresh && core.uplink.sentSeq > outbox.ackedSeq ? core.uplink.sentSeq : outbox.ackedSeq;
+  if (!fresh) core.uplink.retryFromMs = hal.clock.uptimeMs();
+  core.uplink.flushGeneration++;
+  return sendBatch(core, core.uplink.flushGeneration, after, upTo, fresh, 0);
 }
 
 function sendBatch(core: Core, generation: number, from: number, upTo: number, fresh: boolean, sentBefore: number): number {
@@ -59,7 +79,7 @@ function sendBatch(core: Core, generation: number, from: number, upTo: number, f
       break;
     }
     let sig = r.signature;
-    if (sig.length === 0 && core.ramSig !== undefined && core.ramSig.seq === r.seq) sig = core.ramSig.sig;
+    if (sig.length === 0 && core.uplink.ramSig !== undefined && core.uplink.ramSig.seq === r.seq) sig = core.uplink.ramSig.sig;
     hal.link.send(LINE_PREFIX + encodeFrameBody(encodeFrame(r.bytes, sig)));
     hal.console.log(`tx reading seq ${r.seq}${sig.length > 0 ? " signed" : ""}`);
     sent++;
@@ -67,11 +87,11 @@ function sendBatch(core: Core, generation: number, from: number, upTo: number, f
     // A batch ends on a signed reading once it has maxBatch lines: the host can ack it.
     if (!fresh && sentBefore + sent >= core.config.maxBatch && sig.length > 0) break;
   }
-  if (after > core.sentSeq) core.sentSeq = after;
+  if (after > core.uplink.sentSeq) core.uplink.sentSeq = after;
   core.stats.txLines += sent;
   if (more) {
     hal.timers.after(0, function (): void {
-      if (core.stopped || core.flushGeneration !== generation || !hal.link.isUp()) return;
+      if (core.stopped || core.uplink.flushGeneration !== generation || !hal.link.isUp()) return;
       sendBatch(core, generation, after, upTo, fresh, sentBefore + sent);
     });
   }
@@ -80,7 +100,7 @@ function sendBatch(core: Core, generation: number, from: number, upTo: number, f
 
 /** A finished signature: into flash (or RAM), then flush. */
 export function onSigned(core: Core, seq: number, sig: Uint8Array): void {
-  if (!core.outbox.setSignature(seq, sig)) core.ramSig = { seq: seq, sig: sig };
+  if (!core.outbox.setSignature(seq, sig)) core.uplink.ramSig = { seq: seq, sig: sig };
   flush(core, true);
 }
 
@@ -97,7 +117,7 @@ export function flushNow(core: Core): void {
   }
   const tip = outbox.nextAfter(outbox.tipSeq - 1);
   if (tip === undefined) return;
-  core.sinceSigned = 0;
+  core.sampling.sinceSigned = 0;
   core.signer.request(tip.seq, tip.bytes);
 }
 
@@ -105,18 +125,18 @@ export function flushNow(core: Core): void {
 export function uplinkTick(core: Core): void {
   const hal = core.hal;
   const up = hal.link.isUp();
-  const cameUp = up && !core.linkWasUp;
-  core.linkWasUp = up;
+  const cameUp = up && !core.uplink.linkWasUp;
+  core.uplink.linkWasUp = up;
   if (!up || core.signer === undefined || core.signer.busy()) return;
-  if (core.outbox.ackedSeq !== core.retryAcked) {
-    core.retryAcked = core.outbox.ackedSeq; // progress: back to the short retry interval
-    core.retries = 0;
-    core.retryFromMs = hal.clock.uptimeMs();
+  if (core.outbox.ackedSeq !== core.uplink.retryAcked) {
+    core.uplink.retryAcked = core.outbox.ackedSeq; // progress: back to the short retry interval
+    core.uplink.retries = 0;
+    core.uplink.retryFromMs = hal.clock.uptimeMs();
   }
   if (newestSigned(core) <= core.outbox.ackedSeq) return;
-  const waitMs = core.config.retryS * 1000 * (1 << Math.min(core.retries, 5));
-  if (cameUp || hal.clock.uptimeMs() - core.retryFromMs >= waitMs) {
-    if (!cameUp) core.retries++;
+  const waitMs = core.config.retryS * 1000 * (1 << Math.min(core.uplink.retries, 5));
+  if (cameUp || hal.clock.uptimeMs() - core.uplink.retryFromMs >= waitMs) {
+    if (!cameUp) core.uplink.retries++;
     flush(core, false);
   }
 }
