@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Board } from "../../boards/board-type";
-import { bundle, buildFirmware, type BuildReport } from "../../toolchain/firmware";
+import type { BuildReport } from "../../toolchain/firmware";
+import { cachedBundle, cachedFirmware } from "../build-cache";
 import { defaultConfig } from "../../host/gateway/config";
 import { startGateway, type Gateway } from "../../host/gateway/gateway";
 import { MemoryLogger } from "../../host/gateway/log";
@@ -44,18 +45,12 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, what: stri
  */
 export async function buildTwin(board: Board): Promise<{ twin: Board; code: string; report?: BuildReport }> {
   const twin = linuxTwin(board);
-  const dir = tempDir(`solkit-real-fw-${board.id}-`);
   try {
-    let report: BuildReport | undefined;
-    try {
-      report = await buildFirmware(twin, dir);
-    } catch (e) {
-      if ((e as { code?: string }).code !== "E_TOO_BIG") throw e;
-      await bundle(twin, "tiny", 32, join(dir, "firmware.js"));
-    }
-    return { twin, code: readFileSync(join(dir, "firmware.js"), "latin1"), report };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    const built = await cachedFirmware(twin);
+    return { twin, code: built.code, report: built.report };
+  } catch (e) {
+    if ((e as { code?: string }).code !== "E_TOO_BIG") throw e;
+    return { twin, code: await cachedBundle(twin, "tiny", 32) };
   }
 }
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadBoard } from "../../boards/validate";
-import { buildFirmware } from "../../toolchain/firmware";
+import { cachedFirmware } from "../build-cache";
 import { emulatedBoard, flashAndBoot } from "../../simulator/espruino/from-board";
 import { LineParser } from "../../shared/protocol/frame";
 import { decodePublicKey } from "../../shared/crypto/strkey";
@@ -20,9 +20,7 @@ const board = loadBoard("esp32-devkitc");
 let code = "";
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "solkit-fw-"));
-  await buildFirmware(board, dir);
-  code = readFileSync(join(dir, "firmware.js"), "latin1");
+  code = (await cachedFirmware(board)).code;
 }, 120_000);
 
 function boot(seed: number) {

@@ -14,7 +14,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadBoard } from "../../boards/validate";
-import { bundle, measureProfile, type ProfileFit } from "../../toolchain/firmware";
+import { measureProfile, type ProfileFit } from "../../toolchain/firmware";
+import { cachedBundle } from "../build-cache";
 import { emulatedBoard, flashAndBoot } from "../../simulator/espruino/from-board";
 import { encodeDownlinkLine, encodeFrame } from "../../shared/protocol/frame";
 import { encodeToken, TOKEN_ADD_CREDIT } from "../../shared/protocol/token";
@@ -27,9 +28,7 @@ let fit: ProfileFit;
 
 beforeAll(async () => {
   fit = await measureProfile(board, "tiny");
-  const dir = mkdtempSync(join(tmpdir(), "solkit-pico-"));
-  await bundle(board, "tiny", 32, join(dir, "firmware.js"));
-  code = readFileSync(join(dir, "firmware.js"), "latin1");
+  code = await cachedBundle(board, "tiny", 32);
 }, 120_000);
 
 describe("the espruino-pico bundle (tiny profile) on an emulated Espruino Pico", () => {

@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadBoard } from "../../boards/validate";
-import { buildFirmware, type BuildReport } from "../../toolchain/firmware";
+import type { BuildReport } from "../../toolchain/firmware";
+import { cachedFirmware } from "../build-cache";
 import { emulatedBoard, flashAndBoot } from "../../simulator/espruino/from-board";
 import { decodePublicKey } from "../../shared/crypto/strkey";
 import { runWithAckingHost } from "./acking-host";
@@ -20,9 +21,7 @@ let code = "";
 let report: BuildReport;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "solkit-wifi-"));
-  report = await buildFirmware(board, dir);
-  code = readFileSync(join(dir, "firmware.js"), "latin1");
+  ({ code, report } = await cachedFirmware(board));
 }, 120_000);
 
 describe("the espruino-wifi bundle (small profile) on an emulated Espruino WiFi", () => {

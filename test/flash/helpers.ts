@@ -10,7 +10,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from "node:n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadBoard } from "../../boards/validate";
-import { buildFirmware } from "../../toolchain/firmware";
+import { cachedFirmware } from "../build-cache";
 import { startPtyBoard, type PtyBoard, type PtyBoardOptions } from "../../simulator/pty-board";
 
 export const BIN = join(__dirname, "..", "..", "bin", "solkit.mjs");
@@ -30,9 +30,7 @@ export async function waitFor(cond: () => boolean, what: string, ms = 20_000): P
 
 /** Builds the esp32-devkitc firmware into a temporary folder; returns the bundle text. */
 export async function buildEsp32(): Promise<string> {
-  const dir = tempDir("solkit-fw-");
-  await buildFirmware(esp32, dir);
-  return readFileSync(join(dir, "firmware.js"), "latin1");
+  return (await cachedFirmware(esp32)).code;
 }
 
 /** A bundle of about `bytes` that prints `tag` at boot (comment padding: bytes, not time). */
