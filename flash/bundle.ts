@@ -7,7 +7,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Board } from "../boards/board-type";
-import { buildFirmware } from "../toolchain/firmware";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -48,6 +47,8 @@ export async function bundleFor(board: Board, opts: { rebuild?: boolean; onNote?
   let built = false;
   if (opts.rebuild || bundleIsStale(board, file)) {
     opts.onNote?.(`building ${board.id} (dist/${board.id}/firmware.js is ${existsSync(file) ? "older than its sources" : "missing"})…`);
+    // Loaded only to build: the bundlers cost seconds at start for a flash that needs no build.
+    const { buildFirmware } = await import("../toolchain/firmware");
     await buildFirmware(board);
     built = true;
   }

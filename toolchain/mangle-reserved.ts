@@ -20,7 +20,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import type ts from "typescript";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const ESPRUINO_DTS = join(REPO, "firmware", "targets", "espruino", "espruino.d.ts");
@@ -31,8 +31,19 @@ export const REPL_NAMES = ["solkit", "board", "rx", "status", "cmd", "provisionK
 /** Fields an error caught at the REPL is read by. */
 const ERROR_NAMES = ["code", "message", "name", "stack"];
 
+/**
+ * The compiler, loaded on first use: importing it costs ~1.5 s, which every command that merely
+ * might build (flash, sim) paid at start before issue 10.
+ */
+let compiler: typeof ts | undefined = undefined;
+function typescript(): typeof ts {
+  compiler ??= createRequire(import.meta.url)("typescript") as typeof ts;
+  return compiler;
+}
+
 /** Every property, method and accessor name declared in the TypeScript file `file`. */
 function declaredNames(file: string, into: Set<string>): string[] {
+  const ts = typescript();
   const text = readFileSync(file, "utf8");
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
   const visit = (node: ts.Node): void => {

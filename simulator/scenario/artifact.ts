@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadBoard } from "../../boards/validate";
-import { buildFirmware } from "../../toolchain/firmware";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -54,6 +53,8 @@ export async function ensureFirmware(boardId: string, onBuild?: (why: string) =>
     mkdirSync(dirname(file), { recursive: true });
     const tmp = mkdtempSync(join(REPO, "dist", `.build-${boardId}-`));
     try {
+      // Loaded only to build (rollup, babel, terser: seconds at start otherwise).
+      const { buildFirmware } = await import("../../toolchain/firmware");
       const report = await buildFirmware(loadBoard(boardId), tmp);
       writeFileSync(join(dirname(file), "report.json"), JSON.stringify({ ...report, file: relative(REPO, file) }, null, 2) + "\n");
       renameSync(join(tmp, "firmware.js"), file);
