@@ -255,8 +255,19 @@ export class Pipeline {
       return this.refuse(dev, job.link, "E_REPLAY", `seq ${reading.seq} ≤ last stored ${dev.state.lastSeq} and the bytes differ from the stored reading`, c.now);
     }
     if (reading.seq <= c.tipSeq) {
-      const same = c.pend.find((p) => p.reading.seq === reading.seq);
-      if (same && equalBytes(same.hash, c.hash)) return NOTHING; // sent again while still pending
+      const at = c.pend.findIndex((p) => p.reading.seq === reading.seq);
+      const same = at >= 0 && equalBytes(c.pend[at].hash, c.hash);
+      if (same && (c.item.signature.length === 0 || c.pend[at].item.signature.length > 0)) return NOTHING; // sent again while still pending
+      if (same) {
+        // The same reading again, now signed (issue 11, F1): it may prove the chain, so it is
+        // verified in its unsigned copy's place. Without this, stripped copies injected first
+        // kept a device's readings unauthenticated for as long as an attacker liked. The
+        // pending readings after it wait again: the device re-sends what is not acked.
+        this.pending.set(id, c.pend.slice(0, at));
+        c.pend = c.pend.slice(0, at);
+        c.tipSeq = at > 0 ? c.pend[at - 1].reading.seq : dev.state.lastSeq;
+        return undefined;
+      }
       const keep = relinkPoint(c.pend, dev.state, reading);
       if (keep < 0) return this.refuse(dev, job.link, "E_REPLAY", `seq ${reading.seq} ≤ ${c.tipSeq}, a reading already waiting for its signature`, c.now);
       c.pend = this.dropCandidates(id, c.pend, keep, reading.seq);

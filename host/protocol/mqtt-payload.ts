@@ -40,6 +40,15 @@ function fail(msg: string): never {
  * @throws SolkitError E_PAYLOAD (not JSON, wrong shape, copies disagree with the bytes),
  *   E_BASE64, and decodeReading's codes
  */
+/**
+ * A value from the payload as a message may quote it: JSON, cut short. Never `${value}`:
+ * an object such as {"toString": null} throws in a template (found by the fuzz test).
+ */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(typeof value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 export function parseReadingPayload(text: string): ReadingPayload {
   let o: any;
   try {
@@ -60,8 +69,8 @@ export function parseReadingPayload(text: string): ReadingPayload {
   const fields = decodeReading(reading);
   const device = encodePublicKey(fields.deviceId);
   const hash = toHex(readingHash(reading));
-  if (o.device !== undefined && o.device !== device) fail(`"device" ${o.device} is not the reading's ${device}`);
-  if (o.seq !== undefined && o.seq !== fields.seq) fail(`"seq" ${o.seq} is not the reading's ${fields.seq}`);
+  if (o.device !== undefined && o.device !== device) fail(`"device" ${shown(o.device)} is not the reading's ${device}`);
+  if (o.seq !== undefined && o.seq !== fields.seq) fail(`"seq" ${shown(o.seq)} is not the reading's ${fields.seq}`);
   if (o.hash !== undefined && o.hash !== hash) fail(`"hash" does not match the reading bytes`);
   if (o.fields !== undefined) {
     // Found by the fuzz test: "fields": null threw a TypeError, not a refusal.

@@ -134,6 +134,21 @@ describe("pipeline rejections", () => {
     expect(gw.registry.get(dev.id)).toMatchObject({ lastSeq: MAX_PENDING, verified: MAX_PENDING + 1, pending: 0 });
   });
 
+  it("a signed copy of a pending reading proves the chain (stripped copies sent first cannot delay it)", async () => {
+    const unsigned0 = dev.next({ sign: false });
+    const bytes1 = dev.next({ sign: false }); // seq 1, unsigned: what an attacker strips
+    const signed1 = encodeFrame(decodeFrame(bytes1).message, dev.sign(decodeFrame(bytes1).message));
+    send(unsigned0);
+    send(bytes1);
+    await settle();
+    expect(acks).toEqual([]);
+    send(signed1); // the device's own copy of seq 1, with its signature
+    await settle();
+    expect(acks).toEqual([1]);
+    expect(gw.registry.get(dev.id)).toMatchObject({ lastSeq: 1, verified: 2, pending: 0 });
+    expect(rejected("E_REPLAY")).toBe(0);
+  });
+
   it("a forged unsigned reading cannot wedge the device: the genuine one replaces it, the signature decides", async () => {
     const genuine = [dev.next({ sign: false }), dev.next({ sign: false })]; // seq 0, 1
     const at2 = { seq: dev.seq, prev: dev.prev, energy: dev.energy };

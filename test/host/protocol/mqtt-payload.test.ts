@@ -67,7 +67,7 @@ describe("reading payload", () => {
       accepted++;
       expect(Buffer.from(p.reading).toString("hex")).toBe(c.bytes);
       expect([0, 64]).toContain(p.signature.length);
-    }), { numRuns: 1000 });
+    }), { numRuns: Number(process.env.SOLKIT_FUZZ_RUNS ?? 1000) });
     // Replacing "fields" by a value without lies ({} or null-free objects) is accepted, so some are.
     expect(accepted).toBeGreaterThan(0);
   });
