@@ -94,16 +94,29 @@ export class StreamVerifier<R> {
     }
     const bytesHex = toHex(frame.message);
     if (chain.seen.get(reading.seq) === bytesHex) {
-      return [{ ref, status: "duplicate", kind: "reading", device: encodePublicKey(reading.deviceId), reading, reason: "re-sent: same bytes as before" }];
+      const duplicate: Verdict<R> = { ref, status: "duplicate", kind: "reading", device: encodePublicKey(reading.deviceId), reading, reason: "re-sent: same bytes as before" };
+      const at = chain.pending.findIndex((p) => p.reading.seq === reading.seq);
+      if (at < 0 || frame.signature.length === 0 || chain.pending[at].item.signature.length > 0) return [duplicate];
+      // The same reading again, now signed (issue 11, F1): its signature may prove the chain,
+      // so it takes the unsigned copy's place; stripped copies seen first cannot hold it back.
+      chain.pending[at] = { ...chain.pending[at], item: { reading: frame.message, signature: frame.signature } };
+      duplicate.reason = "re-sent with its signature: verified in place of the unsigned copy";
+      const all = chain.pending;
+      chain.pending = [];
+      return this.settle(chain, all, [duplicate]);
     }
     const out: Verdict<R>[] = this.dropContradicted(chain, reading);
     const item: ChainItem = { reading: frame.message, signature: frame.signature };
-    const items = chain.pending.map((p) => p.item).concat([item]);
-    const result = verifyChain(items, chain.state, reading.deviceId, this.verifier);
+    return this.settle(chain, chain.pending.concat([{ item, ref, reading }]), out);
+  }
+
+  /** Verifies `all` (the pending readings and the newcomer) from the chain's state; verdicts go to `out`. */
+  private settle(chain: DeviceChain<R>, all: DeviceChain<R>["pending"], out: Verdict<R>[]): Verdict<R>[] {
+    const reading = all[all.length - 1].reading;
+    const result = verifyChain(all.map((p) => p.item), chain.state, reading.deviceId, this.verifier);
     chain.state = result.state;
     const device = encodePublicKey(reading.deviceId);
     const stillPending: DeviceChain<R>["pending"] = [];
-    const all = chain.pending.concat([{ item, ref, reading }]);
     for (let i = 0; i < all.length; i++) {
       const v = result.verdicts[i];
       const p = all[i];
