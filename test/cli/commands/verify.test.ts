@@ -48,6 +48,13 @@ describe("solkit verify", () => {
     expect(out.map((o) => o.reading.seq)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it("a capture with no frame at all proves nothing: exit 1 and says so", () => {
+    for (const text of ["", "boot: solkit 0.1\r\n> \r\n"]) {
+      const r = solkit(["verify", tmpFile(text)]);
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: expect.stringContaining("no frames found") });
+    }
+  });
+
   it("rejects a rewritten reading (checksum fixed up by the forger), exit 1", () => {
     const lines = frameLines(consoleLines(8, 4));
     const f = decodeFrameBody(lines[5].slice(LINE_PREFIX.length));
