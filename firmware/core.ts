@@ -84,11 +84,14 @@ export function saveState(core: Core, s: PersistedState): boolean {
   return true;
 }
 
-/** Closes or opens the relay as credit, unlock and provisioning say (credit.ts). */
+/**
+ * Closes or opens the relay as credit, unlock and provisioning say (credit.ts). Driven on every
+ * call (every tick), not only on a change: a pin written behind the firmware's back, e.g.
+ * `digitalWrite` typed on the console, is undone within a second (issue 11).
+ */
 export function updateRelay(core: Core): void {
   const close = !core.stopped && core.bootSaved && relayShouldClose(isProvisioned(core), core.state.unlocked, core.credit.seconds());
-  if (close !== core.hal.relay.isClosed()) {
-    core.hal.relay.set(close);
-    core.hal.console.log(`relay ${close ? "closed (load on)" : "open (load off)"}`);
-  }
+  const was = core.hal.relay.isClosed();
+  core.hal.relay.set(close);
+  if (close !== was) core.hal.console.log(`relay ${close ? "closed (load on)" : "open (load off)"}`);
 }

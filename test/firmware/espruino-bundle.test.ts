@@ -42,6 +42,17 @@ describe("the esp32-devkitc bundle on an emulated ESP32", () => {
     expect(out()).not.toMatch(/Uncaught/);
   });
 
+  it("a relay pin written from the console is driven back within a tick (issue 11)", () => {
+    const { emu, out } = boot(4);
+    emu.advance(2_000);
+    emu.consoleInput("\x10digitalWrite(D26,1)\n"); // the customer's USB cable: load on, no credit
+    emu.advance(10);
+    expect(emu.pinLevel("D26")).toBe(1);
+    emu.advance(1_500);
+    expect(emu.pinLevel("D26")).toBe(0);
+    expect(out()).not.toMatch(/Uncaught/);
+  });
+
   it("provisioned over the REPL, it signs an hour of readings the host verifies", () => {
     const { emu, out } = boot(2);
     const id = emu.runCode("solkit.provisionKey(false, '3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c')").value as string;

@@ -139,7 +139,7 @@ export class FakeBoard {
   pulses = 0;
   milliwatts = 0;
   relayClosed = false;
-  /** Every relay.set call, with the uptime. */
+  /** The first relay.set call and every change after it, with the uptime. */
   relayLog: { at: number; closed: boolean }[] = [];
   linkUp = true;
   sent: string[] = [];
@@ -173,7 +173,8 @@ export class FakeBoard {
       meter: opts.sensor ? undefined : { pulses: () => self.pulses },
       sensor: opts.sensor ? { milliwatts: () => self.milliwatts } : undefined,
       relay: {
-        set: (c) => { if (flash.dead) return; self.relayClosed = c; self.relayLog.push({ at: self.uptime, closed: c }); },
+        // The log keeps the first drive and each change; the firmware re-drives every tick.
+        set: (c) => { if (flash.dead) return; if (self.relayLog.length === 0 || c !== self.relayClosed) self.relayLog.push({ at: self.uptime, closed: c }); self.relayClosed = c; },
         isClosed: () => self.relayClosed,
       },
       store: flash,
