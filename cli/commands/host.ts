@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { RegisterCommand } from "../command";
 import { CliError, EXIT_OK } from "../errors";
 import type { Output } from "../output";
+import { safeUrl } from "../../host/gateway/mqtt-connect";
 import { fromHex } from "../../shared/bytes";
 import { isPublicKey } from "../../shared/crypto/strkey";
 import { defaultConfig, loadConfig, type GatewayConfig } from "../../host/gateway/config";
@@ -151,7 +152,7 @@ async function runGateway(cfg: GatewayConfig, out: Output): Promise<void> {
   out.info(`solkit host: site "${cfg.site}", gateway ${gw.id}`);
   out.info(`  database   ${cfg.database} (${n} device${n === 1 ? "" : "s"})`);
   if (gw.brokerUrl) out.info(`  devices    MQTT ${gw.brokerUrl}, topics solkit/v1/${cfg.site}/<G…>/reading`);
-  out.info(`  upstream   ${(cfg.upstream?.url ?? gw.brokerUrl ?? "").replace(/\/\/[^@/]*@/, "//")}`);
+  out.info(`  upstream   ${safeUrl(cfg.upstream?.url ?? gw.brokerUrl ?? "")}`);
   if (gw.healthUrl) out.info(`  health     ${gw.healthUrl}/healthz  ${gw.healthUrl}/metrics`);
   out.info(`  serial     ${cfg.serial.ports.map((p) => p.path).join(", ") || "-"}${cfg.serial.discover ? " (+ discovery)" : ""}`);
   // Listening before the banner says so: a Ctrl-C right after "Ctrl-C to stop" stops cleanly.

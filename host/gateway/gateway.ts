@@ -9,6 +9,7 @@ import { encodePublicKey } from "../../shared/crypto/strkey";
 import { publicKeyFromSeed } from "../../shared/crypto/ed25519";
 import { buildTopic } from "../../shared/protocol/topics";
 import { nodeVerifier } from "../crypto/node-verifier";
+import { safeUrl } from "./mqtt-connect";
 import { STATUS_OFFLINE, STATUS_ONLINE } from "../protocol/mqtt-payload";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./broker-embedded";
 import type { BrokerConfig, GatewayConfig } from "./config";
@@ -171,7 +172,7 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
       status: spool.level === "full" ? "failing" : upstream.connected && spool.level === "ok" ? "ok" : "degraded",
       gateway: id,
       site: cfg.site,
-      upstream: { connected: upstream.connected, url: upstreamBroker.url.replace(/\/\/[^@/]*@/, "//") },
+      upstream: { connected: upstream.connected, url: safeUrl(upstreamBroker.url) },
       spool: { depth: spool.depth, bytes: spool.bytes, maxBytes: spool.maxBytes, level: spool.level },
       serial: serial.map((s) => ({ path: s.path, open: s.isOpen })),
       devices: registry.list().length,

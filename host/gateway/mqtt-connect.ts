@@ -38,7 +38,11 @@ export function noDelay(client: MqttClient): void {
   client.on("reconnect", set);
 }
 
-/** The broker URL without any credentials in it, for log lines. */
+/**
+ * The broker URL without any credentials in it, for log lines and status. Everything up to the
+ * *last* "@" of the authority goes: a password with an unescaped "@" (or "%40") in it leaked its
+ * tail when the first "@" ended the cut (issue 11).
+ */
 export function safeUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//");
+  return url.replace(/\/\/[^/?#]*@/, "//");
 }
