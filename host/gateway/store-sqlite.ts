@@ -9,7 +9,7 @@
  * lose the last commits on power loss, which a Pi beside a panel does see).
  */
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 
 export type Db = Database.Database;
@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS spool (
  * @throws Error from better-sqlite3 when the file cannot be opened (permissions, not a database)
  */
 export function openStore(file: string): Db {
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  if (file !== ":memory:") keepPrivate(file);
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
@@ -67,6 +67,18 @@ export function openStore(file: string): Db {
   db.exec(SCHEMA);
   addMissingColumns(db);
   return db;
+}
+
+/**
+ * The database holds every device's HMAC key: the file is 0600 and a folder made for it 0700,
+ * whatever the umask (issue 11). SQLite gives its -wal and -shm files the database's mode. A
+ * folder that already existed keeps its mode: it may be shared on purpose.
+ */
+function keepPrivate(file: string): void {
+  const made = mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (made !== undefined) chmodSync(dirname(file), 0o700);
+  closeSync(openSync(file, "a", 0o600));
+  chmodSync(file, 0o600);
 }
 
 /** Columns added after the first release, for databases made before them. */
