@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadBoard } from "../../boards/validate";
 import { cachedFirmware } from "../build-cache";
+import { encodeToken, TOKEN_ADD_CREDIT } from "../../shared/protocol/token";
+import { encodeDownlinkLine, encodeFrame } from "../../shared/protocol/frame";
 import { emulatedBoard, flashAndBoot } from "../../simulator/espruino/from-board";
 import { LineParser } from "../../shared/protocol/frame";
 import { decodePublicKey } from "../../shared/crypto/strkey";
@@ -50,6 +52,27 @@ describe("the esp32-devkitc bundle on an emulated ESP32", () => {
     expect(emu.pinLevel("D26")).toBe(1);
     emu.advance(1_500);
     expect(emu.pinLevel("D26")).toBe(0);
+    expect(out()).not.toMatch(/Uncaught/);
+  });
+
+  it("a console stepping the clock back every second does not stretch credit (issue 11)", () => {
+    const { emu, out } = boot(5);
+    const key = new Uint8Array(32).fill(0x5a);
+    const id = emu.runCode("solkit.provisionKey(false, '3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c')").value as string;
+    emu.runCode(`solkit.setHostKey("${Buffer.from(key).toString("hex")}")`);
+    const t = encodeToken({ tokenKind: TOKEN_ADD_CREDIT, deviceId: decodePublicKey(id), counter: 1, amount: 600, config: [] }, key);
+    emu.consoleInput(encodeDownlinkLine(encodeFrame(t), "espruino"));
+    emu.advance(1000);
+    // A loud failure if the status line changes: never a silent pass (issue 10's power-cut lesson).
+    const credit = () => Number(/credit: (\d+) s left/.exec(emu.runCode("solkit.cmd('status')").value as string)![1]);
+    const c0 = credit();
+    expect(c0).toBeGreaterThan(590);
+    emu.consoleInput("\x10setInterval(function(){setTime(getTime()-0.95)},1000)\n"); // 20x, if it worked
+    for (let i = 0; i < 120; i++) emu.advance(1000);
+    const spent = c0 - credit();
+    expect(spent).toBeGreaterThanOrEqual(118);
+    expect(spent).toBeLessThanOrEqual(122);
+    expect(emu.pinLevel("D26")).toBe(1); // still credit left: the load stays on
     expect(out()).not.toMatch(/Uncaught/);
   });
 

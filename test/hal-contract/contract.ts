@@ -114,6 +114,19 @@ export function halContract(name: string, make: () => Promise<HalSubject>): void
         expect(t3 - t2).toBeLessThanOrEqual(1001);
       });
 
+      it("uptime keeps pace when the RTC is stepped back a little every second (the credit-stretch attack)", async () => {
+        const h = await make();
+        const t0 = h.clock.uptimeMs();
+        for (let i = 0; i < 60; i++) {
+          h.advance(1000);
+          h.clock.uptimeMs();
+          h.stepRtc(-0.95);
+        }
+        const spent = h.clock.uptimeMs() - t0;
+        expect(spent).toBeGreaterThanOrEqual(59_000);
+        expect(spent).toBeLessThanOrEqual(60_001);
+      });
+
       it("wall time is unknown until set, then follows uptime", async () => {
         const h = await make();
         expect(h.clock.wallTimeS()).toBe(-1);

@@ -1,24 +1,34 @@
 /**
- * Clock and timers over Espruino's getTime()/setInterval. getTime() is the RTC: tools may step
- * it (EspruinoTools sends setTime() on connect), so uptime is accumulated from its deltas and
- * a step — backwards, or forward by more than any real gap between two reads — counts as zero.
- * The main tick reads the clock every second, so real gaps stay far below MAX_GAP_MS.
+ * Clock and timers over Espruino's setInterval/getTime(). getTime() is the RTC, and anyone on
+ * the console can step it: `setInterval(function(){setTime(getTime()-0.95)},1000)` made an
+ * uptime summed from getTime() deltas run 20x slow, and credit with it (issue 11). Uptime is
+ * therefore counted in whole periods of our own interval — Espruino's timers keep their
+ * remaining time across setTime() — and getTime() only places the moment within the current
+ * period, clamped to it: a step can move uptime by less than one period, never accumulate.
+ * (On the Linux build a backward setTime() makes timers fire early: uptime then runs fast,
+ * which spends credit sooner, never later.)
  */
 import type { Clock, Timers } from "../../hal";
 
-/** Longer than any event-loop stall the watchdog allows (it resets the board first). */
-const MAX_GAP_MS = 120000;
+/** One counted period. Shorter is more exact under clock steps and costs a wake-up each. */
+const PERIOD_MS = 1000;
 
 export function espruinoClock(): Clock {
-  let last = getTime() * 1000;
-  let uptime = 0;
+  let periods = 0;
+  let periodStart = getTime() * 1000;
+  let last = 0;
   let wallOffsetS = -1; // wall time = offset + uptime; -1 while unknown
+  setInterval(function (): void {
+    periods++;
+    periodStart = getTime() * 1000;
+  }, PERIOD_MS);
   function uptimeMs(): number {
-    const now = getTime() * 1000;
-    const d = now - last;
-    last = now;
-    if (d > 0 && d < MAX_GAP_MS) uptime += d;
-    return Math.floor(uptime);
+    let within = getTime() * 1000 - periodStart;
+    if (within < 0) within = 0;
+    if (within > PERIOD_MS) within = PERIOD_MS;
+    const now = Math.floor(periods * PERIOD_MS + within);
+    if (now > last) last = now; // never backwards, even when a step lands inside a period
+    return last;
   }
   return {
     uptimeMs: uptimeMs,
