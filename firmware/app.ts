@@ -188,8 +188,8 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
         makeSigner(core);
       });
     },
-    setHostKey: function (hex: string): string {
-      return provision.setHostKey(core, hex);
+    setHostKey: function (hex: string, macHex?: string): string {
+      return provision.setHostKey(core, hex, macHex);
     },
     setSite: function (name: string): string {
       return provision.setSite(core, name);

@@ -32,7 +32,7 @@ export function statusText(core: Core): string {
 export interface Commands {
   status(): string;
   provisionKey(force?: boolean, hostEntropyHex?: string): string;
-  setHostKey(hex: string): string;
+  setHostKey(hex: string, macHex?: string): string;
   setSite(name: string): string;
   setConfig(intervalS: number, signEvery: number, creditWarnS?: number): string;
   flush(): void;

@@ -48,7 +48,7 @@ export function statusText(core: Core): string {
 export interface Commands {
   status(): string;
   provisionKey(force?: boolean, hostEntropyHex?: string): string;
-  setHostKey(hex: string): string;
+  setHostKey(hex: string, macHex?: string): string;
   setSite(name: string): string;
   setConfig(intervalS: number, signEvery: number, creditWarnS?: number): string;
   flush(): void;
@@ -82,7 +82,7 @@ export function runCommand(cmds: Commands, line: string): string {
       const hex = words.length > (force ? 2 : 1) ? words[force ? 2 : 1] : undefined;
       return cmds.provisionKey(force, hex);
     }
-    if (name === "host-key" && words.length === 2) return cmds.setHostKey(words[1]);
+    if (name === "host-key" && (words.length === 2 || words.length === 3)) return cmds.setHostKey(words[1], words[2]);
     if (name === "site" && words.length === 2) return cmds.setSite(words[1]);
     if (name === "config" && (words.length === 3 || words.length === 4)) {
       return cmds.setConfig(toInt(words[1]), toInt(words[2]), words.length === 4 ? toInt(words[3]) : undefined);
@@ -94,5 +94,5 @@ export function runCommand(cmds: Commands, line: string): string {
   } catch (e) {
     return `error ${errorCode(e)}: ${(e as Error).message}`;
   }
-  return "commands: status | provision-key [force] <64 hex entropy> | host-key <64 hex> | site <name> | config <intervalS> <signEvery> [creditWarnS] | flush";
+  return "commands: status | provision-key [force] <64 hex entropy> | host-key <64 hex> [old key's MAC] | site <name> | config <intervalS> <signEvery> [creditWarnS] | flush";
 }

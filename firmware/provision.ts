@@ -14,6 +14,7 @@ import { encodePublicKey } from "../shared/crypto/strkey";
 import { checkSite, type Identity } from "./identity";
 import { copyState } from "./state";
 import { hasKey, saveState, updateRelay, type Core } from "./core";
+import { checkHostKeyChange } from "../shared/protocol/host-key";
 
 function saveIdentity(core: Core, id: Identity): void {
   if (!core.identities.save(id)) throw new SolkitError("E_STORE", "identity not saved: the store is full");
@@ -115,13 +116,26 @@ export function provisionKey(core: Core, force: boolean, hostEntropyHex: string 
 }
 
 /**
- * Sets the per-device HMAC key (64 hex digits) for acks and tokens.
- * @throws SolkitError E_LENGTH unless it is 32 bytes of hex; E_STORE
+ * Sets the per-device HMAC key (64 hex digits) for acks and tokens. A device that has one
+ * takes a new one only with the old key's MAC over it (shared/protocol/host-key.ts): whoever
+ * holds the USB cable cannot set a key of their own and mint credit (issue 11). The host makes
+ * the MAC from its registry (solkit provision --force); without the old key, only a full erase
+ * (solkit flash --erase, credit included) makes the device fresh again.
+ * @throws SolkitError E_LENGTH unless it is 32 bytes of hex; E_PROVISIONED when a key is set and
+ *   the MAC is missing or wrong; E_STORE
  */
-export function setHostKey(core: Core, hex: string): string {
+export function setHostKey(core: Core, hex: string, macHex?: string): string {
   const key = typeof hex === "string" ? fromHex(hex) : undefined;
   if (key === undefined || key.length !== 32) {
     throw new SolkitError("E_LENGTH", `host key: expected 64 hex digits (32 bytes), got ${typeof hex === "string" ? hex.length : 0} characters`);
+  }
+  const old = core.identity.hmacKey;
+  if (old.length === 32) {
+    const mac = typeof macHex === "string" ? fromHex(macHex) : undefined;
+    if (mac === undefined || !checkHostKeyChange(old, key, mac, core.hal.platform.sha256)) {
+      core.stats.rejected++;
+      throw new SolkitError("E_PROVISIONED", "a host key is set: a new one needs the old key's MAC (solkit provision --force makes it), or erase the device, credit included (solkit flash --erase)");
+    }
   }
   saveIdentity(core, { seed: core.identity.seed, publicKey: core.identity.publicKey, hmacKey: key, site: core.identity.site });
   updateRelay(core);

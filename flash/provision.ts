@@ -12,6 +12,7 @@ import { Registry } from "../host/gateway/registry";
 import { openStore } from "../host/gateway/store-sqlite";
 import { isPublicKey } from "../shared/crypto/strkey";
 import { SolkitError } from "../shared/errors";
+import { hostKeyChangeMac } from "../shared/protocol/host-key";
 import { probeBoard } from "./board-probe";
 import { closePort, openPort } from "./port-open";
 import { ReplSession } from "./repl-session";
@@ -74,6 +75,17 @@ async function waitForNewId(s: ReplSession, before: string | undefined, timeoutM
  * @throws SolkitError E_PORT_* (opening), E_NO_ANSWER, E_WRONG_FIRMWARE (no solkit program),
  *   E_PROVISIONED (has a key and no force), E_FIELD (bad site), E_PROVISION (the device refused a step)
  */
+/** The HMAC key the registry holds for `id` (a copy), or undefined. */
+function registeredHostKey(database: string, id: string): Uint8Array | undefined {
+  const db = openStore(database);
+  try {
+    const rec = new Registry(db).get(id);
+    return rec === undefined ? undefined : new Uint8Array(rec.hmacKey);
+  } finally {
+    db.close();
+  }
+}
+
 export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionResult> {
   if (!SITE.test(o.site)) throw new SolkitError("E_FIELD", `--site "${o.site.slice(0, 40)}": use 1 to 32 of A-Z a-z 0-9 - _ .`);
   const port = await openPort(o.path, o.baud);
@@ -83,9 +95,16 @@ export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionRes
     if (!info.solkit) {
       throw new SolkitError("E_WRONG_FIRMWARE", `no solkit program runs on the board at ${o.path} (Espruino ${info.version} answered); flash it first: solkit flash --board ${o.board.id} --port ${o.path}`);
     }
-    const before = idFromStatus(await status(s));
+    const shown = await status(s);
+    const before = idFromStatus(shown);
     if (before && !o.force) {
       throw new SolkitError("E_PROVISIONED", `the device is already provisioned as ${before}; pass --force to give it a new key (its unsent readings are erased)`);
+    }
+    // A device with a host key takes a new one only with the old key's MAC (issue 11): the old
+    // key comes from the registry, checked before anything on the device changes.
+    const oldHostKey = before && !/no host key/.test(shown) ? registeredHostKey(o.database, before) : undefined;
+    if (before && !/no host key/.test(shown) && oldHostKey === undefined) {
+      throw new SolkitError("E_PROVISIONED", `the device ${before} has a host key this registry (${o.database}) does not hold, so it cannot be replaced; erase the device, credit included: solkit flash --erase --board ${o.board.id} --port ${o.path}`);
     }
     // The device mixes these 32 bytes of host entropy into its key (E.hwRand repeats at every
     // start on Espruino: issue 9). They go out once on a no-echo line and are never stored or logged.
@@ -103,7 +122,9 @@ export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionRes
     }
     o.onNote?.(`device key made on the device: ${id}`);
     const hmacKey = new Uint8Array(randomBytes(32));
-    const set = await s.call(`solkit.setHostKey("${Buffer.from(hmacKey).toString("hex")}")`, 10_000);
+    const mac = oldHostKey === undefined ? "" : `,"${Buffer.from(hostKeyChangeMac(oldHostKey, hmacKey)).toString("hex")}"`;
+    oldHostKey?.fill(0);
+    const set = await s.call(`solkit.setHostKey("${Buffer.from(hmacKey).toString("hex")}"${mac})`, 10_000);
     if (!set.ok) throw new SolkitError("E_PROVISION", "the device refused the host key (its answer is not shown: it may quote the key)");
     const site = await s.call(`solkit.setSite(${JSON.stringify(o.site)})`, 10_000);
     if (!site.ok) throw new SolkitError("E_PROVISION", `the device refused the site: ${String(site.value).slice(0, 100)}`);

@@ -19,6 +19,7 @@ export const MAX_U53 = 9007199254740991;
 export const READING_SIGN_PREFIX = fromAscii("solkit/v1/reading\u0000");
 export const ACK_MAC_PREFIX = fromAscii("solkit/v1/ack\u0000");
 export const TOKEN_MAC_PREFIX = fromAscii("solkit/v1/token\u0000");
+export const HOST_KEY_MAC_PREFIX = fromAscii("solkit/v1/host-key\u0000");
 
 /** Bytes of a truncated HMAC tag (PROTOCOL.md 4.2: RFC 2104 section 5 truncation). */
 export const MAC_LENGTH = 16;

@@ -63,8 +63,8 @@ global.solkit = {
   provisionKey: function (force?: boolean, hostEntropyHex?: string): string {
     return device.provisionKey(force, hostEntropyHex);
   },
-  setHostKey: function (hex: string): string {
-    return device.setHostKey(hex);
+  setHostKey: function (hex: string, macHex?: string): string {
+    return device.setHostKey(hex, macHex);
   },
   setSite: function (name: string): string {
     return device.setSite(name);
