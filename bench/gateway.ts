@@ -92,7 +92,8 @@ export async function gatewayRows(): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), "solkit-bench-gw-"));
   const broker = await startEmbeddedBroker("127.0.0.1", 0);
   const logger = { log: () => {} };
-  const gw = await startGateway({ ...defaultConfig(dir), site: "bench", devices: { none: true }, upstream: { url: broker.url, rejectUnauthorized: true },
+  const gw = await startGateway({ ...defaultConfig(dir), site: "bench", devices: { none: true },
+    upstream: { url: broker.url, username: broker.gateway.username, password: broker.gateway.password, rejectUnauthorized: true },
     serial: { discover: false, ports: [], retryMs: 1000 }, health: { enabled: false, host: "127.0.0.1", port: 0 } }, { logger });
   try {
     const dev = makeReadings(N + 4000);

@@ -79,7 +79,7 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
   let local: BrokerConfig | undefined;
   if ("embedded" in cfg.devices) {
     broker = await startEmbeddedBroker(cfg.devices.embedded.host, cfg.devices.embedded.port, log);
-    local = { url: broker.url, rejectUnauthorized: true };
+    local = { url: broker.url, username: broker.gateway.username, password: broker.gateway.password, rejectUnauthorized: true };
     log.log("info", "broker", `embedded MQTT broker listening on ${broker.url} (devices and dashboards connect here)`);
   } else if ("broker" in cfg.devices) local = cfg.devices.broker;
   const sameBroker = cfg.upstream === undefined;

@@ -34,7 +34,11 @@ export class GatewayHost implements SimHost {
   clockOffsetS = 0;
   private readonly lines = new Map<string, Line>();
 
-  private constructor(readonly gateway: Gateway, private broker: EmbeddedBroker | undefined, private readonly port: number, private readonly dir: string, readonly logger: MemoryLogger) {}
+  private readonly gatewayPassword: string;
+
+  private constructor(readonly gateway: Gateway, private broker: EmbeddedBroker | undefined, private readonly port: number, private readonly dir: string, readonly logger: MemoryLogger) {
+    this.gatewayPassword = broker?.gateway.password ?? "";
+  }
 
   /**
    * Starts a broker on a free loopback port and the gateway on a temporary database.
@@ -48,7 +52,8 @@ export class GatewayHost implements SimHost {
     const cfg: GatewayConfig = {
       ...defaultConfig(dir),
       database: join(dir, "gateway.db"),
-      devices: { broker: { url: broker.url, rejectUnauthorized: true } },
+      // The gateway logs in as the gateway (the broker refuses its ids otherwise, issue 11).
+      devices: { broker: { url: broker.url, username: broker.gateway.username, password: broker.gateway.password, rejectUnauthorized: true } },
       serial: { discover: false, ports: [], retryMs: 1000 },
       health: { enabled: false, host: "127.0.0.1", port: 0 },
     };
@@ -88,7 +93,8 @@ export class GatewayHost implements SimHost {
       this.broker = undefined;
       await b.close();
     } else if (up && !this.broker) {
-      this.broker = await startEmbeddedBroker("127.0.0.1", this.port, this.logger);
+      // Back with the same gateway password: the gateway reconnects as before.
+      this.broker = await startEmbeddedBroker("127.0.0.1", this.port, this.logger, this.gatewayPassword);
     }
   }
 

@@ -90,7 +90,8 @@ describe("upstream outage and recovery (aedes)", () => {
     const seen: number[] = [];
     // Each broker instance records what reaches it from clients, before anyone connects.
     const startBroker = async () => {
-      const b = await startEmbeddedBroker("127.0.0.1", port);
+      // The gateway logs in as the gateway: the same password on both instances.
+      const b = await startEmbeddedBroker("127.0.0.1", port, undefined, "test-gateway-password");
       b.aedes.on("publish", (packet, client) => {
         if (client && packet.topic.endsWith("/reading")) seen.push(parseReadingPayload(packet.payload.toString()).fields.seq);
       });
@@ -98,7 +99,8 @@ describe("upstream outage and recovery (aedes)", () => {
     };
     let broker = await startBroker();
     const log = new MemoryLogger();
-    const gw = await startGateway({ ...defaultConfig(dir), site: "outage", devices: { none: true }, upstream: { url: broker.url, rejectUnauthorized: true },
+    const gw = await startGateway({ ...defaultConfig(dir), site: "outage", devices: { none: true },
+      upstream: { url: broker.url, username: broker.gateway.username, password: broker.gateway.password, rejectUnauthorized: true },
       serial: { discover: false, ports: [], retryMs: 100 }, health: { enabled: false, host: "127.0.0.1", port: 0 } }, { logger: log });
     try {
       const dev = new TestDevice();
