@@ -33,7 +33,7 @@ export interface GatewayConfig {
   /** SQLite file: registry, stored readings, upstream spool. */
   database: string;
   /** Where Wi-Fi devices publish. "embedded" = in-process aedes on host:port (port 0 = any free one). */
-  devices: { embedded: { host: string; port: number } } | { broker: BrokerConfig } | { none: true };
+  devices: { embedded: { host: string; port: number; insecureRemote?: boolean } } | { broker: BrokerConfig } | { none: true };
   /** Where verified readings go. Absent = the same broker as the devices (embedded default). */
   upstream?: BrokerConfig;
   serial: { discover: boolean; ports: SerialPortConfig[]; retryMs: number };
@@ -43,6 +43,11 @@ export interface GatewayConfig {
 }
 
 const DEFAULT_BAUD = 115200;
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can reach a broker bound there. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 
 /** The embedded default, rooted at `cwd` (./.solkit/gateway.db, broker on 127.0.0.1:1883). */
 export function defaultConfig(cwd: string = process.cwd()): GatewayConfig {
@@ -146,8 +151,15 @@ export function parseConfig(raw: unknown, base: string): GatewayConfig {
     if (n.length !== 1) c.err("$.devices", `expected exactly one of "embedded", "broker", "none", got ${n.length}`);
     // Every branch present is checked, so all its errors are listed even when the choice is wrong.
     if (dv.embedded !== undefined) {
-      const e = c.object(dv.embedded, "$.devices.embedded", ["host", "port"]) ?? {};
-      devices = { embedded: { host: c.string(e.host, "$.devices.embedded.host", "127.0.0.1"), port: c.int(e.port, "$.devices.embedded.port", 1883, 0, 65535) } };
+      const e = c.object(dv.embedded, "$.devices.embedded", ["host", "port", "insecureRemote"]) ?? {};
+      const host = c.string(e.host, "$.devices.embedded.host", "127.0.0.1");
+      const insecureRemote = c.bool(e.insecureRemote, "$.devices.embedded.insecureRemote", false);
+      // The embedded broker has no TLS and lets devices in without credentials: beyond loopback
+      // that is the whole network's broker, so it takes an explicit yes (issue 11).
+      if (!isLoopback(host) && !insecureRemote) {
+        c.err("$.devices.embedded.host", `"${host}" is not loopback and the embedded broker has no TLS or device credentials; set "insecureRemote": true to accept that, or use "broker" (e.g. Mosquitto with TLS)`);
+      }
+      devices = { embedded: { host, port: c.int(e.port, "$.devices.embedded.port", 1883, 0, 65535), insecureRemote } };
     }
     if (dv.broker !== undefined) devices = { broker: broker(c, dv.broker, "$.devices.broker", base) };
     if (dv.none !== undefined) {

@@ -81,6 +81,7 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
     broker = await startEmbeddedBroker(cfg.devices.embedded.host, cfg.devices.embedded.port, log);
     local = { url: broker.url, username: broker.gateway.username, password: broker.gateway.password, rejectUnauthorized: true };
     log.log("info", "broker", `embedded MQTT broker listening on ${broker.url} (devices and dashboards connect here)`);
+    if (cfg.devices.embedded.insecureRemote) log.log("warn", "broker", `the embedded broker on ${broker.url} is reachable beyond this machine without TLS or device credentials ("insecureRemote": true)`);
   } else if ("broker" in cfg.devices) local = cfg.devices.broker;
   const sameBroker = cfg.upstream === undefined;
   const upstreamBroker = cfg.upstream ?? local!;

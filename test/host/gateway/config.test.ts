@@ -44,6 +44,12 @@ describe("gateway config", () => {
     expect(msg).toMatch(/^10 error\(s\)/);
   });
 
+  it("an embedded broker beyond loopback needs an explicit insecureRemote (issue 11)", () => {
+    expect(() => parseConfig({ devices: { embedded: { host: "0.0.0.0" } } }, "/")).toThrow(/\$\.devices\.embedded\.host: "0\.0\.0\.0" is not loopback .*"insecureRemote": true/);
+    expect(parseConfig({ devices: { embedded: { host: "0.0.0.0", insecureRemote: true } } }, "/").devices).toEqual({ embedded: { host: "0.0.0.0", port: 1883, insecureRemote: true } });
+    for (const host of ["127.0.0.1", "127.1.2.3", "::1", "localhost"]) expect(() => parseConfig({ devices: { embedded: { host } } }, "/")).not.toThrow();
+  });
+
   it("says which file is not JSON", () => {
     const dir = tempDir();
     try {
