@@ -7,6 +7,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type AddressInfo, type Server } from "node:net";
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from "aedes";
 import type { Logger } from "./log";
+import { SolkitError } from "../../shared/errors";
 
 /** The user name the gateway's own clients log in with; its password is made at every start. */
 export const GATEWAY_USER = "solkit-gateway";
@@ -38,8 +39,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /**
- * Starts aedes on host:port; when the port is taken, on a free one (and says so).
- * @throws Error when it cannot listen at all
+ * Starts aedes on host:port.
+ * @throws SolkitError E_IN_USE when the port is taken; Error when it cannot listen at all
  */
 export async function startEmbeddedBroker(host: string, port: number, logger?: Logger, gatewayPassword?: string): Promise<EmbeddedBroker> {
   const aedes = await Aedes.createBroker();
@@ -50,9 +51,11 @@ export async function startEmbeddedBroker(host: string, port: number, logger?: L
   try {
     await listen(server, port, host);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE" || port === 0) throw e;
-    logger?.log("warn", "broker", `port ${port} on ${host} is taken (another broker?); using a free port instead`);
-    await listen(server, 0, host);
+    if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
+    // Refused, not moved to a free port: devices configured for this port would find the other
+    // broker, and a second gateway would quietly share the first one's devices (issue 11).
+    await new Promise<void>((res) => aedes.close(() => res()));
+    throw new SolkitError("E_IN_USE", `port ${port} on ${host} is in use (another solkit host or MQTT broker?); stop it, or set "devices": {"embedded": {"port": …}} in the config (0 = any free port)`);
   }
   const addr = server.address() as AddressInfo;
   const url = `mqtt://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;

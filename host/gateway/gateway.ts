@@ -12,6 +12,7 @@ import { nodeVerifier } from "../crypto/node-verifier";
 import { safeUrl } from "./mqtt-connect";
 import { STATUS_OFFLINE, STATUS_ONLINE } from "../protocol/mqtt-payload";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./broker-embedded";
+import { lockDatabase } from "./db-lock";
 import type { BrokerConfig, GatewayConfig } from "./config";
 import { discoveryMessages, type DeviceState } from "./ha-discovery";
 import { startHealth, type HealthServer, type HealthStatus } from "./health";
@@ -68,7 +69,15 @@ function gatewayId(db: Db): string {
  */
 export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Promise<Gateway> {
   const log = opts.logger;
+  // Opened (folders made, 0600), then locked: a second gateway closes it again at once.
   const db = openStore(cfg.database);
+  let unlock: () => void;
+  try {
+    unlock = lockDatabase(cfg.database);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   const registry = new Registry(db);
   const metrics = new Metrics();
   const spool = new Spool(db, cfg.spool.maxBytes, cfg.spool.alarmRatio);
@@ -78,7 +87,13 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
   let broker: EmbeddedBroker | undefined;
   let local: BrokerConfig | undefined;
   if ("embedded" in cfg.devices) {
-    broker = await startEmbeddedBroker(cfg.devices.embedded.host, cfg.devices.embedded.port, log);
+    try {
+      broker = await startEmbeddedBroker(cfg.devices.embedded.host, cfg.devices.embedded.port, log);
+    } catch (e) {
+      db.close();
+      unlock();
+      throw e;
+    }
     local = { url: broker.url, username: broker.gateway.username, password: broker.gateway.password, rejectUnauthorized: true };
     log.log("info", "broker", `embedded MQTT broker listening on ${broker.url} (devices and dashboards connect here)`);
     if (cfg.devices.embedded.insecureRemote) log.log("warn", "broker", `the embedded broker on ${broker.url} is reachable beyond this machine without TLS or device credentials ("insecureRemote": true)`);
@@ -204,6 +219,7 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
       await broker?.close();
       for (const c of cleanups) await c();
       db.close();
+      unlock();
     },
   };
 }
