@@ -33,11 +33,11 @@ export function exitCodeFor(err: unknown): number {
 }
 
 /**
- * The line printed for an error. A CliError or a board problem already reads as an instruction;
+ * The line printed for an error. A CliError or a usage/setup problem already reads as an instruction;
  * other library errors carry their code so a script or a bug report can name it.
  */
 export function errorLine(err: unknown): string {
-  if (err instanceof CliError || (err instanceof SolkitError && err.code === "E_BOARD")) return err.message;
+  if (err instanceof CliError || (err instanceof SolkitError && USAGE_CODES.has(err.code))) return err.message;
   if (err instanceof SolkitError) return `${err.message} (${err.code})`;
   const e = err as Error;
   return `internal error: ${e?.message ?? String(err)}`;

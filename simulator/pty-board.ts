@@ -15,7 +15,8 @@
  * TCP port of its own (`tcpPort`) for tools that talk `tcp://host:port` (EspruinoTools).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readlinkSync, realpathSync, unlinkSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, unlinkSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Board } from "../boards/board-type";
@@ -123,7 +124,26 @@ export function deviceHeldOpen(device: string, except: Set<number>): boolean {
  * @throws SolkitError E_UNSUPPORTED for a board the Espruino emulation cannot run,
  *   E_TIMEOUT when socat does not make the pty (is socat installed?)
  */
+/**
+ * Where the pty's link may go: in a folder that exists, at a path nothing holds (issue 11: a
+ * missing folder hung on a wrong hint about socat; an existing link was taken over, then deleted).
+ * @throws SolkitError E_USAGE (no such folder), E_IN_USE (the path exists)
+ */
+export function checkPtyPath(path: string): void {
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir)) throw new SolkitError("E_USAGE", `--pty ${path}: the folder ${dir} does not exist`);
+  let taken = false;
+  try {
+    lstatSync(path);
+    taken = true;
+  } catch {
+    // free
+  }
+  if (taken) throw new SolkitError("E_IN_USE", `--pty ${path} already exists (another solkit sim --pty?); stop that one, or choose another path`);
+}
+
 export async function startPtyBoard(opts: PtyBoardOptions): Promise<PtyBoard> {
+  checkPtyPath(opts.path);
   const board = typeof opts.board === "string" ? loadBoard(opts.board) : opts.board;
   const emu = opts.emu ?? emulatedBoard(board, opts.seed ?? 1, { callbackTimeoutMs: 0 });
   if (!opts.emu) {

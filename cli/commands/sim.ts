@@ -3,7 +3,7 @@ import type { RegisterCommand } from "../command";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../errors";
 import { paint, type Output } from "../output";
 import { boardIds } from "../../boards/validate";
-import { startPtyBoard } from "../../simulator/pty-board";
+import { checkPtyPath, startPtyBoard } from "../../simulator/pty-board";
 import { ensureFirmware } from "../../simulator/scenario/artifact";
 import { demoSummary, runDemo } from "../../simulator/scenario/demo";
 import { runFleet } from "../../simulator/scenario/fleet";
@@ -107,6 +107,7 @@ async function demo(out: Output, opts: SimOptions): Promise<number> {
 /** One board on a pty until Ctrl-C (or --duration of wall time, for scripts). */
 async function pty(out: Output, opts: SimOptions): Promise<number> {
   if (!boardIds().includes(opts.board)) throw new CliError(`no board "${opts.board}"; see 'solkit boards'`);
+  checkPtyPath(opts.pty!); // before a build that may take a while
   const fw = await firmware(out, opts.board);
   const b = await startPtyBoard({ board: opts.board, path: opts.pty!, firmware: fw, seed: whole("--seed", opts.seed, 0) });
   out.info(`${opts.board} running dist/${opts.board}/firmware.js on ${b.path} (console also on tcp://127.0.0.1:${b.tcpPort}); Ctrl-C stops it`);

@@ -95,6 +95,8 @@ export function halContract(name: string, make: () => Promise<HalSubject>): void
     });
 
     describe("Clock", () => {
+      // An RTC step may move uptime by at most one counting period (1 s) once, never accumulate:
+      // the Espruino clock places "now" within its period by getTime() (firmware/targets/espruino/time.ts).
       it("uptime moves with time and never backwards, whatever the RTC is set to", async () => {
         const h = await make();
         const t0 = h.clock.uptimeMs();
@@ -111,7 +113,7 @@ export function halContract(name: string, make: () => Promise<HalSubject>): void
         expect(t2 - t1).toBeGreaterThanOrEqual(0);
         expect(t2 - t1).toBeLessThanOrEqual(1001);
         expect(t3 - t2).toBeGreaterThanOrEqual(0);
-        expect(t3 - t2).toBeLessThanOrEqual(1001);
+        expect(t3 - t2).toBeLessThanOrEqual(2001);
       });
 
       it("uptime keeps pace when the RTC is stepped back a little every second (the credit-stretch attack)", async () => {

@@ -4,7 +4,7 @@
  * uptime summed from getTime() deltas run 20x slow, and credit with it (issue 11). Uptime is
  * therefore counted in whole periods of our own interval — Espruino's timers keep their
  * remaining time across setTime() — and getTime() only places the moment within the current
- * period, clamped to it: a step can move uptime by less than one period, never accumulate.
+ * period, clamped (MAX_WITHIN_MS): a step can move uptime by at most one period, never accumulate.
  * (On the Linux build a backward setTime() makes timers fire early: uptime then runs fast,
  * which spends credit sooner, never later.)
  */
@@ -12,6 +12,14 @@ import type { Clock, Timers } from "../../hal";
 
 /** One counted period. Shorter is more exact under clock steps and costs a wake-up each. */
 const PERIOD_MS = 1000;
+/**
+ * How far into a period getTime() may place "now". More than one period: a callback that
+ * crosses the period's end runs before the interval can count it, and a clamp at one period
+ * froze the clock under it — the key derivation's 8 ms slices then never ended and the Pico
+ * stopped answering (the real-interpreter tier caught it). A forward setTime() can therefore
+ * add up to one period, once; a backward one can take nothing.
+ */
+const MAX_WITHIN_MS = 2 * PERIOD_MS;
 
 export function espruinoClock(): Clock {
   let periods = 0;
@@ -25,7 +33,7 @@ export function espruinoClock(): Clock {
   function uptimeMs(): number {
     let within = getTime() * 1000 - periodStart;
     if (within < 0) within = 0;
-    if (within > PERIOD_MS) within = PERIOD_MS;
+    if (within > MAX_WITHIN_MS) within = MAX_WITHIN_MS;
     const now = Math.floor(periods * PERIOD_MS + within);
     if (now > last) last = now; // never backwards, even when a step lands inside a period
     return last;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serialPort } from "../../../host/serial-port";
@@ -50,4 +50,16 @@ describe("solkit sim --pty", () => {
     }
     expect(err).toMatch(/esp32-devkitc running dist\/esp32-devkitc\/firmware\.js on /);
   }, 150_000);
+
+  it("a missing folder or a path that exists is refused at once with exit 2 (issue 11)", async () => {
+    const { solkit } = await import("../helpers");
+    const dir = mkdtempSync(join(tmpdir(), "solkit-sim-pty-"));
+    const missing = solkit(["sim", "--board", "esp32-devkitc", "--pty", join(dir, "no", "ttySIM")]);
+    expect({ status: missing.status, stderr: missing.stderr.trim() }).toEqual({ status: 2, stderr: `solkit: --pty ${join(dir, "no", "ttySIM")}: the folder ${join(dir, "no")} does not exist` });
+    const taken = join(dir, "ttyTAKEN");
+    writeFileSync(taken, "");
+    const busy = solkit(["sim", "--board", "esp32-devkitc", "--pty", taken]);
+    expect(busy.status).toBe(2);
+    expect(busy.stderr).toMatch(/already exists \(another solkit sim --pty\?\)/);
+  });
 });
