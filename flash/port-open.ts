@@ -10,7 +10,7 @@ import { SolkitError } from "../shared/errors";
 
 /** Error codes of this module and the rest of flash/ that mean "fix the setup" (CLI exit 2). */
 export const SETUP_ERRORS = new Set([
-  "E_PORT_MISSING", "E_PORT_PERMISSION", "E_PORT_BUSY", "E_PORT", "E_NO_ANSWER", "E_WRONG_FIRMWARE", "E_TOO_BIG", "E_PROVISIONED", "E_REFUSED", "E_FIELD",
+  "E_PORT_MISSING", "E_PORT_PERMISSION", "E_PORT_BUSY", "E_PORT_NOT_SERIAL", "E_PORT", "E_NO_ANSWER", "E_WRONG_FIRMWARE", "E_TOO_BIG", "E_PROVISIONED", "E_REFUSED", "E_FIELD",
 ]);
 
 /** True for a SolkitError whose code is a setup problem (the CLI prints it and exits 2). */
@@ -97,12 +97,16 @@ export function describeOpenError(path: string, message: string): SolkitError {
     const by = who.length > 0 ? ` by ${who.map((h) => `pid ${h.pid}${h.command ? ` (${h.command})` : ""}`).join(", ")}` : "";
     return new SolkitError("E_PORT_BUSY", `${path} is in use${by}; close that program (a monitor, screen, the gateway) and try again`);
   }
+  if (/Inappropriate ioctl|ENOTTY/i.test(message)) {
+    // What serialport says when asked to set a baud rate on a plain file or /dev/null (issue 11).
+    return new SolkitError("E_PORT_NOT_SERIAL", `${path} is not a serial port (a file or another kind of device); run 'solkit ports' to list the serial ports this machine sees`);
+  }
   return new SolkitError("E_PORT", `${path}: cannot open (${message})`);
 }
 
 /**
  * Opens `path` at `baud` (exclusive lock, so a second solkit cannot interleave bytes).
- * @throws SolkitError E_PORT_MISSING, E_PORT_PERMISSION, E_PORT_BUSY, E_PORT
+ * @throws SolkitError E_PORT_MISSING, E_PORT_PERMISSION, E_PORT_BUSY, E_PORT_NOT_SERIAL, E_PORT
  */
 export async function openPort(path: string, baud: number): Promise<SerialPort> {
   const port = serialPort({ path, baudRate: baud, autoOpen: false, lock: true });

@@ -41,6 +41,17 @@ describe("setup errors name the next step", () => {
     expect(r.stderr).toMatch(/no such port; run 'solkit ports'/);
   });
 
+  it("a file or /dev/null given as --port is not a serial port, said so (issue 11)", async () => {
+    const file = join(tempDir(), "capture.log");
+    writeFileSync(file, "");
+    for (const path of [file, "/dev/null"]) {
+      const r = await rig.run(flashArgs(path));
+      expect({ status: r.status, last: r.stderr.trim().split("\n").pop() }).toEqual({
+        status: 2, last: `solkit: ${path} is not a serial port (a file or another kind of device); run 'solkit ports' to list the serial ports this machine sees`,
+      });
+    }
+  });
+
   it("permission denied names the group to join", () => {
     const e = describeOpenError("/dev/ttyUSB0", "Error: Permission denied, cannot open /dev/ttyUSB0");
     expect(e.code).toBe("E_PORT_PERMISSION");
