@@ -33,6 +33,12 @@ export function commandNamed(argv: readonly string[]): string | undefined {
   return name !== undefined && name in LOADERS ? name : undefined;
 }
 
+/** Each (sub)command's own errors point at its own --help. */
+function nameTheHelp(command: Command, path: string): void {
+  command.showHelpAfterError(`(run '${path} --help' for its options and examples)`);
+  for (const sub of command.commands) nameTheHelp(sub, `${path} ${sub.name()}`);
+}
+
 /**
  * Builds the `solkit` program for this argv. Only the named command's module is loaded and
  * registered in full; the others are listed from cli/command-list.ts for `--help` and for
@@ -48,12 +54,16 @@ export async function buildProgram(argv: readonly string[], onExit: (code: numbe
     .option("--no-color", "no ANSI colours")
     .addHelpText("after", EXAMPLES)
     .showSuggestionAfterError(true)
+    // Commander's own errors (a missing required option, an unknown option) name the next step
+    // as ours do (issue 11); subcommands inherit it.
+    .showHelpAfterError("(run 'solkit --help' for the commands and examples)")
     .exitOverride();
   const ctx = createContext(program, onExit);
   const wanted = commandNamed(argv);
   for (const info of COMMAND_LIST) {
     if (info.name === wanted) {
       (await LOADERS[info.name]())(program, ctx);
+      nameTheHelp(program.commands[program.commands.length - 1], `solkit ${info.name}`);
     } else {
       const listed = program.command(info.name).description(info.summary);
       if (info.args !== undefined) listed.arguments(info.args);

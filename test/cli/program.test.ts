@@ -53,6 +53,14 @@ describe("solkit (the program)", () => {
     expect(r.stderr).toMatch(/unknown command 'bords'[\s\S]*Did you mean boards\?/);
   });
 
+  it("commander's own errors name the next step, per command (issue 11)", () => {
+    const missing = solkit(["build"]);
+    expect([missing.status, missing.stderr.trim()]).toEqual([2, "error: required option '-b, --board <id>' not specified\n(run 'solkit build --help' for its options and examples)"]);
+    const sub = solkit(["host", "add-device"]);
+    expect(sub.stderr).toContain("(run 'solkit host add-device --help' for its options and examples)");
+    expect(solkit(["--bogus"]).stderr).toContain("(run 'solkit --help' for the commands and examples)");
+  });
+
   it("turns the error family into a line and an exit code", () => {
     expect([errorLine(new CliError("give --port")), exitCodeFor(new CliError("give --port"))]).toEqual(["give --port", 2]);
     expect(exitCodeFor(new CliError("2 frames failed", 1))).toBe(1);
