@@ -12,6 +12,7 @@ import { nodeVerifier } from "../../host/crypto/node-verifier";
 import { StreamVerifier, type Verdict } from "../../host/verify/stream-verifier";
 import { readingJson, verdictText } from "../../host/verify/describe";
 import { summary as commandSummary } from "../command-list";
+import { isPublicKey } from "../../shared/crypto/strkey";
 
 /** Longest input line kept; a serial frame line is under 512 bytes, a JSON payload under 2 KiB. */
 const MAX_INPUT_LINE = 64 * 1024;
@@ -23,6 +24,7 @@ export const registerVerify: RegisterCommand = (program, ctx) => {
     .description(commandSummary("verify"))
     .argument("[file]", "input file; '-' or none for standard input")
     .option("--hmac-key <hex>", "the device's 32-byte HMAC key (hex), to check acks and credit tokens")
+    .option("--device <id...>", "only these devices (G… ids): a frame from any other device is invalid, so a capture made with someone else's key cannot pass")
     .addHelpText(
       "after",
       `
@@ -30,16 +32,18 @@ Examples:
   $ solkit verify console.log           a serial capture: log lines are skipped, @SK1: frames checked
   $ mosquitto_sub -t 'solkit/v1/+/+/reading' | solkit verify --json
   $ solkit verify tokens.txt --hmac-key 8f1e…
+  $ solkit verify console.log --device GBCN…   only this device's frames count
 
 Readings are hash-chained: an unsigned reading is proven by the next signed one. Readings after
 the last signature are reported "unproven". Exit 0 when every frame is proven valid, 1 otherwise
 (also when the input holds no frame at all: an empty capture proves nothing).`,
     )
-    .action(async (file: string | undefined, opts: { hmacKey?: string }) => {
+    .action(async (file: string | undefined, opts: { hmacKey?: string; device?: string[] }) => {
       const out = ctx.output();
       const key = opts.hmacKey === undefined ? undefined : parseKey(opts.hmacKey);
+      const devices = opts.device === undefined ? undefined : new Set(opts.device.map(parseDevice));
       const input = openInput(file, out);
-      const counts = await verifyStream(input, new StreamVerifier<number>(nodeVerifier, key), out);
+      const counts = await verifyStream(input, new StreamVerifier<number>(nodeVerifier, key), out, devices);
       out.info(
         `${counts.valid + counts.invalid + counts.unproven + counts.duplicate} frames: ${counts.valid} valid, ${counts.invalid} invalid, ` +
           `${counts.unproven} unproven, ${counts.duplicate} re-sent; ${counts.logLines} log lines skipped`,
@@ -50,6 +54,11 @@ the last signature are reported "unproven". Exit 0 when every frame is proven va
       ctx.exit(frames > 0 && counts.invalid + counts.unproven === 0 ? EXIT_OK : EXIT_FAILED);
     });
 };
+
+function parseDevice(id: string): string {
+  if (!isPublicKey(id)) throw new CliError(`--device "${id.slice(0, 60)}" is not a device id: expected a G… public key`);
+  return id;
+}
 
 function parseKey(hex: string): Uint8Array {
   const key = fromHex(hex);
@@ -75,11 +84,15 @@ interface Counts {
 }
 
 /** Reads lines (bounded), checks each frame, prints verdicts as they settle. */
-export async function verifyStream(input: Readable, engine: StreamVerifier<number>, out: Output): Promise<Counts> {
+export async function verifyStream(input: Readable, engine: StreamVerifier<number>, out: Output, devices?: Set<string>): Promise<Counts> {
   const counts: Counts = { valid: 0, invalid: 0, unproven: 0, duplicate: 0, logLines: 0 };
   const parser = new LineParser();
   const emit = (verdicts: Verdict<number>[]) => {
-    for (const v of verdicts) {
+    for (let v of verdicts) {
+      // A frame that verifies under its own key proves nothing about the device asked about.
+      if (devices !== undefined && v.device !== undefined && !devices.has(v.device) && v.status !== "invalid") {
+        v = { ...v, status: "invalid", reason: `from ${v.device}, not a --device given` };
+      }
       counts[v.status]++;
       print(out, v);
     }

@@ -8,6 +8,7 @@ import { LINE_PREFIX, decodeFrameBody, encodeFrame, encodeUplinkLine } from "../
 import { readingPayloadJson } from "../../../shared/protocol/payload";
 import { encodeToken, TOKEN_ADD_CREDIT } from "../../../shared/protocol/token";
 import { publicKeyFromSeed } from "../../../shared/crypto/ed25519";
+import { encodePublicKey } from "../../../shared/crypto/strkey";
 
 const seed = new Uint8Array(32).fill(7);
 const start = Date.UTC(2026, 5, 21, 9) / 1000;
@@ -53,6 +54,19 @@ describe("solkit verify", () => {
       const r = solkit(["verify", tmpFile(text)]);
       expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: expect.stringContaining("no frames found") });
     }
+  });
+
+  it("--device: a capture made with another key does not pass (issue 11)", () => {
+    const file = tmpFile(consoleLines(6, 3).join("\r\n") + "\r\n");
+    const mine = publicKeyFromSeed(seed);
+    const other = publicKeyFromSeed(new Uint8Array(32).fill(9));
+    const ok = solkit(["verify", file, "--device", encodePublicKey(mine)]);
+    expect(ok.status).toBe(0);
+    const r = solkit(["verify", file, "--device", encodePublicKey(other)]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`from ${encodePublicKey(mine)}, not a --device given`));
+    expect(r.stdout).not.toMatch(/^✓/m);
+    expect(solkit(["verify", file, "--device", "GNOPE"]).status).toBe(2);
   });
 
   it("rejects a rewritten reading (checksum fixed up by the forger), exit 1", () => {
