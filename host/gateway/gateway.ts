@@ -13,6 +13,7 @@ import { safeUrl } from "./mqtt-connect";
 import { STATUS_OFFLINE, STATUS_ONLINE } from "../protocol/mqtt-payload";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./broker-embedded";
 import { lockDatabase } from "./db-lock";
+import { statusRefusal } from "./status-forward";
 import type { BrokerConfig, GatewayConfig } from "./config";
 import { discoveryMessages, type DeviceState } from "./ha-discovery";
 import { startHealth, type HealthServer, type HealthStatus } from "./health";
@@ -150,7 +151,11 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
   if (local) {
     mqttLink = new MqttLink({
       broker: local, clientId: `solkit-gw-dev-${id.slice(0, 10)}`, site: cfg.site, pipeline, logger: log, relay: !sameBroker,
-      onStatus: sameBroker ? undefined : (topic, payload) => upstream.publishRetained(topic, payload),
+      onStatus: sameBroker ? undefined : (topic, payload) => {
+        const why = statusRefusal(topic, payload, (d) => registry.get(d) !== undefined);
+        if (why === undefined) upstream.publishRetained(topic, payload);
+        else log.log("debug", "status", `not forwarded upstream: ${topic}: ${why}`);
+      },
     });
     try {
       await mqttLink.start();

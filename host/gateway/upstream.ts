@@ -45,6 +45,11 @@ export class Upstream {
   private readonly window: number;
   private wasDown = false;
 
+  /** How many retained topics are kept for the next reconnect (tests, health). */
+  get retainedCount(): number {
+    return this.retained.size;
+  }
+
   constructor(private readonly o: UpstreamOptions) {
     this.window = o.window ?? 256;
     o.metrics.counter("solkit_upstream_published_total", "Readings the upstream broker acknowledged (PUBACK).");
@@ -66,9 +71,17 @@ export class Upstream {
     this.pump();
   }
 
-  /** A retained QoS 1 message; the latest per topic is sent again after every reconnect. */
+  /** Topics whose latest retained message is kept for a reconnect; past it the oldest go (issue 11: unbounded before). */
+  static readonly MAX_RETAINED = 10_000;
+
+  /**
+   * A retained QoS 1 message; the latest per topic is sent again after every reconnect. An
+   * empty payload clears a retained topic upstream and is not kept.
+   */
   publishRetained(topic: string, payload: string): void {
-    this.retained.set(topic, payload);
+    this.retained.delete(topic); // re-inserted last: the map's order is the age of each topic
+    if (payload !== "") this.retained.set(topic, payload);
+    while (this.retained.size > Upstream.MAX_RETAINED) this.retained.delete(this.retained.keys().next().value as string);
     if (this.isConnected) this.client!.publish(topic, payload, { qos: 1, retain: true }, () => {});
   }
 
