@@ -17,7 +17,7 @@ import { encodeAck } from "../../shared/protocol/ack";
 import { AUTHENTICATED, PENDING, verifyChain, type ChainItem, type ChainState } from "../../shared/protocol/chain";
 import { errorCode, KIND_READING } from "../../shared/protocol/common";
 import { encodeFrame, type Frame } from "../../shared/protocol/frame";
-import { decodeReading, readingHash, type Reading } from "../../shared/protocol/reading";
+import { decodeReading, FLAG_FIRST_AFTER_BOOT, readingHash, type Reading } from "../../shared/protocol/reading";
 import { buildTopic } from "../../shared/protocol/topics";
 import { readingPayloadJson } from "../../shared/protocol/payload";
 import { createHash } from "node:crypto";
@@ -134,7 +134,7 @@ export class Pipeline {
     m.counter("solkit_rejected_total", "Frames rejected, by reason code.");
     m.counter("solkit_duplicates_total", "Readings received again after they were stored (acked again).");
     m.counter("solkit_pending_replaced_total", "Unsigned pending readings dropped because a reading that links earlier contradicted them.");
-    m.counter("solkit_dropped_declared_total", "Readings devices declared dropped (outbox full).");
+    m.counter("solkit_dropped_declared_total", "Sequence numbers devices declared skipped: outbox-full drops, and reservations unused at a reboot.");
     m.counter("solkit_acks_sent_total", "Acks sent to devices.");
   }
 
@@ -343,7 +343,16 @@ export class Pipeline {
       }
       if (p.reading.dropped > 0) {
         dropped += p.reading.dropped;
-        this.d.logger.log("warn", "gap", `device=${id} declared ${p.reading.dropped} dropped reading(s) before seq ${p.reading.seq} (its outbox was full); energy registers are cumulative, nothing billed is lost`);
+        // The first reading after a boot also skips the sequence numbers the last boot reserved
+        // and never used: those are not drops, and "outbox full" would send someone looking
+        // for a problem that is not there (issue 11).
+        const why = (p.reading.flags & FLAG_FIRST_AFTER_BOOT) !== 0
+          ? "at a reboot: sequence numbers reserved and unused, or readings its full outbox dropped before it"
+          : "its outbox was full";
+        this.d.logger.log(
+          (p.reading.flags & FLAG_FIRST_AFTER_BOOT) !== 0 ? "info" : "warn", "gap",
+          `device=${id} skipped ${p.reading.dropped} sequence number(s) before seq ${p.reading.seq} (${why}); energy registers are cumulative, nothing billed is lost`,
+        );
       }
     });
     this.d.registry.advance(id, v.state, v.all.length, dropped, link.name, c.now, reading.outbox);

@@ -163,12 +163,12 @@ export class TestDevice {
   }
 
   /** The next reading's frame (reading bytes + signature unless `sign` is false). */
-  next(opts: { sign?: boolean; dropped?: number; seq?: number; outbox?: number } = {}): Uint8Array {
+  next(opts: { sign?: boolean; dropped?: number; seq?: number; outbox?: number; flags?: number } = {}): Uint8Array {
     const dropped = opts.dropped ?? 0;
     const seq = opts.seq ?? this.seq + dropped;
     this.energy += 1000;
     const bytes = encodeReading({
-      flags: 0, timeQuality: TIME_FROM_HOST, relay: 1, outbox: opts.outbox ?? 0, deviceId: this.publicKey, seq, dropped, time: 1767225600 + seq * 60,
+      flags: opts.flags ?? 0, timeQuality: TIME_FROM_HOST, relay: 1, outbox: opts.outbox ?? 0, deviceId: this.publicKey, seq, dropped, time: 1767225600 + seq * 60,
       uptime: seq * 60, boot: 1, interval: 60, energyIn: this.energy, energyOut: 0, power: 60_000, credit: 86400, prev: this.prev,
     });
     this.seq = seq + 1;

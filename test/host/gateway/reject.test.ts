@@ -15,6 +15,7 @@ import { defaultConfig, type GatewayConfig } from "../../../host/gateway/config"
 import { startGateway, type Gateway } from "../../../host/gateway/gateway";
 import { MemoryLogger } from "../../../host/gateway/log";
 import { MAX_PENDING, type LinkContext } from "../../../host/gateway/pipeline";
+import { FLAG_FIRST_AFTER_BOOT } from "../../../shared/protocol/reading";
 import { TestDevice, tempDir, waitFor } from "./helpers";
 
 describe("pipeline rejections", () => {
@@ -91,7 +92,7 @@ describe("pipeline rejections", () => {
     send(d2.next({ dropped: 3 })); // seq 4, the device says 1..3 were dropped
     await settle();
     expect(gw.registry.get(d2.id)).toMatchObject({ lastSeq: 4, dropped: 3 });
-    expect(log.find("gap", "declared 3 dropped")[0].text).toMatch(/before seq 4/);
+    expect(log.find("gap", "skipped 3 sequence number(s)")[0].text).toMatch(/before seq 4 \(its outbox was full\)/);
   });
 
   it("broken chain, bad signature, a non-reading uplink", async () => {
@@ -132,6 +133,16 @@ describe("pipeline rejections", () => {
     await settle();
     expect(acks).toEqual([MAX_PENDING]);
     expect(gw.registry.get(dev.id)).toMatchObject({ lastSeq: MAX_PENDING, verified: MAX_PENDING + 1, pending: 0 });
+  });
+
+  it("skipped sequence numbers: 'outbox full' only when no reboot explains them (issue 11)", async () => {
+    send(dev.next());
+    send(dev.next({ dropped: 2 })); // a tail drop while running
+    send(dev.next({ dropped: 3, flags: FLAG_FIRST_AFTER_BOOT })); // a reboot's unused reservation
+    await settle();
+    expect(acks).toEqual([7]); // one batch, one ack of the newest
+    expect(log.find("gap", "skipped 2 sequence number(s) before seq 3 (its outbox was full)").length).toBe(1);
+    expect(log.find("gap", "skipped 3 sequence number(s) before seq 7 (at a reboot: sequence numbers reserved and unused").length).toBe(1);
   });
 
   it("a signed copy of a pending reading proves the chain (stripped copies sent first cannot delay it)", async () => {
