@@ -49,6 +49,10 @@ Examples:
       const count = positive("--readings", opts.readings);
       const signEvery = positive("--sign-every", opts.signEvery);
       const tamperSeq = opts.tamper === undefined ? -1 : Number(opts.tamper);
+      // A seq the run never reaches would "tamper" with nothing and still look like a test (issue 11).
+      if (opts.tamper !== undefined && !(Number.isInteger(tamperSeq) && tamperSeq >= 0 && tamperSeq < count)) {
+        throw new CliError(`--tamper ${opts.tamper}: give a reading of this run, 0 to ${count - 1}`);
+      }
       const seed = new Uint8Array(randomBytes(32));
       out.info(`device ${encodePublicKey(publicKeyFromSeed(seed))}: ${count} readings, signed every ${signEvery}`);
       const engine = new StreamVerifier<number>(nodeVerifier);
