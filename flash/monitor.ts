@@ -24,6 +24,8 @@ export type MonitorEvent =
   | { type: "bad-line"; t: number; code: string; text: string }
   | { type: "partial"; t: number; text: string }
   | { type: "raw"; t: number; text: string }
+  /** A frame line exactly as it came (for --log: a log that `solkit verify` can check again). */
+  | { type: "frame-line"; t: number; text: string }
   | { type: "port"; t: number; event: "open" | "lost" | "back"; detail: string };
 
 export interface MonitorOptions {
@@ -167,6 +169,7 @@ export class Monitor {
         this.counts.badLines++;
         this.emit({ type: "bad-line", t, code: ev.code, text: ev.text });
       } else if (ev.frame) {
+        this.emit({ type: "frame-line", t, text: ev.text });
         try {
           this.check(ev.frame, t);
         } catch (e) {

@@ -47,9 +47,12 @@ function printer(out: Output, opts: MonitorOpts): (e: MonitorEvent) => void {
   const write = (s: string) => process.stdout.write(s);
   return (e) => {
     if (opts.log) {
-      const plain = e.type === "raw" ? e.text : formatEvent(e, { color: false, timestamp: true });
+      // Frame lines go in verbatim (issue 11), so `solkit verify FILE` can check the log later;
+      // the verdicts beside them are timestamped text, which verify skips as log lines.
+      const plain = e.type === "raw" || e.type === "frame-line" ? e.text : formatEvent(e, { color: false, timestamp: true });
       if (plain !== undefined && e.type !== "partial") appendFileSync(opts.log, e.type === "raw" ? plain : plain + "\n");
     }
+    if (e.type === "frame-line") return; // the terminal shows the verdict instead
     if (out.jsonMode) {
       const j = eventJson(e);
       if (j) out.json(j);
@@ -78,7 +81,7 @@ export const registerMonitor: RegisterCommand = (program, ctx) => {
     .requiredOption("-p, --port <path>", "serial port (see 'solkit ports')")
     .option("--baud <rate>", "baud rate", "115200")
     .option("-t, --timestamp", "prefix lines with the time they arrived")
-    .option("--log <file>", "also append every line (timestamped, no colour) to FILE")
+    .option("--log <file>", "also append every line (timestamped, no colour) to FILE, frame lines verbatim: 'solkit verify FILE' checks it again")
     .option("--raw", "bytes as they come, nothing decoded")
     .option("--duration <seconds>", "quit after this long (for scripts and CI)")
     .option("-c, --config <file>", "gateway configuration whose registry names devices (default ./.solkit/gateway.db)")

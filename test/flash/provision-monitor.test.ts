@@ -108,8 +108,13 @@ describe("solkit monitor", () => {
     const { config, database } = gatewayConfig();
     await provisionDevice({ path: b.path, baud: BAUD, board: esp32, site: "ci", database });
     makeItMeter(b);
-    const r = await rig.run(["monitor", "--port", b.path, "--baud", String(BAUD), "--json", "--duration", "7", "-c", config]);
+    const log = join(tempDir(), "site.log");
+    const r = await rig.run(["monitor", "--port", b.path, "--baud", String(BAUD), "--json", "--duration", "7", "-c", config, "--log", log]);
     expect(r.status).toBe(0);
+    // The log keeps the frames themselves: verify checks them again later (issue 11).
+    const again = await rig.run(["verify", log]);
+    expect(again.stdout).toMatch(/^✓ /m);
+    expect(again.stdout).not.toMatch(/^✗ /m);
     const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ type: "port", event: "open" });
     const valid = lines.filter((l) => l.type === "reading" && l.status === "valid");
