@@ -44,11 +44,11 @@ the last signature are reported "unproven". Exit 0 when every frame is proven va
       const devices = opts.device === undefined ? undefined : new Set(opts.device.map(parseDevice));
       const input = openInput(file, out);
       const counts = await verifyStream(input, new StreamVerifier<number>(nodeVerifier, key), out, devices);
+      const frames = counts.valid + counts.invalid + counts.unproven + counts.duplicate;
       out.info(
-        `${counts.valid + counts.invalid + counts.unproven + counts.duplicate} frames: ${counts.valid} valid, ${counts.invalid} invalid, ` +
+        `${frames} frames: ${counts.valid} valid, ${counts.invalid} invalid, ` +
           `${counts.unproven} unproven, ${counts.duplicate} re-sent; ${counts.logLines} log lines skipped`,
       );
-      const frames = counts.valid + counts.invalid + counts.unproven + counts.duplicate;
       // An empty capture proves nothing: a CI check on it must not pass (issue 11).
       if (frames === 0) out.info("solkit verify: no frames found (a capture of log lines only, or the wrong file?)");
       ctx.exit(frames > 0 && counts.invalid + counts.unproven === 0 ? EXIT_OK : EXIT_FAILED);

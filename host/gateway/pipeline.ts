@@ -263,8 +263,8 @@ export class Pipeline {
         // verified in its unsigned copy's place. Without this, stripped copies injected first
         // kept a device's readings unauthenticated for as long as an attacker liked. The
         // pending readings after it wait again: the device re-sends what is not acked.
-        this.pending.set(id, c.pend.slice(0, at));
         c.pend = c.pend.slice(0, at);
+        this.pending.set(id, c.pend);
         c.tipSeq = at > 0 ? c.pend[at - 1].reading.seq : dev.state.lastSeq;
         return undefined;
       }

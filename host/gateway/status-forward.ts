@@ -18,6 +18,7 @@ export function statusRefusal(topic: string, payload: string, isRegistered: (dev
     return "not a solkit topic";
   }
   if (!isRegistered(device)) return `device ${device} is not registered`;
-  if (Buffer.byteLength(payload) > MAX_STATUS_BYTES) return `${Buffer.byteLength(payload)} bytes (limit ${MAX_STATUS_BYTES})`;
+  const bytes = Buffer.byteLength(payload);
+  if (bytes > MAX_STATUS_BYTES) return `${bytes} bytes (limit ${MAX_STATUS_BYTES})`;
   return undefined;
 }
