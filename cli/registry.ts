@@ -11,6 +11,7 @@ export const LOADERS: Readonly<Record<string, () => Promise<RegisterCommand>>> =
   ports: async () => (await import("./commands/ports")).registerPorts,
   flash: async () => (await import("./commands/flash")).registerFlash,
   provision: async () => (await import("./commands/provision")).registerProvision,
+  console: async () => (await import("./commands/console")).registerConsole,
   monitor: async () => (await import("./commands/monitor")).registerMonitor,
   sim: async () => (await import("./commands/sim")).registerSim,
   host: async () => (await import("./commands/host")).registerHost,

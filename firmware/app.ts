@@ -23,9 +23,9 @@
  */
 import { decodeReading, FLAG_FIRST_AFTER_BOOT, FLAG_PULSES_LOST, TIME_NTP, TIME_UNKNOWN } from "../shared/protocol/reading";
 import { withDefaults, type DeviceConfig } from "./config";
-import { runCommand, statusText, type Commands } from "./console";
+import { lockedLine, runCommand, statusText, type Commands } from "./console";
 import { creditFloor, CreditClock } from "./credit";
-import { hasKey, saveState, updateRelay, type Core, type DeviceStats } from "./core";
+import { hasKey, isProvisioned, saveState, updateRelay, type Core, type DeviceStats } from "./core";
 import { receive } from "./downlink";
 import type { Hal } from "./hal";
 import { IdentityStore } from "./identity";
@@ -38,6 +38,9 @@ import { copyState, freshState, StateStore } from "./state";
 import { flushNow, onSigned, uplinkTick } from "./uplink";
 
 export type { DeviceConfig } from "./config";
+
+/** Seconds a freshly provisioned device keeps its console open for the rest of provisioning. */
+const PROVISION_WINDOW_S = 300;
 
 /** The running device, as the target's REPL glue and the tests see it. */
 export interface Device extends Commands {
@@ -189,7 +192,11 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
       });
     },
     setHostKey: function (hex: string, macHex?: string): string {
-      return provision.setHostKey(core, hex, macHex);
+      const was = isProvisioned(core);
+      const r = provision.setHostKey(core, hex, macHex);
+      // A fresh device stays open a while for the rest of provisioning, then locks (issue 11).
+      if (!was && isProvisioned(core)) hal.console.open(PROVISION_WINDOW_S);
+      return r;
     },
     setSite: function (name: string): string {
       return provision.setSite(core, name);
@@ -199,6 +206,12 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
     },
     flush: function (): void {
       flushNow(core);
+    },
+    rx: function (body: string): string {
+      return receive(core, body);
+    },
+    lock: function (): void {
+      hal.console.lock();
     },
   };
   const handle = hal.timers.every(cfg.tickMs, function (): void {
@@ -210,6 +223,10 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
   hal.console.onCommand(function (line: string): string {
     return runCommand(commands, line);
   });
+  hal.console.onLockedLine(function (line: string): string {
+    return lockedLine(commands, line);
+  });
+  if (isProvisioned(core)) hal.console.lock(); // before the loop reads a byte of input
   hal.console.log(`solkit ${cfg.firmwareVersion} boot ${core.state.boot}: ${hasKey(core) ? "device ready" : "UNPROVISIONED (relay held open), run solkit provision on the host"}`);
 
   return {
@@ -219,6 +236,8 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
     setSite: commands.setSite,
     setConfig: commands.setConfig,
     flush: commands.flush,
+    lock: commands.lock,
+    rx: commands.rx,
     receive: function (body: string): string {
       return receive(core, body);
     },

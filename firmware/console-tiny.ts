@@ -11,6 +11,7 @@
  */
 import { encodePublicKey } from "../shared/crypto/strkey";
 import { hasKey, isProvisioned, type Core } from "./core";
+import { parseConsoleLine } from "./console-line";
 
 /** The status lines (joined with LF), short form of console.ts's statusText. */
 export function statusText(core: Core): string {
@@ -25,6 +26,8 @@ export function statusText(core: Core): string {
   lines.push(`credit: ${core.state.unlocked ? "unlocked" : `${core.credit.seconds()} s`}, relay ${core.hal.relay.isClosed() ? "closed" : "open"}`);
   lines.push(`energy: in ${core.meter.energyIn} out ${core.meter.energyOut} mWh, next seq ${core.nextSeq}`);
   lines.push(`outbox: ${ob.depth}/${ob.segments * ob.slots}, tip ${ob.tipSeq}, last ack ${core.acks.lastSeq}, dropped ${core.stats.dropped}`);
+  lines.push(`tokens: last counter ${core.state.tokenCounter}`);
+  lines.push(`console: ${core.hal.console.isLocked() ? "locked" : "open"}`);
   return lines.join("\n");
 }
 
@@ -36,6 +39,19 @@ export interface Commands {
   setSite(name: string): string;
   setConfig(intervalS: number, signEvery: number, creditWarnS?: number): string;
   flush(): void;
+  rx(body: string): string;
+  lock(): void;
+}
+
+/** console.ts's lockedLine: the same calls, a shorter refusal (it starts as flash/ expects). */
+export function lockedLine(cmds: Commands, line: string): string {
+  const c = parseConsoleLine(line);
+  if (c === undefined) return "console locked: use solkit console open";
+  if (c.name === "rx") cmds.rx(c.body);
+  else if (c.name === "flush") cmds.flush();
+  else if (c.name === "status") return cmds.status();
+  else return "console locked";
+  return "";
 }
 
 /** Runs one text command: only `status`; anything else answers with the REPL calls to use. Never throws. */

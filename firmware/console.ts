@@ -8,6 +8,7 @@
 import { encodePublicKey } from "../shared/crypto/strkey";
 import { errorCode } from "../shared/protocol/common";
 import { hasKey, isProvisioned, type Core } from "./core";
+import { parseConsoleLine } from "./console-line";
 
 function duration(s: number): string {
   const h = Math.floor(s / 3600);
@@ -41,6 +42,8 @@ export function statusText(core: Core): string {
   lines.push(core.acks.lastSeq < 0 ? "last ack: none since boot" : `last ack: seq ${core.acks.lastSeq}, ${Math.floor((now - core.acks.lastMs) / 1000)} s ago`);
   lines.push(`link: ${core.hal.link.isUp() ? "up" : "down"}, ${core.stats.txLines} lines sent`);
   lines.push(`signer: ${core.signer === undefined ? "no key" : core.signer.describe()}`);
+  lines.push(`tokens: last counter ${core.state.tokenCounter}`);
+  lines.push(`console: ${core.hal.console.isLocked() ? "locked (a maintenance token opens it)" : "open"}`);
   return lines.join("\n");
 }
 
@@ -52,6 +55,29 @@ export interface Commands {
   setSite(name: string): string;
   setConfig(intervalS: number, signEvery: number, creditWarnS?: number): string;
   flush(): void;
+  /** A downlink body, as solkit.rx(…) gives it. */
+  rx(body: string): string;
+  /** Locks the console now (the end of provisioning or maintenance). */
+  lock(): void;
+}
+
+/** The answer to anything a locked console does not run. */
+export const LOCKED_TEXT = "console locked: only status, flush and the host's frames run here; open it with a maintenance token from the host: solkit console open --port <port>";
+
+/** Runs one line typed while the console is locked (console-line.ts); returns what to print. */
+export function lockedLine(cmds: Commands, line: string): string {
+  const c = parseConsoleLine(line);
+  if (c === undefined) return LOCKED_TEXT;
+  if (c.name === "rx") {
+    cmds.rx(c.body); // silent, as on the REPL: the device logs what it did
+    return "";
+  }
+  if (c.name === "status") return cmds.status();
+  if (c.name === "flush") {
+    cmds.flush();
+    return "";
+  }
+  return "console locked"; // lock: it is already
 }
 
 function toInt(s: string): number {

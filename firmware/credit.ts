@@ -12,7 +12,7 @@
  */
 import {
   CONFIG_CREDIT_WARN_S, CONFIG_INTERVAL_S, CONFIG_SIGN_EVERY,
-  TOKEN_ADD_CREDIT, TOKEN_DISCONNECT, TOKEN_SET_CONFIG, TOKEN_SET_CREDIT, TOKEN_UNLOCK,
+  TOKEN_ADD_CREDIT, TOKEN_DISCONNECT, TOKEN_MAINTENANCE, TOKEN_SET_CONFIG, TOKEN_SET_CREDIT, TOKEN_UNLOCK,
   type Token,
 } from "../shared/protocol/token";
 import type { Clock } from "./hal";
@@ -68,6 +68,8 @@ export interface TokenEffect {
   credit: number;
   /** One line for the console. */
   text: string;
+  /** Seconds to open the console for (a maintenance token), else 0. */
+  openS: number;
 }
 
 /**
@@ -79,7 +81,11 @@ export function tokenEffect(t: Token, s: PersistedState, running: number, persis
   next.tokenCounter = t.counter;
   let credit = running;
   let text = "";
-  if (t.tokenKind === TOKEN_ADD_CREDIT) {
+  let openS = 0;
+  if (t.tokenKind === TOKEN_MAINTENANCE) {
+    openS = t.amount;
+    text = `console open for ${openS} s`;
+  } else if (t.tokenKind === TOKEN_ADD_CREDIT) {
     credit = running + t.amount > U32_MAX ? U32_MAX : running + t.amount;
     text = `credit +${t.amount} s`;
   } else if (t.tokenKind === TOKEN_SET_CREDIT) {
@@ -105,5 +111,5 @@ export function tokenEffect(t: Token, s: PersistedState, running: number, persis
   // Never store more than is running: a cut right after this save must not grow credit.
   const floor = creditFloor(credit, persistS);
   next.credit = credit === running && s.credit <= floor ? s.credit : floor;
-  return { state: next, credit: credit, text: `token ${t.counter}: ${text}` };
+  return { state: next, credit: credit, text: `token ${t.counter}: ${text}`, openS: openS };
 }

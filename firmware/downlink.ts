@@ -71,6 +71,7 @@ function handleToken(core: Core, frame: Frame): string {
   core.warned = false;
   updateRelay(core);
   core.hal.console.log(`rx ${effect.text}; credit ${core.credit.seconds()} s`);
+  if (effect.openS > 0) core.hal.console.open(effect.openS);
   return "ok";
 }
 

@@ -76,11 +76,22 @@ export interface Link {
   isUp(): boolean;
 }
 
-/** Human-readable lines for the technician on the serial console. */
+/**
+ * Human-readable lines for the technician on the serial console, and the console lock
+ * (issue 11): a provisioned device keeps the interpreter's REPL off the serial line, so that
+ * whoever holds the cable cannot run code; typed lines then reach `onLockedLine` only.
+ */
 export interface Console {
   log(text: string): void;
   /** Registers a command handler for the console (`solkit.status()` and the like). */
   onCommand(handler: (command: string) => string): void;
+  /** Registers the handler of lines typed while locked; a non-empty answer is printed. */
+  onLockedLine(handler: (line: string) => string): void;
+  /** Closes the REPL now (lines go to onLockedLine). Targets without a REPL only record it. */
+  lock(): void;
+  /** Opens the REPL now and locks it again after `seconds` (a maintenance token, provisioning). */
+  open(seconds: number): void;
+  isLocked(): boolean;
 }
 
 /** Hardware facilities: randomness, native hashing, watchdog. */

@@ -62,7 +62,7 @@ async function roundTrip(s: ReplSession): Promise<number> {
 /**
  * Asks the board what it is.
  * @throws SolkitError E_NO_ANSWER (nothing answered at this baud), E_WRONG_FIRMWARE (an answer,
- *   but not from Espruino), E_PORT (port lost)
+ *   but not from Espruino), E_PORT (port lost), E_LOCKED (a provisioned solkit device: flash/maintenance.ts opens it)
  */
 export async function probeBoard(s: ReplSession, path: string, board?: Board): Promise<BoardInfo> {
   await s.interrupt();
@@ -78,6 +78,9 @@ export async function probeBoard(s: ReplSession, path: string, board?: Board): P
     r = await s.call(PROBE, 8000);
   }
   if (!r.ok) {
+    if (typeof r.value === "string" && r.value.startsWith("E_LOCKED")) {
+      throw new SolkitError("E_LOCKED", `the solkit device on ${path} has locked its console; a maintenance token from the registry that holds its key opens it (--database <the gateway database>, or solkit console open --port ${path})`);
+    }
     if (typeof r.value === "string" && r.value.startsWith("lost:")) throw new SolkitError("E_PORT", `${path}: ${r.value}`);
     const what = diagnose(s);
     const fileBaud = board?.link.serial?.baud;

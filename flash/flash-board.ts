@@ -4,7 +4,8 @@
  */
 import type { Board } from "../boards/board-type";
 import { SolkitError } from "../shared/errors";
-import { expectedBoardNames, probeBoard, type BoardInfo } from "./board-probe";
+import { expectedBoardNames, type BoardInfo } from "./board-probe";
+import { probeOrOpen } from "./maintenance";
 import { closePort, openPort } from "./port-open";
 import { ReplSession, sleep } from "./repl-session";
 import { uploadBundle, type Progress, type UploadResult } from "./upload";
@@ -16,6 +17,8 @@ export interface FlashOptions {
   /** The bundle (dist/<board>/firmware.js), one character per byte. */
   code: string;
   erase?: boolean;
+  /** The gateway database whose registry holds the device's key: opens a locked console (flash/maintenance.ts). */
+  database?: string;
   chunkBytes?: number;
   onProgress?: (p: Progress) => void;
   /** Notes for people (board found, warnings), one line each. */
@@ -85,20 +88,22 @@ export async function bootNewBundle(s: ReplSession, settleMs: number, bootTimeou
   }
   off();
   const crashed = lines.some((l) => /Uncaught|SyntaxError|Error:/.test(l));
-  return { ok: r.ok && !crashed, solkit: r.ok && r.value === 1, lines };
+  // A provisioned device locks its console as it starts: only the solkit program answers so.
+  const locked = !r.ok && String(r.value).startsWith("E_LOCKED");
+  return { ok: (r.ok || locked) && !crashed, solkit: locked || (r.ok && r.value === 1), lines };
 }
 
 /**
  * Flashes `code` to the board on `path`.
  * @throws SolkitError E_PORT_* (opening), E_NO_ANSWER, E_WRONG_FIRMWARE, E_TOO_BIG, E_UPLOAD,
- *   E_VERIFY, E_ABORTED
+ *   E_VERIFY, E_ABORTED, E_LOCKED (a provisioned device and no database that holds its key)
  */
 export async function flashBoard(o: FlashOptions): Promise<FlashResult> {
   checkFits(o.board, o.code);
   const port = await openPort(o.path, o.baud);
   try {
     const s = new ReplSession(port, o.baud);
-    const info = await probeBoard(s, o.path, o.board);
+    const info = await probeOrOpen(s, o.path, o.board, o.database, o.onNote);
     o.onNote?.(`found Espruino ${info.version} on ${info.board}: ${info.freeVars} of ${info.totalVars} variables free, ${info.storage.freeBytes} bytes of Storage free, ` +
       `${info.solkit ? "solkit program running" : "no solkit program"}, round trip ${info.rttMs.toFixed(0)} ms`);
     if (!expectedBoardNames(o.board).includes(info.board)) {

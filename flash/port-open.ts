@@ -11,6 +11,7 @@ import { SolkitError } from "../shared/errors";
 /** Error codes of this module and the rest of flash/ that mean "fix the setup" (CLI exit 2). */
 export const SETUP_ERRORS = new Set([
   "E_PORT_MISSING", "E_PORT_PERMISSION", "E_PORT_BUSY", "E_PORT_NOT_SERIAL", "E_PORT", "E_NO_ANSWER", "E_WRONG_FIRMWARE", "E_TOO_BIG", "E_PROVISIONED", "E_REFUSED", "E_FIELD",
+  "E_LOCKED", "E_UNKNOWN_DEVICE",
 ]);
 
 /** True for a SolkitError whose code is a setup problem (the CLI prints it and exits 2). */

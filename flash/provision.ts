@@ -13,7 +13,8 @@ import { openStore } from "../host/gateway/store-sqlite";
 import { isPublicKey } from "../shared/crypto/strkey";
 import { SolkitError } from "../shared/errors";
 import { hostKeyChangeMac } from "../shared/protocol/host-key";
-import { probeBoard } from "./board-probe";
+import { TokenIssuer } from "../host/gateway/tokens";
+import { idFromStatus, probeOrOpen, tokenCounterFromStatus } from "./maintenance";
 import { closePort, openPort } from "./port-open";
 import { ReplSession } from "./repl-session";
 
@@ -44,11 +45,6 @@ export interface ProvisionResult {
 
 const SITE = /^[A-Za-z0-9._-]{1,32}$/;
 
-/** The id line of solkit's status text, if the device has a key. */
-export function idFromStatus(status: string): string | undefined {
-  const m = /^id: (G[A-Z2-7]{55})$/m.exec(status);
-  return m ? m[1] : undefined;
-}
 
 async function status(s: ReplSession): Promise<string> {
   const r = await s.call(`solkit.cmd("status")`, 5000);
@@ -86,12 +82,26 @@ function registeredHostKey(database: string, id: string): Uint8Array | undefined
   }
 }
 
+/** Records the device and its host key; its token counters go on from the device's. True when the id was known. */
+function register(o: ProvisionOptions, id: string, hmacKey: Uint8Array, deviceCounter: number): boolean {
+  const db = openStore(o.database);
+  try {
+    const reg = new Registry(db);
+    const updated = reg.get(id) !== undefined;
+    reg.add({ id, hmacKey, board: o.board.id, repl: "espruino", name: o.name ?? "" });
+    new TokenIssuer(db).atLeast(id, deviceCounter);
+    return updated;
+  } finally {
+    db.close();
+  }
+}
+
 export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionResult> {
   if (!SITE.test(o.site)) throw new SolkitError("E_FIELD", `--site "${o.site.slice(0, 40)}": use 1 to 32 of A-Z a-z 0-9 - _ .`);
   const port = await openPort(o.path, o.baud);
   try {
     const s = new ReplSession(port, o.baud);
-    const info = await probeBoard(s, o.path, o.board);
+    const info = await probeOrOpen(s, o.path, o.board, o.database, o.onNote);
     if (!info.solkit) {
       throw new SolkitError("E_WRONG_FIRMWARE", `no solkit program runs on the board at ${o.path} (Espruino ${info.version} answered); flash it first: solkit flash --board ${o.board.id} --port ${o.path}`);
     }
@@ -124,6 +134,10 @@ export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionRes
     const hmacKey = new Uint8Array(randomBytes(32));
     const mac = oldHostKey === undefined ? "" : `,"${Buffer.from(hostKeyChangeMac(oldHostKey, hmacKey)).toString("hex")}"`;
     oldHostKey?.fill(0);
+    // The registry learns the key first: a cut between the two steps then leaves a key the host
+    // holds (the next provision overwrites an entry the device never took), never a device
+    // locked with a key nobody has.
+    const updated = register(o, id, hmacKey, tokenCounterFromStatus(shown));
     const set = await s.call(`solkit.setHostKey("${Buffer.from(hmacKey).toString("hex")}"${mac})`, 10_000);
     if (!set.ok) throw new SolkitError("E_PROVISION", "the device refused the host key (its answer is not shown: it may quote the key)");
     const site = await s.call(`solkit.setSite(${JSON.stringify(o.site)})`, 10_000);
@@ -132,16 +146,9 @@ export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionRes
     if (idFromStatus(after) !== id || !after.includes(`site: ${o.site}`) || /no host key/.test(after)) {
       throw new SolkitError("E_PROVISION", `the device's status does not show the new settings: ${after.split("\n").slice(1, 4).join(" | ")}`);
     }
-    const db = openStore(o.database);
-    let updated = false;
-    try {
-      const reg = new Registry(db);
-      updated = reg.get(id) !== undefined;
-      reg.add({ id, hmacKey, board: o.board.id, repl: "espruino", name: o.name ?? "" });
-    } finally {
-      db.close();
-    }
     hmacKey.fill(0);
+    // Provisioned: the console locks now instead of at the end of its window (issue 11).
+    await s.call("solkit.lock()", 5000);
     return { id, site: o.site, board: o.board.id, database: o.database, previousId: before, updated };
   } finally {
     await closePort(port);

@@ -33,7 +33,12 @@ export interface CallResult {
   value: unknown;
 }
 
+/** How a locked solkit console starts its answer to anything it does not run (firmware/console.ts). */
+export const LOCKED_PREFIX = "console locked:";
+
 export class ReplSession {
+  /** The board answered that its console is locked (a provisioned solkit device). */
+  locked = false;
   /** Lines the board printed that were not answers (visible text), newest last, bounded. */
   readonly log: string[] = [];
   /** Counts for the report: XOFFs seen, bytes written. */
@@ -90,6 +95,11 @@ export class ReplSession {
 
   private line(line: string): void {
     for (const l of this.lineListeners) l(line);
+    if (line.startsWith(LOCKED_PREFIX)) {
+      // A locked console (issue 11) runs no JavaScript: every call waiting now fails at once.
+      this.locked = true;
+      for (const w of this.waiters.splice(0)) w.resolve({ ok: false, value: `E_LOCKED: ${line}` });
+    }
     const m = /<<(SK\d+):(.*):\1>>/.exec(line);
     const w = m ? this.waiters.find((x) => x.tag === m[1]) : undefined;
     if (m && w) {

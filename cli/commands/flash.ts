@@ -13,6 +13,7 @@ import { isSetupError } from "../../flash/port-open";
 import { progressPrinter } from "../../flash/progress";
 import { chunkExpr, chunkWireBytes, helperExpr } from "../../flash/upload-protocol";
 import { summary as commandSummary } from "../command-list";
+import { registryDatabase } from "../host-database";
 
 interface FlashOpts {
   board: string;
@@ -24,6 +25,7 @@ interface FlashOpts {
   yes?: boolean;
   chunk?: string;
   rebuild?: boolean;
+  config?: string;
 }
 
 const EXAMPLES = `
@@ -115,6 +117,7 @@ export const registerFlash: RegisterCommand = (program, ctx) => {
     .option("--erase", "also erase the device's provisioning data (sk.*: key, counters, credit)")
     .option("-y, --yes", "confirm --erase without asking")
     .option("--chunk <bytes>", "chunk size instead of the measured one")
+    .option("-c, --config <file>", "gateway configuration whose registry holds a provisioned device's key, to open its locked console (default ./.solkit/gateway.db)")
     .addHelpText("after", EXAMPLES)
     .action(async (opts: FlashOpts) => {
       const out = ctx.output();
@@ -133,7 +136,7 @@ export const registerFlash: RegisterCommand = (program, ctx) => {
         let r: FlashResult;
         try {
           r = await flashBoard({
-            path: opts.port, baud, board, code, erase: opts.erase, chunkBytes: opts.chunk ? Number(opts.chunk) : undefined,
+            path: opts.port, baud, board, code, erase: opts.erase, database: registryDatabase(opts.config), chunkBytes: opts.chunk ? Number(opts.chunk) : undefined,
             onNote: (s) => out.info(s), onProgress: (p) => (out.quiet ? undefined : bar.update(p)),
           });
         } finally {

@@ -2,7 +2,7 @@ import type { RegisterCommand } from "../command";
 import { CliError, EXIT_OK } from "../errors";
 import { paint } from "../output";
 import { loadBoard } from "../../boards/validate";
-import { defaultConfig, loadConfig } from "../../host/gateway/config";
+import { registryDatabase } from "../host-database";
 import { provisionDevice } from "../../flash/provision";
 import { cliError } from "./flash";
 import { summary as commandSummary } from "../command-list";
@@ -42,12 +42,7 @@ the registry; it is never printed.`)
       const board = loadBoard(opts.board);
       const baud = opts.baud === undefined ? board.link.serial?.baud ?? 115200 : Number(opts.baud);
       if (!Number.isInteger(baud) || baud < 300) throw new CliError(`--baud expects a rate such as 115200, got "${opts.baud}"`);
-      let database: string;
-      try {
-        database = (opts.config ? loadConfig(opts.config) : defaultConfig()).database;
-      } catch (e) {
-        throw new CliError(`${(e as Error).message} (see docs/host-config.md)`);
-      }
+      const database = registryDatabase(opts.config);
       out.info(`provisioning the ${board.id} on ${opts.port} for site "${opts.site}"…`);
       try {
         const r = await provisionDevice({ path: opts.port, baud, board, site: opts.site, force: opts.force, name: opts.name, database, onNote: (s) => out.info(s) });

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS devices (
   gaps INTEGER NOT NULL DEFAULT 0,
   dropped INTEGER NOT NULL DEFAULT 0,
   pending INTEGER NOT NULL DEFAULT 0,
-  outbox INTEGER NOT NULL DEFAULT 0
+  outbox INTEGER NOT NULL DEFAULT 0,
+  token_counter INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS readings (
   device TEXT NOT NULL,
@@ -85,6 +86,7 @@ function keepPrivate(file: string): void {
 function addMissingColumns(db: Db): void {
   const have = new Set((db.prepare("PRAGMA table_info(devices)").all() as { name: string }[]).map((c) => c.name));
   if (!have.has("outbox")) db.exec("ALTER TABLE devices ADD COLUMN outbox INTEGER NOT NULL DEFAULT 0");
+  if (!have.has("token_counter")) db.exec("ALTER TABLE devices ADD COLUMN token_counter INTEGER NOT NULL DEFAULT 0");
 }
 
 /** A reading as stored: bytes, its own signature (empty when a later one covers it). */

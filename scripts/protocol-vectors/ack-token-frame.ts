@@ -53,6 +53,8 @@ export function tokenCases(): object[] {
     tok("disconnect now", 4, 5, 0, []),
     tok("set config: interval 300 s", 5, 6, 0, [{ key: 1, value: 300 }]),
     tok("set config: all keys", 5, 4294967295, 0, [{ key: 1, value: 86400 }, { key: 2, value: 10 }, { key: 3, value: 3600 }]),
+    tok("maintenance: console open 15 minutes", 6, 7, 900, []),
+    tok("maintenance: the longest window", 6, 8, 3600, []),
   ];
   const g = good[0].bytes;
   const cfg = good[6].bytes;
@@ -65,7 +67,10 @@ export function tokenCases(): object[] {
     { name: "wrong version", bytes: edited(g, (x) => (x[1] = 9)), error: "E_VERSION" },
     { name: "reserved byte set", bytes: edited(g, (x) => (x[3] = 1)), error: "E_FIELD" },
     { name: "token kind 0", bytes: raw(0, 0, []), error: "E_FIELD" },
-    { name: "token kind 6", bytes: raw(6, 0, []), error: "E_FIELD" },
+    { name: "token kind 7", bytes: raw(7, 0, []), error: "E_FIELD" },
+    { name: "maintenance of 0 s", bytes: raw(6, 0, []), error: "E_RANGE" },
+    { name: "maintenance over an hour", bytes: raw(6, 3601, []), error: "E_RANGE" },
+    { name: "maintenance with a config slot", bytes: raw(6, 60, [{ key: 1, value: 60 }]), error: "E_FIELD" },
     { name: "counter 0", bytes: raw(1, 5, [], 0), error: "E_RANGE" },
     { name: "add credit of 0", bytes: raw(1, 0, []), error: "E_RANGE" },
     { name: "unlock with an amount", bytes: raw(3, 1, []), error: "E_RANGE" },

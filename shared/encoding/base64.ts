@@ -8,7 +8,7 @@
  */
 import { SolkitError } from "../errors";
 
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+export const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /** Value 0..63 of a base64 character code, -1 when not in the alphabet (no lookup table: Lua-safe). */
 function sextet(c: number): number {

@@ -24,6 +24,10 @@ export const TOKEN_SET_CREDIT = 2;
 export const TOKEN_UNLOCK = 3;
 export const TOKEN_DISCONNECT = 4;
 export const TOKEN_SET_CONFIG = 5;
+/** Opens the device console (the interpreter REPL) for `amount` seconds, 1..3600 (PROTOCOL.md 5.5). */
+export const TOKEN_MAINTENANCE = 6;
+/** Longest maintenance window a token may open: one flash of the slowest board fits. */
+export const MAINTENANCE_MAX_S = 3600;
 
 /** Config keys (PROTOCOL.md 4.1) and their inclusive value ranges. */
 export const CONFIG_INTERVAL_S = 1;
@@ -40,13 +44,13 @@ export interface ConfigEntry {
 
 /** Fields of a token. */
 export interface Token {
-  /** 1 add credit, 2 set credit, 3 unlock, 4 disconnect, 5 set config. */
+  /** 1 add credit, 2 set credit, 3 unlock, 4 disconnect, 5 set config, 6 maintenance. */
   tokenKind: number;
   /** 32-byte Ed25519 public key of the device the token is for. */
   deviceId: Uint8Array;
   /** ≥ 1, strictly increasing per device. */
   counter: number;
-  /** Seconds of supply for kinds 1 and 2; 0 otherwise. */
+  /** Seconds of supply for kinds 1 and 2, of open console for kind 6; 0 otherwise. */
   amount: number;
   /** Kind 5: 1..4 entries, keys strictly ascending; other kinds: empty. */
   config: ConfigEntry[];
@@ -56,13 +60,16 @@ export interface Token {
 
 /** Checks the kind-dependent rules shared by encoder and decoder. @throws SolkitError E_FIELD, E_RANGE */
 function checkSemantics(kind: number, amount: number, config: ConfigEntry[]): void {
-  if (kind < TOKEN_ADD_CREDIT || kind > TOKEN_SET_CONFIG) {
-    throw new SolkitError("E_FIELD", `token.tokenKind: expected 1..5, got ${kind}`);
+  if (kind < TOKEN_ADD_CREDIT || kind > TOKEN_MAINTENANCE) {
+    throw new SolkitError("E_FIELD", `token.tokenKind: expected 1..6, got ${kind}`);
+  }
+  if (kind === TOKEN_MAINTENANCE && (amount < 1 || amount > MAINTENANCE_MAX_S)) {
+    throw new SolkitError("E_RANGE", `token.amount: maintenance expects 1..${MAINTENANCE_MAX_S} seconds, got ${amount}`);
   }
   if (kind === TOKEN_ADD_CREDIT && amount < 1) {
     throw new SolkitError("E_RANGE", `token.amount: add credit expects 1..4294967295, got ${amount}`);
   }
-  if (kind >= TOKEN_UNLOCK && amount !== 0) {
+  if (kind >= TOKEN_UNLOCK && kind <= TOKEN_SET_CONFIG && amount !== 0) {
     throw new SolkitError("E_RANGE", `token.amount: expected 0 for token kind ${kind}, got ${amount}`);
   }
   if (kind !== TOKEN_SET_CONFIG) {

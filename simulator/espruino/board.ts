@@ -41,6 +41,7 @@ export class EspruinoBoard extends BoardExec {
     this.loop = new EventLoop((what, fn, args) => this.invoke(what, fn, args));
     this.pins = new PinBank(opts.pins, this.loop, (what, fn, args) => this.invoke(what, fn, args), (ms) => this.secondsAt(ms));
     this.console = new UsbConsole((code) => this.evaluate(code, "console"), (code) => isComplete(code));
+    this.console.setPoster((what, fn, args) => this.loop.schedule(this.loop.now, () => this.invoke(what, fn, args)));
     this.flash.onPowerCut = () => this.powerOff();
     this.flash.powered = false;
   }

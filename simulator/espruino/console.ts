@@ -15,6 +15,10 @@
  *   an approximation; the layout (text, "\r\n", prompt back afterwards) is Espruino's.
  * - Output text turns "\n" into "\r\n". With the cable out, output is dropped (Espruino
  *   moves its console elsewhere; nothing reaches the host) and input cannot arrive.
+ * - The console can move (`LoopbackA.setConsole(true)`, as solkit's locked console does): then
+ *   the host's bytes are `USB.on("data")` events instead of REPL input, everything the REPL
+ *   prints comes out as `LoopbackB.on("data")` events, and only `USB.write` reaches the host —
+ *   the behaviour measured on the real interpreter (test/device/console-lock.test.ts).
  */
 import { formatValue } from "./format";
 
@@ -24,8 +28,16 @@ export type LineRunner = (code: string) => { ok: boolean; value?: unknown };
 /** Tells whether `code` is a complete statement (more lines needed otherwise). */
 export type CompletenessCheck = (code: string) => boolean;
 
+/** Posts a program callback as an event on the board's loop. */
+export type Post = (what: string, fn: unknown, args: unknown[]) => void;
+
 export class UsbConsole {
   private listeners: ((text: string) => void)[] = [];
+  /** Where the REPL is: the USB port (the host) or LoopbackA (moved away by the program). */
+  device: "USB" | "LoopbackA" = "USB";
+  private usbData: unknown[] = [];
+  private loopbackData: unknown[] = [];
+  private post: Post = () => {};
   /** False while the cable is out. */
   connected = true;
   private powered = false;
@@ -56,13 +68,47 @@ export class UsbConsole {
 
   /** Raw bytes to the host (dropped while disconnected or unpowered). */
   emit(text: string): void {
+    if (this.device === "LoopbackA") {
+      if (this.powered && text !== "") for (const h of this.loopbackData) this.post("LoopbackB data", h, [text]);
+      return;
+    }
+    this.usbWrite(text);
+  }
+
+  /** USB.write: bytes to the host whatever the console device. */
+  usbWrite(text: string): void {
     if (!this.connected || !this.powered || text === "") return;
     for (const l of this.listeners) l(text);
+  }
+
+  /** How program callbacks are posted (the board's event loop). */
+  setPoster(post: Post): void {
+    this.post = post;
+  }
+
+  /** `<device>.on("data", fn)` for USB and LoopbackB. */
+  onData(device: string, fn: unknown): void {
+    if (device === "USB") this.usbData.push(fn);
+    else if (device === "LoopbackB") this.loopbackData.push(fn);
+  }
+
+  /** `<device>.setConsole(force)`: the REPL moves; a half-typed line stays behind. */
+  setConsole(device: string): void {
+    const to = device === "LoopbackA" ? "LoopbackA" : "USB";
+    if (to === this.device) return;
+    this.device = to;
+    this.input = "";
+    this.pending = "";
+    this.echoOffForLine = false;
+    this.promptShown = false;
   }
 
   /** A fresh interpreter: empty input line; the prompt appears once boot code has run (idle). */
   boot(): void {
     this.powered = true;
+    this.device = "USB";
+    this.usbData = [];
+    this.loopbackData = [];
     this.input = "";
     this.pending = "";
     this.echoOffForLine = false;
@@ -106,6 +152,10 @@ export class UsbConsole {
   /** Bytes from the host. Lines run as they complete. */
   feed(text: string): void {
     if (!this.connected || !this.powered) return;
+    if (this.device !== "USB") {
+      for (const h of this.usbData) this.post("USB data", h, [text]);
+      return;
+    }
     for (const ch of text) {
       const crlf = this.lastWasCR && ch === "\n";
       this.lastWasCR = ch === "\r";

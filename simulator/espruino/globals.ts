@@ -139,7 +139,28 @@ export function createBootContext(m: Machine): { context: vm.Context; realm: Rea
     },
     getErrorFlags: () => realm.array([]),
     reboot: () => m.reboot(),
+    getConsole: () => m.console.device,
   });
+  // Serial devices of the console (console.ts): the USB port and the two loopback ends.
+  const serial = (name: string) => wrapAll({
+    on: (event: string, fn: unknown) => {
+      if (event === "data") m.console.onData(name, fn);
+    },
+    write: (...data: unknown[]) => {
+      const text = data.map((d) => (typeof d === "string" ? d : bytesToBinaryString(Uint8Array.from(flattenToBytes([d]))))).join("");
+      if (name === "USB") m.console.usbWrite(text);
+    },
+    print: (text: unknown) => {
+      if (name === "USB") m.console.usbWrite(String(text));
+    },
+    println: (text: unknown) => {
+      if (name === "USB") m.console.usbWrite(String(text) + "\r\n");
+    },
+    setConsole: () => m.console.setConsole(name),
+  });
+  g.USB = serial("USB");
+  g.LoopbackA = serial("LoopbackA");
+  g.LoopbackB = serial("LoopbackB");
   g.process = {
     version: m.version,
     env: { VERSION: m.version, BOARD: m.boardName },

@@ -146,6 +146,10 @@ export class FakeBoard {
   logs: string[] = [];
   rxHandler: ((body: string) => void) | undefined;
   commandHandler: ((c: string) => string) | undefined;
+  lockedLineHandler: ((line: string) => string) | undefined;
+  /** The console lock as the firmware set it; `relock` is the timer of an open window. */
+  consoleLocked = false;
+  private relock = -1;
   watchdogS = 0;
   lastKick = 0;
   watchdogBites = 0;
@@ -186,6 +190,14 @@ export class FakeBoard {
       console: {
         log: (t) => { if (!flash.dead) self.logs.push(t); },
         onCommand: (h) => { self.commandHandler = h; },
+        onLockedLine: (h) => { self.lockedLineHandler = h; },
+        lock: () => { self.closeWindow(); self.consoleLocked = true; },
+        open: (seconds) => {
+          self.closeWindow();
+          self.consoleLocked = false;
+          self.relock = self.add(seconds * 1000, 0, () => { self.relock = -1; self.consoleLocked = true; });
+        },
+        isLocked: () => self.consoleLocked,
       },
       platform: {
         randomBytes: (n) => { const b = new Uint8Array(n); for (let i = 0; i < n; i++) b[i] = (self.random = (self.random * 1103515245 + 12345) % 2147483648) & 0xff; return b; },
@@ -196,6 +208,17 @@ export class FakeBoard {
         reboot: () => {},
       },
     };
+  }
+
+  private closeWindow(): void {
+    if (this.relock >= 0) this.timers = this.timers.filter((t) => t.id !== this.relock);
+    this.relock = -1;
+  }
+
+  /** A line typed on the console: the REPL runs it while open (here: the text command), else the lock answers. */
+  type(line: string): string {
+    if (!this.consoleLocked) return this.commandHandler === undefined ? "" : this.commandHandler(line);
+    return this.lockedLineHandler === undefined ? "" : this.lockedLineHandler(line);
   }
 
   private add(ms: number, every: number, fn: () => void): number {

@@ -31,7 +31,22 @@ declare const E: {
   toString(data: Uint8Array): string | undefined;
   /** Σ a[i]·b[(i + offset) mod b.length] over a, in doubles (native; absent with SAVE_ON_FLASH). */
   convolve(a: ArrayLike<number>, b: ArrayLike<number>, offset: number): number;
+  /** The console device's name: "USB", "Serial1", "LoopbackA", "Limbo" (at boot on USB boards) … */
+  getConsole(): string;
 };
+
+/** A serial device (USB, Serial1, LoopbackA/B): espruino.com/Reference#Serial. */
+interface EspruinoSerial {
+  write(data: string): void;
+  on(event: "data", fn: (data: string) => void): void;
+  /** Moves the REPL to this device; `force`: USB, Bluetooth and Telnet connections do not move it away. */
+  setConsole(force: boolean): void;
+}
+/** Absent on boards without native USB (ESP32: the console is Serial1 behind a UART bridge). */
+declare const USB: EspruinoSerial | undefined;
+declare const Serial1: EspruinoSerial;
+declare const LoopbackA: EspruinoSerial;
+declare const LoopbackB: EspruinoSerial;
 /** Base64 → binary string (native). */
 declare function atob(s: string): string;
 /** Binary string → base64 (native). */

@@ -4,37 +4,23 @@
  * - `solkit.rx("<body>")` — a downlink frame; the host sends it as "\x10solkit.rx(…)\n", so the
  *   REPL neither echoes it nor prints the result (PROTOCOL.md, serial line);
  * - `solkit.status()`, `solkit.cmd("…")`, `solkit.provisionKey(force, entropyHex)` … — for the technician and
- *   for `solkit provision`.
+ *   for `solkit provision`; `solkit.lock()` ends a maintenance window early.
+ * Once provisioned, the REPL is locked (console-port.ts): typed lines reach the firmware's own
+ * parser (console-line.ts), which runs rx, status, cmd("status"), flush and lock only.
  */
 import BOARD from "solkit:board";
 import { startDevice } from "../../app";
-import type { Console, Hal } from "../../hal";
+import type { Hal } from "../../hal";
 import { espruinoClock, espruinoTimers } from "./time";
 import { espruinoStore } from "./store";
 import { espruinoAdcSensor, espruinoPulseMeter, espruinoRelay } from "./io";
 import { espruinoPlatform } from "./platform";
 import { consoleLink } from "./link";
-
-function usbConsole(): { console: Console; run: (line: string) => string } {
-  let handler: ((command: string) => string) | undefined = undefined;
-  return {
-    console: {
-      log: function (text: string): void {
-        console.log(text);
-      },
-      onCommand: function (h: (command: string) => string): void {
-        handler = h;
-      },
-    },
-    run: function (line: string): string {
-      return handler === undefined ? "not started" : handler(line);
-    },
-  };
-}
+import { espruinoConsole } from "./console-port";
 
 const relay = espruinoRelay(BOARD.relay); // first: the load is off before anything else runs
 const link = consoleLink();
-const tty = usbConsole();
+const tty = espruinoConsole();
 const hal: Hal = {
   clock: espruinoClock(),
   timers: espruinoTimers(),
@@ -74,5 +60,9 @@ global.solkit = {
   },
   flush: function (): void {
     device.flush();
+  },
+  lock: function (): string {
+    device.lock();
+    return "console locked";
   },
 };

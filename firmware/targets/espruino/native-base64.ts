@@ -12,6 +12,8 @@
  */
 import { decodeBase64 as portableDecode, encodeBase64 as portableEncode } from "../../../shared/encoding/base64";
 
+export { ALPHABET } from "../../../shared/encoding/base64";
+
 /** Base64 text of `data`, with `=` padding. */
 export function encodeBase64(data: Uint8Array): string {
   const binary = E.toString(data);
