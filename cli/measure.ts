@@ -18,6 +18,9 @@ import { flashBoard } from "../flash/flash-board";
 import { closePort, openPort } from "../flash/port-open";
 import { ReplSession } from "../flash/repl-session";
 import { SolkitError } from "../shared/errors";
+import { decodePublicKey } from "../shared/crypto/strkey";
+import { encodeDownlinkLine, encodeFrame } from "../shared/protocol/frame";
+import { encodeToken, TOKEN_MAINTENANCE } from "../shared/protocol/token";
 import { interpreterFor } from "../simulator/real-espruino/interpreter";
 import { PROBE_INSTALL, PROBE_READ } from "../simulator/real-espruino/probe";
 import { RealBoard } from "../simulator/real-espruino/real-board";
@@ -70,13 +73,16 @@ export async function measureOnInterpreter(twin: Board, code: string, seconds = 
     onNote?.(`flashing the bundle to ${bin}…`);
     const flashed = await flashBoard({ path: b.path, baud: BAUD, board: twin, code });
     if (!flashed.boot.solkit) throw new SolkitError("E_MEASURE", `the bundle did not start on the interpreter: ${flashed.boot.lines.slice(-3).join(" / ")}`);
+    const hostKey = randomBytes(32);
+    let deviceId = "";
     const rest = await withRepl(b.path, async (s) => {
       const started = await call(s, `solkit.provisionKey(false, "${randomBytes(32).toString("hex")}")`);
       for (let i = 0; i < 600 && started === "pending"; i++) {
         if (!/UNPROVISIONED: no device key/.test(String(await call(s, "solkit.cmd('status')")))) break;
         await sleep(1000);
       }
-      await call(s, `solkit.setHostKey("${randomBytes(32).toString("hex")}")`);
+      deviceId = String(/^id: (G\S+)$/m.exec(String(await call(s, "solkit.cmd('status')")))?.[1]);
+      await call(s, `solkit.setHostKey("${hostKey.toString("hex")}")`);
       await call(s, "solkit.setConfig(2, 1)");
       const usage = (await call(s, "process.memory().usage")) as number;
       await call(s, PROBE_INSTALL);
@@ -89,9 +95,13 @@ export async function measureOnInterpreter(twin: Board, code: string, seconds = 
       if (meter !== undefined) await b.pulse(meter, 30);
       await sleep(400);
     }
-    const m = (await withRepl(b.path, (s) =>
-      call(s, `(function(){var p=${PROBE_READ},m=process.memory();return {gap:p.gapMs,peak:Math.max(p.peakVars,m.usage),total:m.total,status:solkit.cmd('status')};})()`),
-    )) as { gap: number; peak: number; total: number; status: string };
+    // Provisioned, the console locks after its window (issue 11): open it with our own key's token.
+    const open = encodeDownlinkLine(encodeFrame(encodeToken({ tokenKind: TOKEN_MAINTENANCE, deviceId: decodePublicKey(deviceId), counter: 1, amount: 600, config: [] }, hostKey)), "espruino");
+    const m = (await withRepl(b.path, async (s) => {
+      await s.write(open);
+      await sleep(500);
+      return call(s, `(function(){var p=${PROBE_READ},m=process.memory();return {gap:p.gapMs,peak:Math.max(p.peakVars,m.usage),total:m.total,status:solkit.cmd('status')};})()`);
+    })) as { gap: number; peak: number; total: number; status: string };
     const seq = /next seq (\d+)/.exec(m.status);
     return {
       interpreter: bin.split("/").pop() as string,

@@ -211,7 +211,8 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
       return receive(core, body);
     },
     lock: function (): void {
-      hal.console.lock();
+      // Only a device with a host key: nobody could make the token that opens a fresh one.
+      if (isProvisioned(core)) hal.console.lock();
     },
   };
   const handle = hal.timers.every(cfg.tickMs, function (): void {

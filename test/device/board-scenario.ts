@@ -3,7 +3,7 @@
  * variable count (../shared/espruino/, issue 9): flashed over a pseudo-terminal as `solkit
  * flash` does and booted from Storage as a board boots it; provisioned with host entropy;
  * readings verified and acked by the real gateway;
- * good, forged and replayed tokens; kill -9 and a restart with nothing acked lost; a re-flash
+ * good, forged and replayed tokens; the console locked and opened by a maintenance token; kill -9 and a restart with nothing acked lost; a re-flash
  * of the provisioned board; memory at rest and at peak, and the longest event-loop block, on
  * the real clock. The figures are printed so a run shows them beside the board's budget.
  */
@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { loadBoard } from "../../boards/validate";
 import { flashBoard } from "../../flash/flash-board";
 import { provisionDevice } from "../../flash/provision";
+import { openConsole, typedStatus } from "../../flash/maintenance";
 import { decodePublicKey } from "../../shared/crypto/strkey";
 import { encodeDownlinkLine, encodeFrame } from "../../shared/protocol/frame";
 import { TOKEN_ADD_CREDIT, encodeToken } from "../../shared/protocol/token";
@@ -71,10 +72,12 @@ export function describeBoard(id: string): void {
       expect(p.id).not.toBe("GBCNTAM5WSRKYVWHWGVXCVLPTM5FUQWDRVTDSRFAREWVKB6ES6LHEUNN"); // E.hwRand's key before issue 9
       const key = hmacKeyOf(database, p.id);
 
-      const rest = await withRepl(b.path, async (s) => {
+      // Provisioning locked the console (issue 11): a maintenance token from the registry opens it.
+      const { rest, opened } = await withRepl(b.path, async (s) => {
+        const opened = await openConsole(s, database, 900);
         await call(s, "solkit.setConfig(2, 3)");
         await call(s, PROBE_INSTALL);
-        return (await call(s, "process.memory().usage")) as number;
+        return { rest: (await call(s, "process.memory().usage")) as number, opened };
       });
 
       // The gateway verifies and acks; the meter pulses meanwhile.
@@ -93,13 +96,14 @@ export function describeBoard(id: string): void {
         // Tokens: forged (another key), good, replayed.
         const token = (k: Uint8Array, counter: number) =>
           encodeDownlinkLine(encodeFrame(encodeToken({ tokenKind: TOKEN_ADD_CREDIT, deviceId: decodePublicKey(p.id), counter, amount: 600, config: [] }, k)), "espruino");
-        await s.write(token(new Uint8Array(32).fill(7), 1));
+        const next = opened.counter + 1; // the maintenance token used one
+        await s.write(token(new Uint8Array(32).fill(7), next));
         await waitFor(() => lines.some((l) => /rx token rejected: E_BAD_MAC/.test(l)), "the forged token refused", 30_000);
         expect(b.output(twin.pins.relay[0].pin).value).toBe(0);
-        await s.write(token(key, 1));
+        await s.write(token(key, next));
         await waitFor(() => lines.some((l) => /^rx .*credit \d+ s/.test(l)), "the good token taken", 30_000);
         await waitFor(() => b.output(twin.pins.relay[0].pin).value === 1, "the relay closed", 10_000);
-        await s.write(token(key, 1));
+        await s.write(token(key, next));
         await waitFor(() => lines.some((l) => /rx token rejected: E_REPLAY/.test(l)), "the replay refused", 30_000);
         return probe;
       });
@@ -117,9 +121,10 @@ export function describeBoard(id: string): void {
       await meter;
 
       // Re-flash the provisioned board with readings stored: it boots and keeps its key.
-      const again = await flashBoard({ path: b.path, baud: BAUD, board: twin, code });
+      // The tokens above were made here, not by the registry: it learns the device's counter from its status.
+      const again = await flashBoard({ path: b.path, baud: BAUD, board: twin, code, database });
       expect(again.boot.solkit, again.boot.lines.join("\n")).toBe(true);
-      const status = await withRepl(b.path, (s) => call(s, "solkit.cmd('status')", 60_000));
+      const status = await withRepl(b.path, (s) => typedStatus(s, 60_000));
       expect(String(status)).toContain(`id: ${p.id}`);
     });
   });

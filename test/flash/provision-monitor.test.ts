@@ -67,6 +67,39 @@ describe("solkit provision", () => {
   });
 });
 
+describe("solkit console (issue 11)", () => {
+  it("provisioning locks the console; open needs the registry, runs the REPL for a while; lock closes it", async () => {
+    const b = await rig.board({ firmware });
+    const { config } = gatewayConfig();
+    const port = ["--port", b.path, "--baud", String(BAUD)];
+    expect((await rig.run(["provision", "--board", "esp32-devkitc", ...port, "--site", "farm-8", "-c", config])).status).toBe(0);
+    const typed = (line: string) => {
+      const before = b.emu.console.printed.length;
+      b.emu.consoleInput(line + "\n");
+      return b.emu.console.printed.slice(before).join("\n");
+    };
+    const st = await rig.run(["console", "status", ...port, "--json"]);
+    expect(st.status).toBe(0);
+    expect(JSON.parse(st.stdout)).toMatchObject({ locked: true });
+    expect(typed("digitalWrite(D26,1)")).toBe(""); // answered on the next loop turn, and only that
+    await waitFor(() => b.emu.console.printed.some((l) => l.startsWith("console locked:")), "the lock's answer");
+    const stranger = gatewayConfig();
+    const refused = await rig.run(["console", "open", ...port, "-c", stranger.config]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/^solkit: no registry at .*gateway\.db: give the configuration of the host that provisioned G[A-Z2-7]{55} \(--config\)\n$/);
+    const opened = await rig.run(["console", "open", ...port, "--minutes", "2", "-c", config, "--json"]);
+    expect(opened.status).toBe(0);
+    expect(JSON.parse(opened.stdout)).toMatchObject({ open: true, seconds: 120, counter: 1 });
+    expect(b.emu.console.device).toBe("USB");
+    const locked = await rig.run(["console", "lock", ...port]);
+    expect(locked.status).toBe(0);
+    expect(locked.stdout).toMatch(/console locked/);
+    expect(b.emu.console.device).toBe("LoopbackA");
+    const bad = await rig.run(["console", "open", ...port, "--minutes", "61", "-c", config]);
+    expect({ status: bad.status, stderr: bad.stderr }).toEqual({ status: 2, stderr: 'solkit: --minutes expects 1 to 60, got "61"\n' });
+  });
+});
+
 describe("solkit monitor", () => {
   it("verifies the provisioned device's readings against the registry, and survives the pty going away", async () => {
     const b = await rig.board({ firmware, seed: 21 });

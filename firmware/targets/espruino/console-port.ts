@@ -15,9 +15,14 @@
 import type { Console } from "../../hal";
 import { MAX_CONSOLE_LINE } from "../../console-line";
 
-/** The port the console is on at boot: Serial1 behind a UART bridge (ESP32), else USB (Pico, WiFi, Linux). */
+/**
+ * The port the console is on when it locks: Serial1 behind a UART bridge (ESP32), Telnet (the
+ * Linux build's console in the real-interpreter tests), else USB (Pico, WiFi; "Limbo" at boot).
+ */
 function physicalPort(): EspruinoSerial {
-  return E.getConsole() === "Serial1" || typeof USB === "undefined" ? Serial1 : (USB as EspruinoSerial);
+  const name = E.getConsole();
+  if (name === "Telnet") return Telnet;
+  return name === "Serial1" || typeof USB === "undefined" ? Serial1 : (USB as EspruinoSerial);
 }
 
 export function espruinoConsole(): { console: Console; run: (line: string) => string } {

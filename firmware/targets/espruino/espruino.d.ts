@@ -45,6 +45,8 @@ interface EspruinoSerial {
 /** Absent on boards without native USB (ESP32: the console is Serial1 behind a UART bridge). */
 declare const USB: EspruinoSerial | undefined;
 declare const Serial1: EspruinoSerial;
+/** The telnet console (ESP32 with Wi-Fi; the Linux build with --telnet). */
+declare const Telnet: EspruinoSerial;
 declare const LoopbackA: EspruinoSerial;
 declare const LoopbackB: EspruinoSerial;
 /** Base64 → binary string (native). */
