@@ -12,6 +12,7 @@ export const LOADERS: Readonly<Record<string, () => Promise<RegisterCommand>>> =
   flash: async () => (await import("./commands/flash")).registerFlash,
   provision: async () => (await import("./commands/provision")).registerProvision,
   console: async () => (await import("./commands/console")).registerConsole,
+  credit: async () => (await import("./commands/credit")).registerCredit,
   monitor: async () => (await import("./commands/monitor")).registerMonitor,
   sim: async () => (await import("./commands/sim")).registerSim,
   host: async () => (await import("./commands/host")).registerHost,

@@ -5,14 +5,12 @@
  * database — makes the token; flash and provision call `probeOrOpen` so a technician's command
  * line does not change, and `solkit console open` opens it by hand.
  */
-import { existsSync } from "node:fs";
 import type { Board } from "../boards/board-type";
-import { TokenIssuer } from "../host/gateway/tokens";
-import { openStore } from "../host/gateway/store-sqlite";
 import { SolkitError } from "../shared/errors";
 import { TOKEN_MAINTENANCE } from "../shared/protocol/token";
 import { probeBoard, type BoardInfo } from "./board-probe";
 import type { ReplSession } from "./repl-session";
+import { deliverToken, issueFromRegistry } from "./token-delivery";
 
 /** The id line of solkit's status text, if the device has a key. */
 export function idFromStatus(status: string): string | undefined {
@@ -75,43 +73,15 @@ export async function openConsole(s: ReplSession, database: string, seconds = MA
   const status = await typedStatus(s);
   const id = idFromStatus(status);
   if (id === undefined) throw new SolkitError("E_NO_ANSWER", "the device's status shows no id; it is not provisioned, so its console is not locked");
-  if (!existsSync(database)) {
-    throw new SolkitError("E_UNKNOWN_DEVICE", `no registry at ${database}: give the configuration of the host that provisioned ${id} (--config)`);
-  }
-  const db = openStore(database);
-  let line: string;
-  let counter: number;
+  const token = issueFromRegistry(database, id, TOKEN_MAINTENANCE, seconds, tokenCounterFromStatus(status));
   try {
-    const issuer = new TokenIssuer(db);
-    issuer.atLeast(id, tokenCounterFromStatus(status));
-    ({ line, counter } = issuer.issue(id, TOKEN_MAINTENANCE, seconds));
+    await deliverToken(s, token);
   } catch (e) {
-    if ((e as SolkitError).code === "E_UNKNOWN_DEVICE") {
-      throw new SolkitError("E_UNKNOWN_DEVICE", `${id} is not in ${database}: use the database of the host that provisioned it (--database), or erase the device, credit included (solkit flash --erase)`);
-    }
+    if ((e as SolkitError).code === "E_REFUSED") throw new SolkitError("E_LOCKED", (e as Error).message.replace("token", "the maintenance token"));
     throw e;
-  } finally {
-    db.close();
   }
-  const verdict = new Promise<string>((resolve) => {
-    const off = s.onLine((l) => {
-      const m = /rx token (\d+): console open|rx token rejected: (E_[A-Z_]+)/.exec(l);
-      if (m) {
-        off();
-        resolve(m[2] ?? "ok");
-      }
-    });
-    setTimeout(() => {
-      off();
-      resolve("timeout");
-    }, 10_000);
-  });
-  await s.write(line);
-  const v = await verdict;
-  if (v === "timeout") throw new SolkitError("E_NO_ANSWER", `the device did not answer the maintenance token (counter ${counter})`);
-  if (v !== "ok") throw new SolkitError("E_LOCKED", `the device refused the maintenance token: ${v} (the registry's key is not the device's?)`);
   s.locked = false;
-  return { id, counter, seconds };
+  return { id, counter: token.counter, seconds };
 }
 
 /**

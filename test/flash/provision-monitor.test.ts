@@ -100,6 +100,39 @@ describe("solkit console (issue 11)", () => {
   });
 });
 
+describe("solkit credit add (issue 12)", () => {
+  it("sends a credit token over the port and the relay closes; a printed line works once; disconnect opens it", async () => {
+    const b = await rig.board({ firmware });
+    const { config } = gatewayConfig();
+    const port = ["--port", b.path, "--baud", String(BAUD)];
+    const prov = await rig.run(["provision", "--board", "esp32-devkitc", ...port, "--site", "farm-9", "-c", config, "--json"]);
+    const id = JSON.parse(prov.stdout).id as string;
+    expect(b.emu.pinLevel("D26")).toBe(0);
+    const sent = await rig.run(["credit", "add", ...port, "--days", "1", "-c", config, "--json"]);
+    expect(sent.status).toBe(0);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ device: id, counter: 1, answer: expect.stringMatching(/^rx token 1: credit \+86400 s; credit 86400 s$/) });
+    await waitFor(() => b.emu.pinLevel("D26") === 1, "the relay closed");
+    // Printed for pasting: the locked console runs the line once; a second paste is a replay.
+    const printed = await rig.run(["credit", "add", "--device", id, "--hours", "2", "-c", config, "--json"]);
+    const line = JSON.parse(printed.stdout).line as string;
+    expect(line).toMatch(/^solkit\.rx\("[A-Za-z0-9+/=]+\*[0-9a-f]{4}"\)$/);
+    b.emu.consoleInput(line + "\n");
+    await waitFor(() => b.emu.console.printed.some((l) => /rx token 2: credit \+7200 s/.test(l)), "the pasted token taken");
+    b.emu.consoleInput(line + "\n");
+    await waitFor(() => b.emu.console.printed.some((l) => /rx token rejected: E_REPLAY/.test(l)), "the second paste refused");
+    const cut = await rig.run(["credit", "add", ...port, "--device", id, "--disconnect", "-c", config]);
+    expect(cut.status).toBe(0);
+    expect(cut.stdout).toMatch(/took token 3 \(disconnect now\)/);
+    await waitFor(() => b.emu.pinLevel("D26") === 0, "the relay opened");
+    const none = await rig.run(["credit", "add", "--device", id, "-c", config]);
+    expect({ status: none.status, stderr: none.stderr }).toEqual({ status: 2, stderr: "solkit: give one of --days N / --hours N, --unlock, --disconnect\n" });
+    const stranger = gatewayConfig();
+    const unknown = await rig.run(["credit", "add", "--device", id, "--days", "1", "-c", stranger.config]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/no registry at /);
+  });
+});
+
 describe("solkit monitor", () => {
   it("verifies the provisioned device's readings against the registry, and survives the pty going away", async () => {
     const b = await rig.board({ firmware, seed: 21 });
