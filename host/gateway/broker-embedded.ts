@@ -5,7 +5,9 @@
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type AddressInfo, type Server } from "node:net";
-import { Aedes, type AuthenticateError, type Client, type PublishPacket } from "aedes";
+import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from "aedes";
+import { isPublicKey } from "../../shared/crypto/strkey";
+import { mqttPassword } from "../../shared/protocol/mqtt-auth";
 import type { Logger } from "./log";
 import { SolkitError } from "../../shared/errors";
 
@@ -42,11 +44,18 @@ function listen(server: Server, port: number, host: string): Promise<void> {
  * Starts aedes on host:port.
  * @throws SolkitError E_IN_USE when the port is taken; Error when it cannot listen at all
  */
-export async function startEmbeddedBroker(host: string, port: number, logger?: Logger, gatewayPassword?: string): Promise<EmbeddedBroker> {
+/**
+ * The host key of a registered device (undefined when unknown): with it the broker checks a
+ * device's password (PROTOCOL.md 6.3) and keeps each device to its own topics. Without it
+ * (a bare broker in a benchmark), devices are not authenticated.
+ */
+export type DeviceKeys = (id: string) => Uint8Array | undefined;
+
+export async function startEmbeddedBroker(host: string, port: number, logger?: Logger, gatewayPassword?: string, deviceKeys?: DeviceKeys): Promise<EmbeddedBroker> {
   const aedes = await Aedes.createBroker();
   // New at every start unless given (a test restarting "the same" broker under a client).
   const password = gatewayPassword ?? randomBytes(24).toString("hex");
-  guard(aedes, password, logger);
+  guard(aedes, password, logger, deviceKeys);
   const server = createServer({ noDelay: true }, aedes.handle);
   try {
     await listen(server, port, host);
@@ -72,34 +81,67 @@ export async function startEmbeddedBroker(host: string, port: number, logger?: L
   };
 }
 
+type Tagged = Client & { solkitGateway?: boolean; solkitDevice?: string };
+
 function isGateway(client: Client | null): boolean {
-  return client !== null && (client as Client & { solkitGateway?: boolean }).solkitGateway === true;
+  return client !== null && (client as Tagged).solkitGateway === true;
+}
+
+/** The device id a client logged in as (PROTOCOL.md 6.3), if any. */
+function deviceOf(client: Client | null): string | undefined {
+  return client === null ? undefined : (client as Tagged).solkitDevice;
+}
+
+function refuse(done: (e: AuthenticateError | null, ok: boolean | null) => void, code: 4 | 5, text: string): void {
+  const e = new Error(text) as AuthenticateError;
+  e.returnCode = code; // 4 bad user name or password, 5 not authorized
+  done(e, null);
 }
 
 /**
- * The broker's rules (issue 11). Devices and dashboards still connect without credentials (the
- * readings are signed and the tokens MAC'd); what the broker refuses is what let a stranger
- * on the network act as the gateway:
+ * The broker's rules (issue 11):
+ * - with the registry (`deviceKeys`), a device logs in with its id and its password
+ *   (PROTOCOL.md 6.3) and may publish and subscribe only under its own topics; a client without
+ *   a user name may watch (subscribe) but not publish under solkit/ — a dashboard, not a device;
+ * and in any case what let a stranger on the network act as the gateway:
  * - a gateway client id (solkit-gw…) or the gateway's user name without the gateway's password:
  *   aedes would otherwise let a second connection with the gateway's id kick the gateway off;
  * - publishing to a device's `cmd` topic, unless the gateway;
  * - retained messages on `cmd` and `reading` (a retained forgery would greet every subscriber);
  * - a publish over MAX_PUBLISH_BYTES.
  */
-function guard(aedes: Aedes, password: string, logger?: Logger): void {
+function guard(aedes: Aedes, password: string, logger?: Logger, deviceKeys?: DeviceKeys): void {
   const secret = Buffer.from(password);
   aedes.authenticate = (client: Client, username: Readonly<string> | undefined, given: Readonly<Buffer> | undefined, done: (e: AuthenticateError | null, ok: boolean | null) => void) => {
     const claims = username === GATEWAY_USER || (client.id ?? "").startsWith(GATEWAY_ID_PREFIX);
+    if (!claims && deviceKeys !== undefined && username !== undefined && username !== "") {
+      const key = isPublicKey(username) ? deviceKeys(username) : undefined;
+      const want = key === undefined ? undefined : Buffer.from(mqttPassword(key));
+      key?.fill(0);
+      if (want === undefined || given === undefined || given.length !== want.length || !timingSafeEqual(given, want)) {
+        logger?.log("warn", "broker", `refused client "${String(client.id).slice(0, 40)}": user "${username.slice(0, 56)}" is not a registered device with that password`);
+        return refuse(done, 4, "unknown device or wrong password");
+      }
+      (client as Tagged).solkitDevice = username;
+      return done(null, true);
+    }
     if (!claims) return done(null, true);
     const ok = given !== undefined && given.length === secret.length && timingSafeEqual(given, secret) && username === GATEWAY_USER;
     if (!ok) {
       logger?.log("warn", "broker", `refused client "${String(client.id).slice(0, 40)}": the gateway's id or user name without its password`);
-      const e = new Error("not the gateway") as AuthenticateError;
-      e.returnCode = 5; // not authorized
-      return done(e, null);
+      return refuse(done, 5, "not the gateway");
     }
-    (client as Client & { solkitGateway?: boolean }).solkitGateway = true;
+    (client as Tagged).solkitGateway = true;
     done(null, true);
+  };
+  // A device reads only its own topics (its commands; others' readings tell when a home is empty).
+  aedes.authorizeSubscribe = (client: Client | null, sub: Subscription, done: (e: Error | null, s?: Subscription | null) => void) => {
+    const dev = deviceOf(client);
+    if (deviceKeys === undefined || dev === undefined || isGateway(client)) return done(null, sub);
+    const parts = sub.topic.split("/");
+    if (parts[0] === "solkit" && parts[3] === dev) return done(null, sub);
+    logger?.log("warn", "broker", `refused device ${dev.slice(0, 8)}… subscribing to "${sub.topic.slice(0, 80)}": not its own topics`);
+    done(null, null); // a failure grant (0x80) in the SUBACK; the connection stays
   };
   aedes.authorizePublish = (client: Client | null, packet: PublishPacket, done: (e?: Error | null) => void) => {
     const leaf = packet.topic.split("/")[4];
@@ -109,6 +151,13 @@ function guard(aedes: Aedes, password: string, logger?: Logger): void {
     if (packet.topic.startsWith("solkit/") && leaf === "cmd" && !isGateway(client)) {
       logger?.log("warn", "broker", `refused a cmd publish from "${String(client?.id).slice(0, 40)}": only the gateway sends commands`);
       return done(new Error("only the gateway publishes cmd"));
+    }
+    if (deviceKeys !== undefined && packet.topic.startsWith("solkit/") && client !== null && !isGateway(client)) {
+      const dev = deviceOf(client);
+      if (dev === undefined || packet.topic.split("/")[3] !== dev) {
+        logger?.log("warn", "broker", `refused a publish to "${packet.topic.slice(0, 80)}" from "${String(client.id).slice(0, 40)}": ${dev === undefined ? "not logged in as a device" : "another device's topic"}`);
+        return done(new Error("a device publishes under its own topics only"));
+      }
     }
     done(null);
   };

@@ -89,7 +89,8 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
   let local: BrokerConfig | undefined;
   if ("embedded" in cfg.devices) {
     try {
-      broker = await startEmbeddedBroker(cfg.devices.embedded.host, cfg.devices.embedded.port, log);
+      // Devices log in with their id and the password their host key gives (PROTOCOL.md 6.3).
+      broker = await startEmbeddedBroker(cfg.devices.embedded.host, cfg.devices.embedded.port, log, undefined, (id) => registry.get(id)?.hmacKey);
     } catch (e) {
       db.close();
       unlock();

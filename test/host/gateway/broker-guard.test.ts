@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import mqtt, { type MqttClient } from "mqtt";
 import { startEmbeddedBroker, MAX_PUBLISH_BYTES, type EmbeddedBroker } from "../../../host/gateway/broker-embedded";
 import { waitFor } from "./helpers";
+import { mqttPassword } from "../../../shared/protocol/mqtt-auth";
 
 let broker: EmbeddedBroker | undefined;
 const clients: MqttClient[] = [];
@@ -62,5 +63,41 @@ describe("the embedded broker's guard", () => {
     await waitFor(() => seen.includes("reading:2"), "a plain reading");
     await new Promise((r) => setTimeout(r, 200));
     expect(seen.sort()).toEqual(["cmd:12", "reading:2"]);
+  });
+});
+
+describe("devices log in with their id and the password their host key gives (PROTOCOL.md 6.3)", () => {
+  const KEY = new Uint8Array(32).fill(0x44);
+  const OTHER = "GADQOBYHA4DQOBYHA4DQOBYHA4DQOBYHA4DQOBYHA4DQOBYHA4DQOZPI";
+  const ME = "GAEQSCIJBEEQSCIJBEEQSCIJBEEQSCIJBEEQSCIJBEEQSCIJBEEQSH7S";
+  const mine = (leaf: string) => `solkit/v1/t/${ME}/${leaf}`;
+  const keys = (id: string) => (id === ME ? new Uint8Array(KEY) : undefined);
+
+  it("a wrong password or an unknown device is refused; a device keeps to its own topics; a dashboard only watches", async () => {
+    broker = await startEmbeddedBroker("127.0.0.1", 0, undefined, undefined, keys);
+    const seen: string[] = [];
+    broker.aedes.on("publish", (p, client) => {
+      if (client && p.topic.startsWith("solkit/")) seen.push(`${client.id}:${p.topic.split("/")[4]}`);
+    });
+    expect((await connect({ username: ME, password: "0".repeat(32) })).error?.message).toMatch(/Bad username or password/i);
+    expect((await connect({ username: OTHER, password: mqttPassword(KEY) })).error?.message).toMatch(/Bad username or password/i);
+    const device = await connect({ clientId: "dev", username: ME, password: mqttPassword(KEY) });
+    expect(device.error).toBeUndefined();
+    await device.client.subscribeAsync(mine("cmd"), { qos: 1 });
+    const denied = await device.client.subscribeAsync(`solkit/v1/t/${OTHER}/reading`, { qos: 1 }).then(() => "granted", (e: Error) => e.message);
+    expect(denied).toMatch(/Subscribe error/); // a failure grant (0x80); the connection stays
+    await device.client.publishAsync(mine("reading"), "r", { qos: 1 });
+    const dashboard = await connect({ clientId: "dash" });
+    const granted = await dashboard.client.subscribeAsync("solkit/v1/#", { qos: 1 });
+    expect(granted[0].qos).toBe(1);
+    const closed = new Promise<void>((r) => dashboard.client.once("close", () => r()));
+    dashboard.client.publish(mine("status"), "online", { qos: 1 });
+    await closed;
+    const liar = await connect({ clientId: "liar", username: ME, password: mqttPassword(KEY) });
+    const gone = new Promise<void>((r) => liar.client.once("close", () => r()));
+    liar.client.publish(`solkit/v1/t/${OTHER}/reading`, "r", { qos: 1 });
+    await gone;
+    await waitFor(() => seen.length >= 1, "the device's own publish");
+    expect(seen).toEqual(["dev:reading"]);
   });
 });

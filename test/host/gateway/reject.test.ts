@@ -17,6 +17,7 @@ import { MemoryLogger } from "../../../host/gateway/log";
 import { MAX_PENDING, type LinkContext } from "../../../host/gateway/pipeline";
 import { FLAG_FIRST_AFTER_BOOT } from "../../../shared/protocol/reading";
 import { TestDevice, tempDir, waitFor } from "./helpers";
+import { mqttPassword } from "../../../shared/protocol/mqtt-auth";
 
 describe("pipeline rejections", () => {
   let dir: string;
@@ -197,17 +198,15 @@ describe("pipeline rejections", () => {
     await log.waitFor("spool", "FULL");
   });
 
-  it("MQTT payloads: bad topic, bad JSON, bad base64, topic/device mismatch", async () => {
-    const c = mqtt.connect(gw.brokerUrl!);
+  it("MQTT payloads: bad JSON, bad base64, topic/device mismatch; the broker refuses a bad topic and strangers", async () => {
+    const c = mqtt.connect(gw.brokerUrl!, { username: dev.id, password: mqttPassword(dev.hmacKey) });
     await new Promise<void>((r) => c.once("connect", () => r()));
     const t = (leaf: string, d = dev.id) => buildTopic("t", d, leaf);
-    await c.publishAsync("solkit/v1/t/not-a-key/reading", "{}", { qos: 1 });
     await c.publishAsync(t("reading"), "not json", { qos: 1 });
     await c.publishAsync(t("reading"), JSON.stringify({ v: 1, reading: "!!!", sig: "" }), { qos: 1 });
     const other = new TestDevice();
     await c.publishAsync(t("reading"), encodeReadingPayload(encodeFrame(decodeFrame(other.next()).message)), { qos: 1 });
-    await waitFor(() => log.find("reject").length === 4, "4 rejections");
-    expect(rejected("E_TOPIC")).toBe(1);
+    await waitFor(() => log.find("reject").length === 3, "3 rejections");
     expect(rejected("E_PAYLOAD")).toBe(1);
     expect(rejected("E_BASE64")).toBe(1);
     expect(rejected("E_WRONG_DEVICE")).toBe(1);
@@ -216,5 +215,17 @@ describe("pipeline rejections", () => {
     await c.publishAsync(t("reading"), encodeReadingPayload(dev.next()), { qos: 1 });
     await waitFor(() => gw.registry.get(dev.id)!.lastSeq === 0, "good reading after the bad ones");
     c.end(true);
+    // What never reaches the gateway: the embedded broker refuses a publish under another
+    // topic than the device's own (and drops the connection), and anyone not logged in as a device.
+    for (const [who, topic] of [[{ username: dev.id, password: mqttPassword(dev.hmacKey) }, "solkit/v1/t/not-a-key/reading"], [{}, t("reading")]] as const) {
+      const x = mqtt.connect(gw.brokerUrl!, { ...who, reconnectPeriod: 0 });
+      await new Promise<void>((r) => x.once("connect", () => r()));
+      const closed = new Promise<void>((r) => x.once("close", () => r()));
+      x.publish(topic, encodeReadingPayload(dev.next()), { qos: 1 });
+      await closed;
+      x.end(true);
+    }
+    expect(log.find("reject").length).toBe(3);
+    expect(log.find("broker").map((e) => e.text).join("\n")).toMatch(/refused a publish to "solkit\/v1\/t\/not-a-key\/reading".*another device's topic[\s\S]*not logged in as a device/);
   });
 });

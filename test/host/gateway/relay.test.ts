@@ -15,6 +15,7 @@ import { defaultConfig, type GatewayConfig } from "../../../host/gateway/config"
 import { startGateway, type Gateway } from "../../../host/gateway/gateway";
 import { MemoryLogger } from "../../../host/gateway/log";
 import { Collector, Mosquitto, TestDevice, tempDir, waitFor } from "./helpers";
+import { mqttPassword } from "../../../shared/protocol/mqtt-auth";
 
 const SITE = "test-site";
 
@@ -32,7 +33,8 @@ function config(dir: string, upstream?: string): GatewayConfig {
 }
 
 async function publishAs(url: string, dev: TestDevice, frames: Uint8Array[]): Promise<mqtt.MqttClient> {
-  const c = mqtt.connect(url, { will: { topic: buildTopic(SITE, dev.id, "status"), payload: Buffer.from("offline"), qos: 1, retain: true } });
+  // Logged in as the device (PROTOCOL.md 6.3): the embedded broker keeps it to its own topics.
+  const c = mqtt.connect(url, { username: dev.id, password: mqttPassword(dev.hmacKey), will: { topic: buildTopic(SITE, dev.id, "status"), payload: Buffer.from("offline"), qos: 1, retain: true } });
   await new Promise<void>((r) => c.once("connect", () => r()));
   await c.subscribeAsync(buildTopic(SITE, dev.id, "cmd"), { qos: 1 });
   await c.publishAsync(buildTopic(SITE, dev.id, "status"), "online", { qos: 1, retain: true });
