@@ -76,6 +76,11 @@ function checkBuildable(board: Board): void {
   if (!board.buildable) {
     throw new SolkitError("E_UNSUPPORTED", `${board.id} is not buildable yet: ${board.whyNotBuildable ?? "its target is not implemented"}`);
   }
+  checkTarget(board);
+}
+
+/** What a measuring pass needs of a board (a board not buildable yet may still be measured). */
+function checkTarget(board: Board): void {
   if (board.target !== "espruino") throw new SolkitError("E_UNSUPPORTED", `solkit build: target ${board.target} unsupported (board ${board.id})`);
   if (board.pins.sensor && board.pins.sensor.kind !== "adc") {
     throw new SolkitError("E_UNSUPPORTED", `${board.pins.sensor.kind} sensor unsupported on espruino (board ${board.id})`);
@@ -118,7 +123,7 @@ export interface ProfileFit {
  * @throws SolkitError E_UNSUPPORTED, E_BUILD, E_ESPRUINO_FEATURE as buildFirmware
  */
 export async function measureProfile(board: Board, profile: BuildProfile): Promise<ProfileFit> {
-  checkBuildable(board);
+  checkTarget(board);
   const code = (await bundle(board, profile, 0)).code;
   const plan = planStorage(board, code.length + 16);
   const budget = board.limits!.jsVars!;

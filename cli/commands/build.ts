@@ -81,7 +81,8 @@ interpreter on this machine it says why and the build still succeeds (docs/real-
         if (opts.profile !== undefined) profile = parseProfile(opts.profile);
         report = await buildFirmware(board, { outDir: opts.out, profile });
       } catch (err: any) {
-        if (err && (err.code === "E_UNSUPPORTED" || err.code === "E_USAGE")) throw new CliError(err.message);
+        // A board the firmware does not fit is a setup problem, as for flash (exit 2; issue 11).
+        if (err && (err.code === "E_UNSUPPORTED" || err.code === "E_USAGE" || err.code === "E_TOO_BIG")) throw new CliError(err.message);
         throw err;
       }
       let measured: RealMeasure | undefined = undefined;

@@ -149,7 +149,7 @@ export const registerFlash: RegisterCommand = (program, ctx) => {
         }
         ctx.exit(EXIT_OK);
       } catch (e) {
-        if (e instanceof SolkitError && e.code === "E_TOO_BIG") throw new CliError(e.message);
+        if (e instanceof SolkitError && (e.code === "E_TOO_BIG" || e.code === "E_UNSUPPORTED")) throw new CliError(e.message);
         throw cliError(e);
       }
     });

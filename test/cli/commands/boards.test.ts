@@ -14,7 +14,7 @@ describe("solkit boards", () => {
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual([
       "esp32-devkitc", "espruino-pico", "espruino-wifi", "nodemcu-esp32", "nodemcu-esp8266", "rpi4",
     ]);
-    expect(r.stdout).toMatch(/espruino-pico\s+espruino\s+STM32F401CDU6\s+yes\s+5100\s+48 KiB\s+Espruino Pico/);
+    expect(r.stdout).toMatch(/espruino-pico\s+espruino\s+STM32F401CDU6\s+not yet\s+5100\s+48 KiB\s+Espruino Pico/);
     expect(r.stdout).toMatch(/rpi4\s+node\s+BCM2711\s+not yet\s+-\s+-\s+Raspberry Pi 4/);
   });
 
