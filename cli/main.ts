@@ -1,6 +1,7 @@
 import { CommanderError } from "commander";
 import { buildProgram } from "./program";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, errorLine, exitCodeFor } from "./errors";
+import { stopWhenOrphaned } from "./orphan-watch";
 
 /**
  * The CLI entry: the only place that catches errors, prints them as one line and chooses the
@@ -9,6 +10,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, errorLine, exitCodeFor } from "./erro
 export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_OK;
   const verbose = argv.includes("-v") || argv.includes("--verbose");
+  stopWhenOrphaned();
   try {
     // Inside the try: loading the command's module can fail too (a native library missing).
     const program = await buildProgram(argv, (code) => {
