@@ -32,6 +32,8 @@ export function formatEvent(e: MonitorEvent, o: FormatOptions): string | undefin
       return ts + paint(o, "red", `✗ bad frame line  ${explain(e.code)}`) + (e.text ? paint(o, "dim", `  ${e.text.slice(0, 40)}…`) : "");
     case "port":
       return ts + paint(o, e.event === "lost" ? "yellow" : "green", `-- ${e.event === "open" ? "open" : e.event === "lost" ? "lost" : "back"}: ${e.detail}`);
+    case "status":
+      return ts + paint(o, "cyan", `-- status: ${e.summary}`);
     case "frame": {
       const v = e.verdict;
       const who = v.device ? `${shortId(v.device)}${e.name ? ` (${e.name})` : ""}` : "";
@@ -64,6 +66,8 @@ export function eventJson(e: MonitorEvent): Record<string, unknown> | undefined 
       return { t, type: "bad-line", code: e.code, reason: explain(e.code) };
     case "port":
       return { t, type: "port", event: e.event, detail: e.detail };
+    case "status":
+      return { t, type: "status", ...e.status };
     case "frame": {
       const v = e.verdict;
       return {

@@ -17,6 +17,7 @@ import { decodeReading } from "../shared/protocol/reading";
 import { toHex } from "../shared/bytes";
 import { SolkitError } from "../shared/errors";
 import { closePort, openPort } from "./port-open";
+import { isStatusEnd, isStatusStart, parseStatus, statusSummary, type DeviceStatus } from "./device-status";
 
 export type MonitorEvent =
   | { type: "log"; t: number; text: string }
@@ -26,7 +27,9 @@ export type MonitorEvent =
   | { type: "raw"; t: number; text: string }
   /** A frame line exactly as it came (for --log: a log that `solkit verify` can check again). */
   | { type: "frame-line"; t: number; text: string }
-  | { type: "port"; t: number; event: "open" | "lost" | "back"; detail: string };
+  | { type: "port"; t: number; event: "open" | "lost" | "back"; detail: string }
+  /** The device's status (asked for on connect and every statusEveryMs), as one line. */
+  | { type: "status"; t: number; status: DeviceStatus; summary: string };
 
 export interface MonitorOptions {
   path: string;
@@ -37,6 +40,8 @@ export interface MonitorOptions {
   raw?: boolean;
   /** Milliseconds between reopen attempts (default 250). */
   retryMs?: number;
+  /** Ask the device for its status on connect and then every this many ms (0: never). */
+  statusEveryMs?: number;
   /** Show a line still being typed (prompt, echo) after this many idle ms (default 80; 0: never). */
   partialMs?: number;
   onEvent: (e: MonitorEvent) => void;
@@ -82,6 +87,10 @@ export class Monitor {
   private frameNo = 0;
   private lostAt = 0;
   private refreshedAt = 0;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private typedAt = 0;
+  /** Lines of a status text being collected (undefined: not in one). */
+  private statusLines: string[] | undefined;
 
   constructor(private readonly o: MonitorOptions) {
     this.names = registryNames(o.database);
@@ -98,17 +107,36 @@ export class Monitor {
   async start(): Promise<void> {
     this.attach(await openPort(this.o.path, this.o.baud));
     this.emit({ type: "port", t: Date.now(), event: "open", detail: `${this.o.path} at ${this.o.baud} baud` });
+    const every = this.o.statusEveryMs ?? 0;
+    if (every > 0 && !this.o.raw) {
+      setTimeout(() => this.askStatus(), 300).unref();
+      this.statusTimer = setInterval(() => this.askStatus(), every);
+      this.statusTimer.unref();
+    }
   }
 
   /** Sends text to the board's REPL as typed (dropped, returning false, while the port is away). */
   send(text: string): boolean {
+    this.typedAt = Date.now();
+    return this.write(text);
+  }
+
+  private write(text: string): boolean {
     if (!this.port?.isOpen) return false;
     this.port.write(Buffer.from(text, "latin1"));
     return true;
   }
 
+  /** A no-echo status request: answered on a locked console and on an open REPL alike. */
+  private askStatus(): void {
+    // Never into a line the technician is typing: a status can wait for the next round.
+    if (Date.now() - this.typedAt < 10_000 || visibleLine(this.tail).replace(/^[>:]/, "") !== "") return;
+    this.write("\x10solkit.status()\n");
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.statusTimer);
     clearTimeout(this.retry);
     clearTimeout(this.partialTimer);
     const p = this.port;
@@ -150,6 +178,7 @@ export class Monitor {
           this.attach(port);
           const away = ((Date.now() - this.lostAt) / 1000).toFixed(1);
           this.emit({ type: "port", t: Date.now(), event: "back", detail: `${this.o.path} back after ${away} s` });
+          if ((this.o.statusEveryMs ?? 0) > 0) setTimeout(() => this.askStatus(), 300).unref();
         },
         () => this.scheduleReopen(),
       );
@@ -163,6 +192,7 @@ export class Monitor {
     if (this.o.raw) return this.emit({ type: "raw", t, text });
     for (const ev of this.parser.push(text)) {
       if (ev.type === "log") {
+        if (this.statusLine(ev.text, t)) continue;
         this.counts.logLines++;
         this.emit({ type: "log", t, text: ev.text });
       } else if (ev.type === "error") {
@@ -186,6 +216,20 @@ export class Monitor {
     if (wait > 0 && shown !== "" && !shown.startsWith(LINE_PREFIX)) {
       this.partialTimer = setTimeout(() => this.emit({ type: "partial", t: Date.now(), text: visibleLine(this.tail) }), wait);
     }
+  }
+
+  /** Collects a status text into one event; true when `text` was part of one. */
+  private statusLine(text: string, t: number): boolean {
+    const line = visibleLine(text).replace(/^[>:]+/, "");
+    if (isStatusStart(line)) this.statusLines = [];
+    if (this.statusLines === undefined) return false;
+    this.statusLines.push(line);
+    if (isStatusEnd(line) || this.statusLines.length > 30) {
+      const status = parseStatus(this.statusLines.join("\n"));
+      this.statusLines = undefined;
+      this.emit({ type: "status", t, status, summary: statusSummary(status) });
+    }
+    return true;
   }
 
   /**

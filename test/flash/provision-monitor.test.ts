@@ -187,6 +187,31 @@ describe("solkit monitor", () => {
     expect(valid.length).toBeGreaterThanOrEqual(1);
     expect(valid[0]).toMatchObject({ known: true, reading: { seq: expect.any(Number), energyIn: expect.any(Number) } });
     expect(lines.some((l) => l.type === "log")).toBe(true);
+    // The status on connect (issue 11), one object instead of its dozen lines, none of them a log line.
+    expect(lines.find((l) => l.type === "status")).toMatchObject({ provisioned: true, consoleLocked: true, relayClosed: false, creditS: 0, nextSeq: expect.any(Number) });
+    expect(lines.filter((l) => l.type === "log" && /^(credit|relay|outbox|console): /.test(l.text))).toEqual([]);
     expect(lines[lines.length - 1]).toMatchObject({ type: "summary", invalid: 0 });
+    // --filter frames: readings and port events only; a bad filter is a usage error.
+    const frames = await rig.run(["monitor", "--port", b.path, "--baud", String(BAUD), "--json", "--duration", "5", "--filter", "frames", "-c", config]);
+    const kinds = new Set(frames.stdout.trim().split("\n").map((l) => JSON.parse(l).type));
+    expect([...kinds].filter((k) => !["port", "reading", "summary", "ack", "token"].includes(k))).toEqual([]);
+    const bad = await rig.run(["monitor", "--port", b.path, "--filter", "everything"]);
+    expect({ status: bad.status, stderr: bad.stderr }).toEqual({ status: 2, stderr: 'solkit: --filter expects frames, logs or a device id G…, got "everything"\n' });
+  });
+
+  it("the status line: asked on connect and every --status seconds, not while someone types", async () => {
+    const b = await rig.board({ firmware, seed: 23 });
+    const events: MonitorEvent[] = [];
+    const m = new Monitor({ path: b.path, baud: BAUD, statusEveryMs: 1500, onEvent: (e) => events.push(e) });
+    await m.start();
+    const statuses = () => events.filter((e) => e.type === "status");
+    await waitFor(() => statuses().length >= 2, "two status lines");
+    const s = statuses()[0];
+    expect(s.type === "status" && s.summary).toMatch(/^UNPROVISIONED · seq 0 · credit 0 s · relay open · outbox 0 · console open$/);
+    m.send("1+"); // a half-typed line: no status is injected into it
+    const n = statuses().length;
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(statuses().length).toBe(n);
+    await m.stop();
   });
 });
