@@ -23,7 +23,7 @@ export class CliError extends SolkitError {
  * Library codes that mean the user asked for something that cannot be (bad usage or setup:
  * exit 2), beside the rest, which mean a check or an operation failed (exit 1).
  */
-const USAGE_CODES = new Set(["E_USAGE", "E_BOARD", "E_IN_USE"]);
+const USAGE_CODES = new Set(["E_USAGE", "E_BOARD", "E_IN_USE", "E_DB", "E_DISK_FULL", "E_DB_OPEN"]);
 
 /** The exit code for anything thrown out of a command. */
 export function exitCodeFor(err: unknown): number {

@@ -138,7 +138,7 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
   const spoolTimer = setInterval(checkSpool, 1000);
 
   const pipeline = new Pipeline({
-    db, registry, readings: new ReadingStore(db), spool, metrics, logger: log, verifier: opts.verifier ?? nodeVerifier, site: cfg.site,
+    db, registry, readings: new ReadingStore(db), spool, metrics, logger: log, verifier: opts.verifier ?? nodeVerifier, site: cfg.site, dbFile: cfg.database,
     upstreamIsLocal: sameBroker,
     onAccepted,
     onSpooled: () => {

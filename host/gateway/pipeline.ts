@@ -58,6 +58,8 @@ export interface PipelineDeps {
   logger: Logger;
   verifier: Verifier;
   site: string;
+  /** The database's file, for messages. */
+  dbFile?: string;
   /** Upstream is the broker the MQTT link listens on: relayed readings come back there. */
   upstreamIsLocal?: boolean;
   /** After each commit: newest authenticated reading per device (retained state, HA). */
@@ -125,10 +127,16 @@ export class Pipeline {
   /** Device records read in the current batch (the batch's own updates applied), one SELECT each. */
   private readonly batchDevices = new Map<string, DeviceRecord | undefined>();
   private readonly now: () => number;
+  /** Echo markers and counts of the batch being committed: undone or counted once it ends. */
+  private batchEchoes: string[] = [];
+  private batchCounts = { verified: 0, dropped: 0 };
+  /** Why the last commit failed, until one works again. */
+  private storeProblem: "full" | "error" | undefined;
 
   constructor(private readonly d: PipelineDeps) {
     this.now = d.now ?? Date.now;
     const m = d.metrics;
+    m.gauge("solkit_store_ok", "1 while commits to the database work; 0 after a failed one (a full disk), until one works again.", () => (this.storeProblem === undefined ? 1 : 0));
     m.counter("solkit_frames_in_total", "Frames and payloads received, by link kind.");
     m.counter("solkit_readings_verified_total", "Readings authenticated, stored and acked.");
     m.counter("solkit_rejected_total", "Frames rejected, by reason code.");
@@ -174,6 +182,9 @@ export class Pipeline {
     const accepted = new Map<string, Accepted>();
     let spooled = false;
     this.batchDevices.clear();
+    this.batchEchoes = [];
+    this.batchCounts = { verified: 0, dropped: 0 };
+    const spoolBefore = this.d.spool.snapshot();
     const run = this.d.db.transaction(() => {
       for (const job of jobs) {
         try {
@@ -182,6 +193,9 @@ export class Pipeline {
           if (r.accepted) accepted.set(r.accepted.device.id, r.accepted);
           spooled ||= r.spooled;
         } catch (e) {
+          // A failed write (SQLITE_FULL, an I/O error) has already rolled the transaction back
+          // inside SQLite: the whole batch fails, and nothing of it may be acked.
+          if (String((e as { code?: string }).code).startsWith("SQLITE_")) throw e;
           this.rejected(job.link, errorCode(e), `internal: ${(e as Error).message}`);
         }
       }
@@ -189,11 +203,17 @@ export class Pipeline {
     try {
       run();
     } catch (e) {
-      // The transaction rolled back: nothing stored, so nothing may be acked.
-      this.d.logger.log("error", "store", `commit failed, ${jobs.length} frames not acked (devices will resend): ${(e as Error).message}`);
+      // The transaction rolled back: nothing stored, so nothing may be acked, and what this
+      // process counted for it in memory goes back too (issue 11).
+      this.d.spool.restore(spoolBefore);
+      for (const echo of this.batchEchoes) this.echoes.delete(echo);
       for (const p of this.pending.values()) p.length = 0;
+      this.storeFailed(e as Error, jobs.length);
       return;
     }
+    if (this.batchCounts.verified > 0) this.storeWorks(); // a refusal's counter update proves no space
+    this.d.metrics.inc("solkit_readings_verified_total", {}, this.batchCounts.verified);
+    if (this.batchCounts.dropped) this.d.metrics.inc("solkit_dropped_declared_total", {}, this.batchCounts.dropped);
     for (const { device, link } of acks.values()) this.sendAck(device, link);
     for (const a of accepted.values()) this.d.onAccepted?.(a);
     if (spooled) this.d.onSpooled?.();
@@ -357,8 +377,8 @@ export class Pipeline {
     });
     this.d.registry.advance(id, v.state, v.all.length, dropped, link.name, c.now, reading.outbox);
     this.pending.delete(id);
-    this.d.metrics.inc("solkit_readings_verified_total", {}, v.all.length);
-    if (dropped) this.d.metrics.inc("solkit_dropped_declared_total", {}, dropped);
+    this.batchCounts.verified += v.all.length; // counted once the batch commits
+    this.batchCounts.dropped += dropped;
     const fresh = { ...dev, state: v.state };
     this.batchDevices.set(id, fresh);
     return { ack: fresh, accepted: { device: fresh, reading, receivedAt: job.receivedAt, link }, spooled: link.relay };
@@ -389,6 +409,36 @@ export class Pipeline {
   private rememberEcho(device: string, seq: number): void {
     if (this.echoes.size >= 100_000) this.echoes.delete(this.echoes.values().next().value as string);
     this.echoes.add(`${device}#${seq}`);
+    this.batchEchoes.push(`${device}#${seq}`);
+  }
+
+  /**
+   * A commit failed. A full disk (SQLITE_FULL) is said once, with the file and what to do, and
+   * the gateway goes on refusing to ack until a commit works again; anything else is logged
+   * per batch. Either way the devices keep their readings and send them again.
+   */
+  private storeFailed(e: Error, frames: number): void {
+    const full = (e as { code?: string }).code === "SQLITE_FULL";
+    if (full && this.storeProblem === "full") return;
+    this.storeProblem = full ? "full" : "error";
+    if (full) {
+      this.d.logger.log("error", "store", `disk full: ${this.d.dbFile ?? "the database"} cannot grow; not acking readings until there is space (the devices keep them and resend); free space on its disk`);
+    } else {
+      this.d.logger.log("error", "store", `commit failed, ${frames} frames not acked (devices will resend): ${e.message}`);
+    }
+  }
+
+  /** A commit worked: after a failure, say so and give the WAL's pages back to the disk. */
+  private storeWorks(): void {
+    if (this.storeProblem === undefined) return;
+    const was = this.storeProblem;
+    this.storeProblem = undefined;
+    try {
+      this.d.db.pragma("wal_checkpoint(TRUNCATE)");
+    } catch {
+      // a busy reader: the next automatic checkpoint does it
+    }
+    this.d.logger.log("info", "store", was === "full" ? "disk space is back: readings are stored and acked again" : "commits work again");
   }
 
   private sendAck(device: DeviceRecord, link: LinkContext): void {

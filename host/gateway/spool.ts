@@ -79,6 +79,16 @@ export class Spool {
     return id;
   }
 
+  /** The counters, to put back when the transaction that pushed rolls back (a full disk: issue 11). */
+  snapshot(): { depth: number; bytes: number } {
+    return { depth: this.depthNow, bytes: this.bytesNow };
+  }
+
+  restore(s: { depth: number; bytes: number }): void {
+    this.depthNow = s.depth;
+    this.bytesNow = s.bytes;
+  }
+
   /** Up to `limit` messages after id `afterId`, oldest first. */
   next(afterId: number, limit: number): SpoolItem[] {
     return this.after.all(afterId, limit) as SpoolItem[];

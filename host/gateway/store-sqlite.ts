@@ -11,6 +11,7 @@
 import Database from "better-sqlite3";
 import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
+import { SolkitError } from "../../shared/errors";
 
 export type Db = Database.Database;
 
@@ -57,17 +58,39 @@ CREATE TABLE IF NOT EXISTS spool (
 
 /**
  * Opens (creating folders and tables as needed) the gateway database.
- * @throws Error from better-sqlite3 when the file cannot be opened (permissions, not a database)
+ * @throws SolkitError E_DB (not a database, or damaged), E_DISK_FULL, E_DB_OPEN (permissions,
+ *   a missing or read-only folder): one line naming the file and the next step (issue 11)
  */
 export function openStore(file: string): Db {
-  if (file !== ":memory:") keepPrivate(file);
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
-  db.pragma("busy_timeout = 5000");
-  db.exec(SCHEMA);
-  addMissingColumns(db);
-  return db;
+  let db: Db | undefined;
+  try {
+    if (file !== ":memory:") keepPrivate(file);
+    db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    db.pragma("busy_timeout = 5000");
+    db.exec(SCHEMA);
+    addMissingColumns(db);
+    return db;
+  } catch (e) {
+    db?.close();
+    throw storeError(file, e as Error & { code?: string });
+  }
+}
+
+/** What opening the database failed on, as one line with the next step. */
+export function storeError(file: string, e: Error & { code?: string }): Error {
+  const code = e.code ?? "";
+  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
+    return new SolkitError("E_DB", `${file} is not a solkit database or is damaged (${e.message}); restore it from a backup, or move it away to start with an empty registry`);
+  }
+  if (code === "SQLITE_FULL" || code === "ENOSPC") {
+    return new SolkitError("E_DISK_FULL", `the disk of ${file} is full; free some space on it, then start again`);
+  }
+  if (code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_READONLY") || code === "EACCES" || code === "EROFS" || code === "ENOTDIR" || code.startsWith("SQLITE_IOERR")) {
+    return new SolkitError("E_DB_OPEN", `cannot open ${file} for writing (${e.message}); check that its folder exists and is writable by this user`);
+  }
+  return e;
 }
 
 /**
