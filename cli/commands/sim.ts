@@ -1,8 +1,12 @@
+import { randomInt } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
 import type { RegisterCommand } from "../command";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../errors";
 import { paint, type Output } from "../output";
-import { boardIds } from "../../boards/validate";
+import { boardIds, loadBoard } from "../../boards/validate";
+import { boardFromState, saveState, stateFile } from "../../simulator/board-state";
+import type { EspruinoBoard } from "../../simulator/espruino/board";
 import { checkPtyPath, startPtyBoard } from "../../simulator/pty-board";
 import { ensureFirmware } from "../../simulator/scenario/artifact";
 import { demoSummary, runDemo } from "../../simulator/scenario/demo";
@@ -23,6 +27,7 @@ interface SimOptions {
   speed: string;
   seed: string;
   pty?: string;
+  state?: string;
 }
 
 function whole(name: string, text: string, min: number): number {
@@ -105,18 +110,43 @@ async function demo(out: Output, opts: SimOptions): Promise<number> {
 }
 
 /** One board on a pty until Ctrl-C (or --duration of wall time, for scripts). */
-async function pty(out: Output, opts: SimOptions): Promise<number> {
+async function pty(out: Output, opts: SimOptions, seedGiven: boolean): Promise<number> {
   if (!boardIds().includes(opts.board)) throw new CliError(`no board "${opts.board}"; see 'solkit boards'`);
   checkPtyPath(opts.pty!); // before a build that may take a while
+  const board = loadBoard(opts.board);
   const fw = await firmware(out, opts.board);
-  const b = await startPtyBoard({ board: opts.board, path: opts.pty!, firmware: fw, seed: whole("--seed", opts.seed, 0) });
-  out.info(`${opts.board} running dist/${opts.board}/firmware.js on ${b.path} (console also on tcp://127.0.0.1:${b.tcpPort}); Ctrl-C stops it`);
+  // A board of its own unless --seed asks to repeat one: its random sources differ from the last.
+  const seed = seedGiven ? whole("--seed", opts.seed, 0) : randomInt(1, 2 ** 31);
+  let emu: EspruinoBoard | undefined;
+  let restored = false;
+  if (opts.state !== undefined) {
+    try {
+      ({ emu, restored } = boardFromState(opts.state, board, seed));
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    emu.powerOn();
+    const boot = emu.storage.read(".bootcde");
+    // A rebuilt bundle replaces the old one, as solkit flash would; keys, credit and outbox stay.
+    if (boot === undefined || Buffer.from(boot).toString("latin1") !== fw) emu.storage.write(".bootcde", new Uint8Array(Buffer.from(fw, "latin1")));
+    emu.powerOff();
+    emu.powerOn();
+  }
+  const b = await startPtyBoard({ board, path: opts.pty!, firmware: emu ? undefined : fw, emu, seed });
+  const state = opts.state;
+  const save = () => {
+    if (state !== undefined) saveState(state, board, b.emu);
+  };
+  const saver = state === undefined ? undefined : setInterval(save, 5000);
+  out.info(`${opts.board} running dist/${opts.board}/firmware.js on ${b.path} (console also on tcp://127.0.0.1:${b.tcpPort}; seed ${seed}${state ? `; flash ${restored ? "restored from" : "kept in"} ${stateFile(state, board)}` : ""}); Ctrl-C stops it`);
   await new Promise<void>((res) => {
     process.once("SIGINT", res);
     process.once("SIGTERM", res);
     if (opts.duration !== undefined) setTimeout(res, duration(opts.duration)).unref();
   });
+  clearInterval(saver);
   await b.stop();
+  save();
   return EXIT_OK;
 }
 
@@ -133,6 +163,7 @@ export const registerSim: RegisterCommand = (program, ctx) => {
     .option("-b, --board <id>", "fleet: board id", "esp32-devkitc")
     .option("--seed <n>", "fleet: seed", "1")
     .option("--pty <path>", "one board on a pseudo-terminal at <path>, in real time, for solkit flash/monitor/host (needs socat)")
+    .option("--state <dir>", "with --pty: keep the board's flash (bundle, keys, credit, outbox) in DIR across restarts")
     .option("--demo", "the npm start demo: one board, its world and the host, as it happens")
     .option("--speed <x>", "demo: simulated seconds per wall-clock second", "600")
     .addHelpText("after", `
@@ -142,14 +173,16 @@ Examples:
   $ solkit sim --devices 100 --duration 6h           a fleet against the light host
   $ solkit sim --devices 20 --host gateway           ... against the real gateway
   $ solkit sim --board esp32-devkitc --pty /tmp/ttySIM   a board the gateway can open
+  $ solkit sim --pty /tmp/ttySIM --state ~/.solkit/sim   ... that keeps its keys and credit across restarts
   $ solkit sim --demo                                what npm start runs
 
 The firmware is dist/<board>/firmware.js, built first when missing or older than its sources.
 Exit codes: 0 every expectation held, 1 one failed, 2 a scenario file is invalid (every problem listed).`)
-    .action(async (files: string[], opts: SimOptions) => {
+    .action(async (files: string[], opts: SimOptions, cmd: Command) => {
       const out = ctx.output();
       let code: number;
-      if (opts.pty !== undefined) code = await pty(out, opts);
+      if (opts.state !== undefined && opts.pty === undefined) throw new CliError("--state keeps a --pty board's flash: give --pty <path> too");
+      if (opts.pty !== undefined) code = await pty(out, opts, cmd.getOptionValueSource("seed") !== "default");
       else if (opts.demo) code = await demo(out, opts);
       else if (opts.devices !== undefined) {
         if (!boardIds().includes(opts.board)) throw new CliError(`no board "${opts.board}"; see 'solkit boards'`);

@@ -50,7 +50,7 @@ describe("a full disk", () => {
       gw!.pipeline.submit(decodeFrame(f), link);
       await settle();
     };
-    const stored = () => Number(gw!.db.prepare("SELECT COUNT(*) AS n FROM spool").get()!.n);
+    const stored = () => Number((gw!.db.prepare("SELECT COUNT(*) AS n FROM spool").get() as { n: number }).n);
     await send(dev.next());
     expect(acks).toEqual([0]);
 
