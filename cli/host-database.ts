@@ -7,8 +7,14 @@ import { CliError } from "./errors";
 
 /** @throws CliError when the config file cannot be read or is invalid */
 export function registryDatabase(configFile: string | undefined): string {
+  return hostSettings(configFile).database;
+}
+
+/** The database and the site of the host's configuration. @throws CliError as registryDatabase */
+export function hostSettings(configFile: string | undefined): { database: string; site: string } {
   try {
-    return (configFile ? loadConfig(configFile) : defaultConfig()).database;
+    const c = configFile ? loadConfig(configFile) : defaultConfig();
+    return { database: c.database, site: c.site };
   } catch (e) {
     throw new CliError(`${(e as Error).message} (see docs/host-config.md)`);
   }

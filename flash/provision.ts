@@ -17,6 +17,7 @@ import { TokenIssuer } from "../host/gateway/tokens";
 import { idFromStatus, probeOrOpen, tokenCounterFromStatus } from "./maintenance";
 import { closePort, openPort } from "./port-open";
 import { ReplSession } from "./repl-session";
+import { checkSite, MAX_SITE } from "../shared/protocol/topics";
 
 export interface ProvisionOptions {
   path: string;
@@ -43,7 +44,6 @@ export interface ProvisionResult {
   updated: boolean;
 }
 
-const SITE = /^[A-Za-z0-9._-]{1,32}$/;
 
 
 async function status(s: ReplSession): Promise<string> {
@@ -97,7 +97,12 @@ function register(o: ProvisionOptions, id: string, hmacKey: Uint8Array, deviceCo
 }
 
 export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionResult> {
-  if (!SITE.test(o.site)) throw new SolkitError("E_FIELD", `--site "${o.site.slice(0, 40)}": use 1 to 32 of A-Z a-z 0-9 - _ .`);
+  // The one rule for site names, the topics' (PROTOCOL.md 6.1): 1 to 64 of A-Z a-z 0-9 - _ .
+  try {
+    checkSite(o.site);
+  } catch {
+    throw new SolkitError("E_FIELD", `--site "${o.site.slice(0, 40)}": use 1 to ${MAX_SITE} of A-Z a-z 0-9 - _ .`);
+  }
   const port = await openPort(o.path, o.baud);
   try {
     const s = new ReplSession(port, o.baud);

@@ -2,7 +2,7 @@ import type { RegisterCommand } from "../command";
 import { CliError, EXIT_OK } from "../errors";
 import { paint } from "../output";
 import { loadBoard } from "../../boards/validate";
-import { registryDatabase } from "../host-database";
+import { hostSettings } from "../host-database";
 import { provisionDevice } from "../../flash/provision";
 import { cliError } from "./flash";
 import { summary as commandSummary } from "../command-list";
@@ -42,8 +42,10 @@ the registry; it is never printed.`)
       const board = loadBoard(opts.board);
       const baud = opts.baud === undefined ? board.link.serial?.baud ?? 115200 : Number(opts.baud);
       if (!Number.isInteger(baud) || baud < 300) throw new CliError(`--baud expects a rate such as 115200, got "${opts.baud}"`);
-      const database = registryDatabase(opts.config);
+      const { database, site } = hostSettings(opts.config);
       out.info(`provisioning the ${board.id} on ${opts.port} for site "${opts.site}"…`);
+      // One site per host: a device under another site publishes on topics this host does not read.
+      if (site !== opts.site) out.info(`warning: the host's site is "${site}" (${opts.config ?? "the default configuration"}); this device will publish under "${opts.site}", topics that host does not read`);
       try {
         const r = await provisionDevice({ path: opts.port, baud, board, site: opts.site, force: opts.force, name: opts.name, database, onNote: (s) => out.info(s) });
         if (out.jsonMode) out.json({ ...r, hmacKey: "stored in the registry, not shown" });

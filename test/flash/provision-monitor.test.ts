@@ -45,6 +45,8 @@ describe("solkit provision", () => {
     const args = ["provision", "--board", "esp32-devkitc", "--port", b.path, "--site", "farm-7", "--baud", String(BAUD), "-c", config, "--json"];
     const r = await rig.run(args);
     expect(r.status).toBe(0);
+    // The host's configuration says site "local" (the default): the device's other site is said (issue 11).
+    expect(r.stderr).toMatch(/warning: the host's site is "local" \(.*gateway\.json\); this device will publish under "farm-7", topics that host does not read/);
     const out = JSON.parse(r.stdout);
     expect(out.id).toMatch(/^G[A-Z2-7]{55}$/);
     const status = b.emu.runCode("solkit.cmd('status')").value as string;
@@ -61,6 +63,9 @@ describe("solkit provision", () => {
     const again = await rig.run(args);
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/already provisioned as G[A-Z2-7]{55}; pass --force/);
+    // One rule for site names everywhere: the topics' 1 to 64 characters.
+    const long = await rig.run(["provision", "--board", "esp32-devkitc", "--port", b.path, "--site", "s".repeat(65), "--baud", String(BAUD), "-c", config]);
+    expect({ status: long.status, stderr: long.stderr.split("\n").filter((l) => l.startsWith("solkit:")) }).toEqual({ status: 2, stderr: [`solkit: --site "${"s".repeat(40)}": use 1 to 64 of A-Z a-z 0-9 - _ .`] });
     const forced = await rig.run([...args, "--force"]);
     expect(forced.status).toBe(0);
     expect(JSON.parse(forced.stdout)).toMatchObject({ previousId: out.id });
