@@ -117,6 +117,29 @@ describe("solkit flash on a pty board", () => {
     expect(b.emu.runCode("solkit.cmd('status')").value).toContain("UNPROVISIONED");
   });
 
+  it("a provisioned device's locked console: flash opens it with a token from the registry, and not without (issue 11)", async () => {
+    const b = await rig.board({ firmware });
+    const dir = tempDir();
+    const config = join(dir, "gateway.json");
+    writeFileSync(config, JSON.stringify({ database: join(dir, "gateway.db"), site: "lock" }));
+    const port = ["--board", "esp32-devkitc", "--port", b.path, "--baud", String(BAUD)];
+    expect((await rig.run(["provision", ...port, "--site", "lock", "-c", config])).status).toBe(0);
+    const file = join(dir, "fw.js");
+    writeFileSync(file, firmware, "latin1");
+    const stranger = join(dir, "other.json");
+    writeFileSync(stranger, JSON.stringify({ database: join(dir, "other.db") }));
+    const refused = await rig.run(["flash", ...port, "--bundle", file, "-c", stranger]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/^solkit: no registry at .*other\.db: give the configuration of the host that provisioned G[A-Z2-7]{55} \(--config\)$/m);
+    const ok = await rig.run(["flash", ...port, "--bundle", file, "-c", config]);
+    expect(ok.status).toBe(0);
+    expect(ok.stderr).toMatch(/console of G[A-Z2-7]{55} opened for 15 min with maintenance token 1/);
+    expect(b.emu.runCode("solkit.cmd('status')").value).toMatch(/^console: locked/m); // locked again as the new bundle started
+    const erased = await rig.run(["flash", ...port, "--bundle", file, "-c", config, "--erase", "--yes"]);
+    expect(erased.status).toBe(0);
+    expect(b.emu.runCode("solkit.cmd('status')").value).toMatch(/UNPROVISIONED[\s\S]*^console: open/m);
+  });
+
   it("the CLI flashes with --json, and --dry-run sends nothing", async () => {
     const b = await rig.board();
     const file = join(tempDir(), "app.js");
