@@ -33,9 +33,14 @@ export function commandNamed(argv: readonly string[]): string | undefined {
   return name !== undefined && name in LOADERS ? name : undefined;
 }
 
+/** Commander's "error: X\n(Did you mean y?)" as our style's "X (did you mean y?)". */
+export function commanderLine(text: string): string {
+  return text.replace(/^error: /, "").replace(/\n\(Did you mean (.*)\?\)/, " (did you mean $1?)").trim();
+}
+
 /** Each (sub)command's own errors point at its own --help. */
 function nameTheHelp(command: Command, path: string): void {
-  command.showHelpAfterError(`(run '${path} --help' for its options and examples)`);
+  command.showHelpAfterError(`run '${path} --help' for its options and examples`);
   for (const sub of command.commands) nameTheHelp(sub, `${path} ${sub.name()}`);
 }
 
@@ -56,7 +61,9 @@ export async function buildProgram(argv: readonly string[], onExit: (code: numbe
     .showSuggestionAfterError(true)
     // Commander's own errors (a missing required option, an unknown option) name the next step
     // as ours do (issue 11); subcommands inherit it.
-    .showHelpAfterError("(run 'solkit --help' for the commands and examples)")
+    .showHelpAfterError("run 'solkit --help' for the commands and examples")
+    // One line, as ours: "solkit: <what>; run '… --help' …" (commander writes the two parts apart).
+    .configureOutput({ outputError: (text, write) => write(`solkit: ${commanderLine(text)}; `) })
     .exitOverride();
   const ctx = createContext(program, onExit);
   const wanted = commandNamed(argv);
