@@ -213,19 +213,21 @@ function applyOperation(c: ApplyContext, op: Operation, sourceId: string, hash: 
       db.prepare("UPDATE accounts SET balance = balance + ? WHERE id = ?").run(amount, dest.id);
     } else {
       if (row(db, asset.issuer) === undefined) throw new OpFailure("op_no_issuer");
-      // The issuer sends and receives its own asset without a trustline (it mints and burns).
+      // stellar-core's order (a payment is a path payment): the destination is credited first,
+      // then the source debited. The issuer sends and receives its own asset without a
+      // trustline (it mints and burns).
+      if (dest.id !== asset.issuer) {
+        const line = trustline(db, dest.id, asset);
+        if (line === undefined) throw new OpFailure("op_no_trust");
+        if (line.balance + amount > line.lim) throw new OpFailure("op_line_full");
+      }
       if (src.id !== asset.issuer) {
         const line = trustline(db, src.id, asset);
         if (line === undefined) throw new OpFailure("op_src_no_trust");
         if (line.balance < amount) throw new OpFailure("op_underfunded");
         db.prepare("UPDATE trustlines SET balance = balance - ? WHERE account = ? AND asset = ?").run(amount, src.id, assetKey(asset));
       }
-      if (dest.id !== asset.issuer) {
-        const line = trustline(db, dest.id, asset);
-        if (line === undefined) throw new OpFailure("op_no_trust");
-        if (line.balance + amount > line.lim) throw new OpFailure("op_line_full");
-        db.prepare("UPDATE trustlines SET balance = balance + ? WHERE account = ? AND asset = ?").run(amount, dest.id, assetKey(asset));
-      }
+      if (dest.id !== asset.issuer) db.prepare("UPDATE trustlines SET balance = balance + ? WHERE account = ? AND asset = ?").run(amount, dest.id, assetKey(asset));
     }
     recordPayment(c, hash, index, tx, src.id, dest.id, assetKey(asset), amount);
     return;
