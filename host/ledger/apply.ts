@@ -198,7 +198,7 @@ function applyOperation(c: ApplyContext, op: Operation, sourceId: string, hash: 
     if (src.balance - amount < minBalance(c, src)) throw new OpFailure("op_underfunded");
     db.prepare("UPDATE accounts SET balance = balance - ? WHERE id = ?").run(amount, src.id);
     db.prepare("INSERT INTO accounts (id, balance, seq) VALUES (?, ?, ?)").run(op.destination, amount, BigInt(c.ledger) << 32n);
-    recordPayment(c, hash, index, tx, src.id, op.destination, "native", amount);
+    recordPayment(c, hash, index, tx, src.id, op.destination, "native", amount, "create_account");
     return;
   }
   if (op.type === "payment") {
@@ -298,10 +298,10 @@ function applyOperation(c: ApplyContext, op: Operation, sourceId: string, hash: 
   throw new OpFailure("op_not_supported");
 }
 
-function recordPayment(c: ApplyContext, hash: string, index: number, tx: Transaction, from: string, to: string, asset: string, amount: bigint): void {
+function recordPayment(c: ApplyContext, hash: string, index: number, tx: Transaction, from: string, to: string, asset: string, amount: bigint, type = "payment"): void {
   const m = memoOf(tx);
-  c.db.prepare("INSERT INTO payments (id, hash, ledger, at, source, destination, asset, amount, memo, memo_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-    .run(`${hash}-${index}`, hash, BigInt(c.ledger), BigInt(c.now), from, to, asset, amount, m.memo, m.type);
+  c.db.prepare("INSERT INTO payments (id, hash, ledger, at, source, destination, asset, amount, memo, memo_type, type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    .run(`${hash}-${index}`, hash, BigInt(c.ledger), BigInt(c.now), from, to, asset, amount, m.memo, m.type, type);
 }
 
 export { memoOf };

@@ -47,6 +47,8 @@ export interface SubmitResult {
 export interface Payment {
   /** "<tx hash>-<op index>" */
   id: string;
+  /** Horizon's type: a payment, or the create_account that funded a new account. */
+  type: "payment" | "create_account";
   hash: string;
   from: string;
   to: string;

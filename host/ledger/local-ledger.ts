@@ -180,6 +180,7 @@ interface PaymentRow {
   amount: bigint;
   memo: string;
   memo_type: string;
+  type: string;
 }
 
 function parseAsset(key: string): AssetId {
@@ -190,7 +191,7 @@ function parseAsset(key: string): AssetId {
 
 function toPayment(r: PaymentRow): Payment {
   return {
-    id: r.id, hash: r.hash, from: r.source, to: r.destination, asset: parseAsset(r.asset), amount: r.amount,
+    id: r.id, type: r.type === "create_account" ? "create_account" : "payment", hash: r.hash, from: r.source, to: r.destination, asset: parseAsset(r.asset), amount: r.amount,
     memo: r.memo, memoType: r.memo_type as Payment["memoType"], ledger: Number(r.ledger), at: Number(r.at),
   };
 }

@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS txs (
 CREATE TABLE IF NOT EXISTS payments (
   id TEXT PRIMARY KEY, hash TEXT NOT NULL, ledger INTEGER NOT NULL, at INTEGER NOT NULL,
   source TEXT NOT NULL, destination TEXT NOT NULL, asset TEXT NOT NULL, amount INTEGER NOT NULL,
-  memo TEXT NOT NULL, memo_type TEXT NOT NULL
+  memo TEXT NOT NULL, memo_type TEXT NOT NULL, type TEXT NOT NULL DEFAULT 'payment'
 );
 CREATE INDEX IF NOT EXISTS payments_to ON payments (destination, ledger);
 CREATE INDEX IF NOT EXISTS payments_from ON payments (source, ledger);

@@ -16,12 +16,14 @@ import type { Console } from "../../hal";
 import { MAX_CONSOLE_LINE } from "../../console-line";
 
 /**
- * The port the console is on when it locks: Serial1 behind a UART bridge (ESP32), Telnet (the
- * Linux build's console in the real-interpreter tests), else USB (Pico, WiFi; "Limbo" at boot).
+ * The port the console is on: Serial1 behind a UART bridge (ESP32), else USB (Pico, WiFi;
+ * "Limbo" at boot). The Linux build's serial line is its telnet console (the real-interpreter
+ * boards, simulator/real-espruino): at a cold start its console is still stdin, so Telnet is
+ * chosen by the build's name, not by where the console happens to be then.
  */
 function physicalPort(): EspruinoSerial {
   const name = E.getConsole();
-  if (name === "Telnet") return Telnet;
+  if (name === "Telnet" || (process.env.BOARD === "LINUX" && typeof Telnet !== "undefined")) return Telnet;
   return name === "Serial1" || typeof USB === "undefined" ? Serial1 : (USB as EspruinoSerial);
 }
 

@@ -54,6 +54,7 @@ declare function atob(s: string): string;
 /** Binary string → base64 (native). */
 declare function btoa(s: string): string;
 declare function load(): void;
+declare const process: { env: { BOARD?: string; VERSION?: string } };
 declare const console: { log(...text: unknown[]): void };
 
 interface EspruinoStorage {
