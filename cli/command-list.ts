@@ -23,6 +23,7 @@ export const COMMAND_LIST: readonly CommandInfo[] = [
   { name: "sim", args: "[files...]", summary: "run the built firmware on emulated boards: scenario files (CI), a fleet, or the demo" },
   { name: "host", summary: "run the gateway: verify, keep and relay signed readings over MQTT" },
   { name: "verify", args: "[file]", summary: "check signed readings (serial-line frames or MQTT JSON payloads, one per line)" },
+  { name: "teller", args: "<status>", summary: "what the teller knows per device: paid, billed, owned, credit left, tokens waiting, next action" },
   { name: "ledger", args: "<account|fund|issue|pay|balances|history>", summary: "the local Stellar ledger: accounts (keys encrypted in a keystore), funding, an issued stablecoin, payments, balances, history" },
   { name: "keygen", summary: "make an Ed25519 device key pair (Stellar G…/S… strings)" },
   { name: "demo", summary: "a virtual meter signs an hour of readings; the host side verifies every one" },

@@ -17,6 +17,7 @@ export const LOADERS: Readonly<Record<string, () => Promise<RegisterCommand>>> =
   sim: async () => (await import("./commands/sim")).registerSim,
   host: async () => (await import("./commands/host")).registerHost,
   verify: async () => (await import("./commands/verify")).registerVerify,
+  teller: async () => (await import("./commands/teller")).registerTeller,
   ledger: async () => (await import("./commands/ledger")).registerLedger,
   keygen: async () => (await import("./commands/keygen")).registerKeygen,
   demo: async () => (await import("./commands/demo")).registerDemo,

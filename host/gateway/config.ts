@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { SolkitError } from "../../shared/errors";
 import { checkSite } from "../../shared/protocol/topics";
+import { parseTellerConfig, type TellerConfig } from "../teller/teller-config";
 
 export type Repl = "espruino" | "nodemcu";
 
@@ -40,6 +41,8 @@ export interface GatewayConfig {
   spool: { maxBytes: number; alarmRatio: number };
   homeAssistant: { enabled: boolean; prefix: string };
   health: { enabled: boolean; host: string; port: number };
+  /** Billing, payments and credit (host/teller); absent = no teller. */
+  teller?: TellerConfig;
 }
 
 const DEFAULT_BAUD = 115200;
@@ -135,7 +138,7 @@ function broker(c: Checker, v: unknown, path: string, base: string): BrokerConfi
 export function parseConfig(raw: unknown, base: string): GatewayConfig {
   const c = new Checker();
   const d = defaultConfig(base);
-  const keys = ["site", "database", "devices", "upstream", "serial", "spool", "homeAssistant", "health"];
+  const keys = ["site", "database", "devices", "upstream", "serial", "spool", "homeAssistant", "health", "teller"];
   const o = c.object(raw, "$", keys) ?? {};
   const site = c.string(o.site, "$.site", d.site);
   try {
@@ -157,7 +160,7 @@ export function parseConfig(raw: unknown, base: string): GatewayConfig {
       // The embedded broker has no TLS and lets devices in without credentials: beyond loopback
       // that is the whole network's broker, so it takes an explicit yes (issue 11).
       if (!isLoopback(host) && !insecureRemote) {
-        c.err("$.devices.embedded.host", `"${host}" is not loopback and the embedded broker has no TLS or device credentials; set "insecureRemote": true to accept that, or use "broker" (e.g. Mosquitto with TLS)`);
+        c.err("$.devices.embedded.host", `"${host}" is not loopback and the embedded broker has no TLS; set "insecureRemote": true to accept that, or use "broker" (e.g. Mosquitto with TLS)`);
       }
       devices = { embedded: { host, port: c.int(e.port, "$.devices.embedded.port", 1883, 0, 65535), insecureRemote } };
     }
@@ -197,6 +200,7 @@ export function parseConfig(raw: unknown, base: string): GatewayConfig {
     spool: { maxBytes: c.int(sp.maxBytes, "$.spool.maxBytes", d.spool.maxBytes, 4096, Number.MAX_SAFE_INTEGER), alarmRatio },
     homeAssistant: { enabled: c.bool(ha.enabled, "$.homeAssistant.enabled", false), prefix: c.string(ha.prefix, "$.homeAssistant.prefix", "homeassistant") },
     health: { enabled: c.bool(h.enabled, "$.health.enabled", true), host: c.string(h.host, "$.health.host", "127.0.0.1"), port: c.int(h.port, "$.health.port", 9464, 0, 65535) },
+    teller: parseTellerConfig(o.teller, base, (path, msg) => c.err(path, msg)),
   };
   if (c.errors.length > 0) {
     throw new SolkitError("E_CONFIG", `${c.errors.length} error(s) in the configuration:\n  ${c.errors.join("\n  ")}`);

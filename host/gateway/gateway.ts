@@ -21,12 +21,15 @@ import { MqttLink } from "./link-mqtt";
 import { SerialLink } from "./link-serial";
 import type { Logger } from "./log";
 import { Metrics } from "./metrics";
-import { Pipeline, type Accepted } from "./pipeline";
+import { Pipeline, type Accepted, type LinkContext } from "./pipeline";
+import type { DeviceRecord } from "./registry";
+import type { Teller } from "../teller/teller";
 import { Registry } from "./registry";
 import { discoverPorts } from "./serial-discovery";
 import { Spool, type SpoolLevel } from "./spool";
 import { metaGet, metaSet, openStore, ReadingStore, type Db } from "./store-sqlite";
 import { Upstream } from "./upstream";
+import { startTeller } from "../teller/host-teller";
 
 export interface GatewayOptions {
   logger: Logger;
@@ -45,6 +48,8 @@ export interface Gateway {
   metrics: Metrics;
   pipeline: Pipeline;
   upstream: Upstream;
+  /** The teller, when the configuration has a "teller" section. */
+  teller?: Teller;
   /** URL of the local broker devices use (embedded or configured), if any. */
   brokerUrl?: string;
   healthUrl?: string;
@@ -98,7 +103,7 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
     }
     local = { url: broker.url, username: broker.gateway.username, password: broker.gateway.password, rejectUnauthorized: true };
     log.log("info", "broker", `embedded MQTT broker listening on ${broker.url} (devices and dashboards connect here)`);
-    if (cfg.devices.embedded.insecureRemote) log.log("warn", "broker", `the embedded broker on ${broker.url} is reachable beyond this machine without TLS or device credentials ("insecureRemote": true)`);
+    if (cfg.devices.embedded.insecureRemote) log.log("warn", "broker", `the embedded broker on ${broker.url} is reachable beyond this machine without TLS ("insecureRemote": true)`);
   } else if ("broker" in cfg.devices) local = cfg.devices.broker;
   const sameBroker = cfg.upstream === undefined;
   const upstreamBroker = cfg.upstream ?? local!;
@@ -119,8 +124,17 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
 
   const states = new Map<string, DeviceState>();
   const announced = new Set<string>();
+  // The link each device was last heard on: where its acks go, and the teller's tokens.
+  const links = new Map<string, { device: DeviceRecord; link: LinkContext }>();
+  const teller = cfg.teller === undefined ? undefined : startTeller(cfg.teller, db, links, (topic, payload) => {
+    spool.push(topic, payload, Date.now());
+    upstream.kick();
+  }, cfg.site, id, log);
+  if (teller) cleanups.push(async () => teller.stop());
   const onAccepted = (a: Accepted) => {
     const r = a.reading;
+    links.set(a.device.id, { device: a.device, link: a.link });
+    teller?.teller.onReading(a.device.id, r);
     states.set(a.device.id, {
       device: a.device.id, seq: r.seq, time: r.time, timeQuality: r.timeQuality, energyIn: r.energyIn, energyOut: r.energyOut,
       power: r.power, relay: r.relay, credit: r.credit, flags: r.flags, boot: r.boot, verifiedAt: Math.floor(Date.now() / 1000),
@@ -211,7 +225,7 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
   cleanups.push(async () => health?.close());
 
   return {
-    id, db, registry, spool, metrics, pipeline, upstream, serial, statusTopic,
+    id, db, registry, spool, metrics, pipeline, upstream, serial, statusTopic, teller: teller?.teller,
     brokerUrl: local?.url, healthUrl: health?.url,
     stop: async () => {
       clearInterval(stateTimer);
