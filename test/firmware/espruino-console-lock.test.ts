@@ -36,7 +36,7 @@ function provisioned(seed: number) {
   const type = (line: string) => {
     const before = text.length;
     emu.consoleInput(line);
-    emu.advance(100);
+    emu.advance(1100); // the lock answers a refusal at most once a second
     return text.slice(before);
   };
   return { emu, out: () => text, token, type };
@@ -87,6 +87,13 @@ describe("the esp32-devkitc bundle's locked console (emulated)", () => {
     type(token(TOKEN_MAINTENANCE, 1, 60));
     expect(out()).toMatch(/rx token rejected: E_REPLAY/);
     expect(type("1+1\n")).toMatch(/console locked: /);
+  });
+
+  it("a flood of short lines gets five refusals a second, not one each; a bare Enter or Ctrl-C none", () => {
+    const { type } = provisioned(5);
+    type("solkit.lock()\n");
+    expect(type("x\n".repeat(300)).match(/console locked:/g)?.length).toBe(5);
+    expect(type("\x03\x03\n\n\r\n")).toBe("");
   });
 
   it("drops a line longer than any command without keeping it", () => {

@@ -27,6 +27,15 @@ function physicalPort(): EspruinoSerial {
   return name === "Serial1" || typeof USB === "undefined" ? Serial1 : (USB as EspruinoSerial);
 }
 
+/** Refusals answered per second, at most. */
+const REFUSALS = 5;
+
+/** A line with something printable in it (a Ctrl-C or a bare Enter gets no answer). */
+function visible(line: string): boolean {
+  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) > 32) return true;
+  return false;
+}
+
 export function espruinoConsole(): { console: Console; run: (line: string) => string } {
   let commandHandler: ((command: string) => string) | undefined = undefined;
   let lineHandler: ((line: string) => string) | undefined = undefined;
@@ -35,6 +44,8 @@ export function espruinoConsole(): { console: Console; run: (line: string) => st
   let relock: number | undefined = undefined;
   let buf = "";
   let dropping = false;
+  let windowAt = -1000;
+  let refusals = 0;
 
   function onData(data: string): void {
     if (!locked) return;
@@ -46,9 +57,19 @@ export function espruinoConsole(): { console: Console; run: (line: string) => st
       if (end < 0) break;
       const line = buf.substring(0, end);
       buf = buf.substring(end + 1);
-      if (!dropping && line.length > 0 && lineHandler !== undefined) {
+      if (!dropping && visible(line) && lineHandler !== undefined) {
         const answer = lineHandler(line);
-        if (answer !== "") console.log(answer);
+        // A refusal is ~150 bytes for a line of two: at most REFUSALS a second, or a stream of
+        // short lines would fill the output buffer and stall the loop (Espruino waits for room).
+        // A tool's few calls in a row (an interrupt, a probe) are all answered.
+        const t = getTime() * 1000;
+        if (t - windowAt >= 1000) {
+          windowAt = t;
+          refusals = 0;
+        }
+        const refusal = answer.indexOf("console locked:") === 0;
+        if (answer !== "" && (!refusal || refusals < REFUSALS)) console.log(answer);
+        if (refusal) refusals++;
       }
       dropping = false;
     }
