@@ -239,9 +239,7 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
     flush: commands.flush,
     lock: commands.lock,
     rx: commands.rx,
-    receive: function (body: string): string {
-      return receive(core, body);
-    },
+    receive: commands.rx,
     stats: function (): DeviceStats {
       return core.stats;
     },

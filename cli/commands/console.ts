@@ -6,8 +6,7 @@ import { cliError } from "./flash";
 import { summary as commandSummary } from "../command-list";
 import { MAINTENANCE_MAX_S } from "../../shared/protocol/token";
 import { openConsole, typedStatus } from "../../flash/maintenance";
-import { closePort, openPort } from "../../flash/port-open";
-import { ReplSession } from "../../flash/repl-session";
+import { withSession } from "../serial-session";
 
 interface ConsoleOpts {
   port: string;
@@ -32,17 +31,6 @@ function minutesOf(text: string | undefined): number {
   const m = text === undefined ? 15 : Number(text);
   if (!Number.isInteger(m) || m < 1 || m * 60 > MAINTENANCE_MAX_S) throw new CliError(`--minutes expects 1 to ${MAINTENANCE_MAX_S / 60}, got "${text}"`);
   return m;
-}
-
-async function withSession<T>(opts: ConsoleOpts, fn: (s: ReplSession) => Promise<T>): Promise<T> {
-  const baud = opts.baud === undefined ? 115200 : Number(opts.baud);
-  if (!Number.isInteger(baud) || baud < 300) throw new CliError(`--baud expects a rate such as 115200, got "${opts.baud}"`);
-  const port = await openPort(opts.port, baud);
-  try {
-    return await fn(new ReplSession(port, baud));
-  } finally {
-    await closePort(port);
-  }
 }
 
 /** `solkit console open|lock|status --port <path>`: the device console's lock (issue 11). */

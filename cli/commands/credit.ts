@@ -6,8 +6,7 @@ import { cliError } from "./flash";
 import { summary as commandSummary } from "../command-list";
 import { deliverToken, issueFromRegistry } from "../../flash/token-delivery";
 import { idFromStatus, tokenCounterFromStatus, typedStatus } from "../../flash/maintenance";
-import { closePort, openPort } from "../../flash/port-open";
-import { ReplSession } from "../../flash/repl-session";
+import { withSession } from "../serial-session";
 import { isPublicKey } from "../../shared/crypto/strkey";
 import { encodeFrameBody } from "../../shared/protocol/frame";
 import { TOKEN_ADD_CREDIT, TOKEN_DISCONNECT, TOKEN_UNLOCK } from "../../shared/protocol/token";
@@ -83,11 +82,7 @@ export const registerCredit: RegisterCommand = (program, ctx) => {
           }
           return ctx.exit(EXIT_OK);
         }
-        const baud = opts.baud === undefined ? 115200 : Number(opts.baud);
-        if (!Number.isInteger(baud) || baud < 300) throw new CliError(`--baud expects a rate such as 115200, got "${opts.baud}"`);
-        const port = await openPort(opts.port, baud);
-        try {
-          const s = new ReplSession(port, baud);
+        await withSession({ port: opts.port, baud: opts.baud }, async (s) => {
           const status = await typedStatus(s);
           const onDevice = idFromStatus(status);
           if (onDevice === undefined) throw new CliError(`the device on ${opts.port} has no key yet: provision it first (solkit provision)`);
@@ -96,9 +91,7 @@ export const registerCredit: RegisterCommand = (program, ctx) => {
           const d = await deliverToken(s, t);
           if (out.jsonMode) out.json({ device: onDevice, counter: d.counter, token: what.text, answer: d.answer });
           else out.line(`${paint(out, "green", "✓")} ${onDevice} took token ${d.counter} (${what.text}): ${d.answer}`);
-        } finally {
-          await closePort(port);
-        }
+        });
         ctx.exit(EXIT_OK);
       } catch (e) {
         throw cliError(e);

@@ -2,7 +2,7 @@ import { appendFileSync } from "node:fs";
 import type { RegisterCommand } from "../command";
 import { CliError, EXIT_FAILED, EXIT_OK } from "../errors";
 import type { Output } from "../output";
-import { defaultConfig, loadConfig } from "../../host/gateway/config";
+import { registryDatabase } from "../host-database";
 import { Monitor, type MonitorEvent } from "../../flash/monitor";
 import { eventJson, formatEvent } from "../../flash/monitor-format";
 import { cliError } from "./flash";
@@ -39,26 +39,12 @@ registry). Typed lines go to the board's REPL. Ctrl-] quits. A pulled cable is w
 On connect and every minute (--status) the device's status shows as one line.
 Exit 0, or 1 when a reading failed verification.`;
 
-function database(config: string | undefined): string {
-  try {
-    return (config ? loadConfig(config) : defaultConfig()).database;
-  } catch (e) {
-    throw new CliError(`${(e as Error).message} (see docs/host-config.md)`);
-  }
-}
-
 /** Writes events to the terminal, a pipe or a log file, keeping a half line (prompt, echo) redrawable. */
 function printer(out: Output, opts: MonitorOpts): (e: MonitorEvent) => void {
   const tty = Boolean(process.stdout.isTTY) && !out.jsonMode;
   let partialShown = false;
   const write = (s: string) => process.stdout.write(s);
   return (e) => {
-    if (opts.log) {
-      // Frame lines go in verbatim (issue 11), so `solkit verify FILE` can check the log later;
-      // the verdicts beside them are timestamped text, which verify skips as log lines.
-      const plain = e.type === "raw" || e.type === "frame-line" ? e.text : formatEvent(e, { color: false, timestamp: true });
-      if (plain !== undefined && e.type !== "partial") appendFileSync(opts.log, e.type === "raw" ? plain : plain + "\n");
-    }
     if (e.type === "frame-line") return; // the terminal shows the verdict instead
     if (out.jsonMode) {
       const j = eventJson(e);
@@ -98,8 +84,12 @@ function passes(f: Filter, e: MonitorEvent): boolean {
   return (e.type === "frame" && e.verdict.device === f.id) || (e.type === "status" && e.status.id === f.id);
 }
 
-/** --log keeps everything, whatever the terminal shows. */
-function logOnly(file: string, e: MonitorEvent): void {
+/**
+ * --log keeps everything, whatever the terminal shows. Frame lines go in verbatim (issue 11), so
+ * `solkit verify FILE` can check the log later; the verdicts beside them are timestamped text,
+ * which verify skips as log lines.
+ */
+function appendLog(file: string, e: MonitorEvent): void {
   const plain = e.type === "raw" || e.type === "frame-line" ? e.text : formatEvent(e, { color: false, timestamp: true });
   if (plain !== undefined && e.type !== "partial") appendFileSync(file, e.type === "raw" ? plain : plain + "\n");
 }
@@ -130,8 +120,11 @@ export const registerMonitor: RegisterCommand = (program, ctx) => {
       if (!(statusS >= 0)) throw new CliError(`--status expects seconds (0: never), got "${opts.status}"`);
       const filter = parseFilter(opts.filter);
       const show = printer(out, opts);
-      const onEvent = (e: MonitorEvent) => (passes(filter, e) ? show(e) : opts.log ? logOnly(opts.log, e) : undefined);
-      const monitor = new Monitor({ path: opts.port, baud, database: database(opts.config), raw: opts.raw, partialMs: out.jsonMode ? 0 : 80, statusEveryMs: statusS * 1000, onEvent });
+      const onEvent = (e: MonitorEvent) => {
+        if (opts.log) appendLog(opts.log, e);
+        if (passes(filter, e)) show(e);
+      };
+      const monitor = new Monitor({ path: opts.port, baud, database: registryDatabase(opts.config), raw: opts.raw, partialMs: out.jsonMode ? 0 : 80, statusEveryMs: statusS * 1000, onEvent });
       try {
         await monitor.start();
       } catch (e) {
