@@ -43,6 +43,15 @@ export interface SubmitResult {
   feeCharged: bigint;
 }
 
+/** A transaction as the ledger keeps it: its result, source, memo and when it closed. */
+export interface TxRecord extends SubmitResult {
+  source: string;
+  memo: string;
+  memoType: Payment["memoType"];
+  /** Unix seconds of the ledger's close. */
+  at: number;
+}
+
 /** A payment as history keeps it. */
 export interface Payment {
   /** "<tx hash>-<op index>" */
@@ -71,8 +80,8 @@ export interface Ledger {
   payments(account: string, after?: string): Promise<Payment[]>;
   /** The payment(s) whose transaction carries this memo (text, hex hash or id). */
   findPaymentsByMemo(memo: string): Promise<Payment[]>;
-  /** A transaction's result by hash, if the ledger has it. */
-  transaction(hash: string): Promise<SubmitResult | undefined>;
+  /** A transaction by hash, if the ledger has it (applied, successful or not). */
+  transaction(hash: string): Promise<TxRecord | undefined>;
 }
 
 /** Stroops from Stellar's decimal amount text ("10.5000000"). */

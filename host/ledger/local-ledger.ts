@@ -9,7 +9,7 @@
  */
 import { Keypair, Operation, TransactionBuilder, Transaction, Account, Asset, Memo } from "@stellar/stellar-base";
 import { applyTransaction, memoOf } from "./apply";
-import { assetKey, fromStroops, toStroops, type AccountInfo, type AssetId, type Ledger, type Payment, type SubmitResult } from "./ledger";
+import { assetKey, fromStroops, toStroops, type AccountInfo, type AssetId, type Ledger, type Payment, type SubmitResult, type TxRecord } from "./ledger";
 import { openLedgerDb, type AccountRow, type LedgerDb } from "./local-store";
 
 export interface LocalLedgerOptions {
@@ -114,15 +114,18 @@ export class LocalLedger implements Ledger {
     })();
   }
 
-  async transaction(hash: string): Promise<SubmitResult | undefined> {
+  async transaction(hash: string): Promise<TxRecord | undefined> {
     return this.transactionNow(hash);
   }
 
-  transactionNow(hash: string): SubmitResult | undefined {
-    const t = this.db.prepare("SELECT * FROM txs WHERE hash = ?").get(hash) as { hash: string; ledger: bigint; successful: bigint; result: string; fee: bigint } | undefined;
+  transactionNow(hash: string): TxRecord | undefined {
+    const t = this.db.prepare("SELECT * FROM txs WHERE hash = ?").get(hash) as { hash: string; ledger: bigint; at: bigint; source: string; successful: bigint; result: string; fee: bigint; memo: string; memo_type: string } | undefined;
     if (t === undefined) return undefined;
     const res = JSON.parse(t.result) as { transaction: string; operations: string[] };
-    return { hash: t.hash, successful: t.successful === 1n, transaction: res.transaction, operations: res.operations, ledger: Number(t.ledger), feeCharged: t.fee };
+    return {
+      hash: t.hash, successful: t.successful === 1n, transaction: res.transaction, operations: res.operations, ledger: Number(t.ledger), feeCharged: t.fee,
+      source: t.source, memo: t.memo, memoType: t.memo_type as TxRecord["memoType"], at: Number(t.at),
+    };
   }
 
   async payments(account: string, after?: string): Promise<Payment[]> {

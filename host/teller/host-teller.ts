@@ -1,26 +1,55 @@
 /**
- * The teller inside `solkit host` (one process on a Pi): the local ledger from the
- * configuration, tokens sent down the link each device was last heard on, notices published on
- * the device's `notice` topic (PROTOCOL.md 6.1) through the gateway's durable spool, the ledger
- * polled every few seconds.
+ * The teller inside `solkit host` (one process on a Pi): the ledger from the configuration,
+ * the keys it signs with from the keystore (the project's for anchors, customers' for
+ * autopay; unlocked once at start so a missing passphrase stops the host at once rather than
+ * a month later), the price oracle if one is configured, tokens sent down the link each device
+ * was last heard on, notices published on the device's `notice` topic (PROTOCOL.md 6.1)
+ * through the gateway's durable spool, the ledger polled every few seconds.
  */
+import type { Keypair } from "@stellar/stellar-base";
 import type { Db } from "../gateway/store-sqlite";
 import type { Logger } from "../gateway/log";
 import type { LinkContext } from "../gateway/pipeline";
 import type { DeviceRecord } from "../gateway/registry";
 import { buildTopic } from "../../shared/protocol/topics";
+import { SolkitError } from "../../shared/errors";
+import { Keystore } from "../ledger/keystore";
 import { LocalLedger } from "../ledger/local-ledger";
+import { fromStroops } from "../ledger/ledger";
+import { PriceOracle } from "./oracle";
 import { Teller } from "./teller";
 import type { TellerConfig } from "./teller-config";
+
+/**
+ * The keys the configuration names, unlocked.
+ * @throws SolkitError E_KEYSTORE when the passphrase is missing or a name is not in the keystore
+ */
+function tellerKeys(cfg: TellerConfig): { project?: Keypair; payers: Map<string, Keypair> } {
+  const names = [...(cfg.projectKey ? [cfg.projectKey] : []), ...Object.values(cfg.autopay)];
+  const payers = new Map<string, Keypair>();
+  if (names.length === 0) return { payers };
+  const ks = new Keystore(cfg.keystore);
+  const get = (name: string) => {
+    if (ks.publicOf(name) === undefined) throw new SolkitError("E_KEYSTORE", `the teller's keystore ${cfg.keystore} has no account "${name}" (solkit ledger account new ${name})`);
+    return ks.keypair(name);
+  };
+  const project = cfg.projectKey ? get(cfg.projectKey) : undefined;
+  if (project && project.publicKey() !== cfg.project) throw new SolkitError("E_KEYSTORE", `the keystore's "${cfg.projectKey}" is ${project.publicKey()}, not the project ${cfg.project}`);
+  for (const [device, name] of Object.entries(cfg.autopay)) payers.set(device, get(name));
+  return { project, payers };
+}
 
 export function startTeller(
   cfg: TellerConfig, db: Db, links: Map<string, { device: DeviceRecord; link: LinkContext }>,
   publish: (topic: string, payload: string) => void, site: string, gatewayId: string, log: Logger,
 ): { teller: Teller; stop(): void } {
+  const keys = tellerKeys(cfg);
   const ledger = new LocalLedger(cfg.ledger);
+  const oracle = cfg.price ? new PriceOracle(db, cfg.tariff, cfg.price, log, () => Math.floor(Date.now() / 1000)) : undefined;
   const teller = new Teller({
     db, ledger, project: cfg.project, tariff: cfg.tariff, systemValue: cfg.systemValue, logger: log,
-    noticeS: cfg.noticeS, reminderS: cfg.reminderS,
+    noticeS: cfg.noticeS, reminderS: cfg.reminderS, mode: cfg.mode, period: cfg.period, graceS: cfg.graceS, instalment: cfg.instalment,
+    projectKey: keys.project, payerOf: (device) => keys.payers.get(device), priceAt: oracle && ((t) => oracle.priceAt(t)),
     deliver: (device, frame) => {
       const l = links.get(device);
       if (l === undefined) return false;
@@ -33,7 +62,8 @@ export function startTeller(
     },
     notice: (n) => publish(buildTopic(site, n.device || gatewayId, "notice"), JSON.stringify({ level: n.level, code: n.code, text: n.text, time: n.time })),
   });
-  log.log("info", "teller", `paying into ${cfg.project} on the local ledger ${cfg.ledger}; ${Number(cfg.tariff.pricePerDay) / 1e7} a day`);
+  oracle?.start();
+  log.log("info", "teller", `${cfg.mode}, paying into ${cfg.project} on the local ledger ${cfg.ledger}; ${fromStroops(cfg.tariff.pricePerDay)} a day, ${fromStroops(cfg.tariff.pricePerKwh)} a kWh${oracle ? ` (${oracle.source})` : ""}; ${keys.project ? "bills anchored" : "bills not anchored (no projectKey)"}`);
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
@@ -44,6 +74,7 @@ export function startTeller(
     teller,
     stop: () => {
       clearInterval(timer);
+      oracle?.stop();
       ledger.close();
     },
   };

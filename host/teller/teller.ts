@@ -1,17 +1,23 @@
 /**
- * The teller, prepaid (issue 12): a payment to the project's account whose memo names a device
- * buys days of supply at the tariff; the teller makes the credit token, sends it down the link
- * the device last used, and sends the same bytes again until a reading shows the credit arrived.
- * Verified energy is billed at the kWh price; whatever was paid beyond the energy counts toward
- * owning the system, and at 100 % the device is unlocked for good. As credit runs down it sends
- * a notice, then a reminder; at zero the device's own clock opens the relay — the teller never
- * closes it without a payment.
+ * The teller (issue 12). Prepaid (PAYGo, the default): a payment to the project's account whose
+ * memo names a device buys days of supply at the tariff; the teller makes the credit token,
+ * sends it down the link the device last used, and sends the same bytes again until a reading
+ * shows the credit arrived. Postpaid (Opensolar): at each period's end the bill plus the agreed
+ * ownership instalment is paid from the customer's account (autopay.ts), and while nothing is
+ * owed the device's credit reaches to the end of the current period plus the grace period.
  *
- * Crash safety: a payment, its token's counter and the token's bytes are one SQLite
- * transaction, keyed by the payment's id, and the ledger cursor moves in it too. A kill at any
- * point either left no trace (the payment is read again) or left the token to be re-sent as
- * it is: never a second token for one payment, never a counter used twice.
+ * Either way, verified energy is billed per period from the gateway's store (billing.ts), each
+ * bill anchored on the ledger; whatever was paid beyond the bills counts toward owning the
+ * system, and at 100 % the device is unlocked for good and billing stops. As credit runs down
+ * the customer gets a notice, then a reminder; at zero the device's own clock opens the relay.
+ * The teller never closes a relay without a booked payment.
+ *
+ * Crash safety: a payment is booked (paid total, its token's counter and bytes, the ledger
+ * cursor) in one SQLite transaction keyed by the payment's id; a kill at any point either left
+ * no trace (the payment is read again) or left the token to be re-sent as it is. Bills close in
+ * one transaction; anchors and autopays are stored envelopes submitted at most once.
  */
+import type { Keypair } from "@stellar/stellar-base";
 import type { Db } from "../gateway/store-sqlite";
 import { metaGet, metaSet } from "../gateway/store-sqlite";
 import { Registry } from "../gateway/registry";
@@ -19,8 +25,12 @@ import { TokenIssuer } from "../gateway/tokens";
 import type { Logger } from "../gateway/log";
 import { TOKEN_ADD_CREDIT, TOKEN_UNLOCK } from "../../shared/protocol/token";
 import type { Reading } from "../../shared/protocol/reading";
-import { assetKey, fromStroops, type Ledger, type Payment } from "../ledger/ledger";
-import { energyBill, priceAt, secondsFor, type Tariff } from "./tariff";
+import { assetKey, fromStroops, toStroops, type Ledger, type Payment } from "../ledger/ledger";
+import { priceAt, secondsFor, type Tariff } from "./tariff";
+import { periodOf, type PeriodSpec } from "./periods";
+import { Billing, type BillRow } from "./billing";
+import { Autopay, payMemo } from "./autopay";
+import type { PriceAt } from "./statement";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS teller_payments (
@@ -28,7 +38,7 @@ CREATE TABLE IF NOT EXISTS teller_payments (
   counter INTEGER NOT NULL, token BLOB, at INTEGER NOT NULL, delivered_at INTEGER, confirmed_at INTEGER
 );
 CREATE TABLE IF NOT EXISTS teller_devices (
-  device TEXT PRIMARY KEY, paid TEXT NOT NULL DEFAULT '0', billed TEXT NOT NULL DEFAULT '0',
+  device TEXT PRIMARY KEY, paid TEXT NOT NULL DEFAULT '0', billed TEXT NOT NULL DEFAULT '0', due TEXT NOT NULL DEFAULT '0',
   energy_last INTEGER, credit_last INTEGER, seen_at INTEGER, stage TEXT NOT NULL DEFAULT '', unlocked INTEGER NOT NULL DEFAULT 0
 );
 `;
@@ -36,7 +46,7 @@ CREATE TABLE IF NOT EXISTS teller_devices (
 export interface Notice {
   device: string;
   level: "info" | "warn";
-  /** payment, unknown-payment, credit-low, reminder, lapsed, unlocked */
+  /** payment, unknown-payment, payment-failed, credit-low, reminder, lapsed, unlocked */
   code: string;
   text: string;
   /** Unix seconds. */
@@ -55,6 +65,20 @@ export interface TellerOptions {
   deliver(device: string, frame: Uint8Array): boolean;
   notice(n: Notice): void;
   logger: Logger;
+  /** prepaid (default) or postpaid. */
+  mode?: "prepaid" | "postpaid";
+  /** Billing period; default a calendar month. */
+  period?: PeriodSpec;
+  /** Postpaid: credit beyond the period's end, so a late payment does not cut at once. */
+  graceS?: number;
+  /** Postpaid: paid toward ownership with each bill, stroops. */
+  instalment?: bigint;
+  /** The kWh price at a time (a price oracle); default the tariff's. */
+  priceAt?: PriceAt;
+  /** The project's key, for anchors. */
+  projectKey?: Keypair;
+  /** Postpaid: the customer's key for a device on autopay. */
+  payerOf?(device: string): Keypair | undefined;
   /** Credit left (s) at which a notice goes out, and a reminder. */
   noticeS?: number;
   reminderS?: number;
@@ -79,6 +103,7 @@ interface DeviceRow {
   device: string;
   paid: string;
   billed: string;
+  due: string;
   energy_last: number | null;
   credit_last: number | null;
   seen_at: number | null;
@@ -90,25 +115,69 @@ interface DeviceRow {
 export interface TellerStatus {
   device: string;
   paid: bigint;
+  /** Bills of closed periods. */
   billed: bigint;
+  /** Postpaid: due and not yet paid. */
+  owed: bigint;
+  /** The open period: its id, energy so far (mWh) and bill so far. */
+  period: string;
+  periodEnergyMwh: number;
+  periodBill: bigint;
   /** Parts per million of the system owned. */
   ownershipPpm: number;
+  /** Credit left now, estimated from the latest verified reading. */
   creditS: number | undefined;
   unlocked: boolean;
   tokensWaiting: number;
   next: string;
+  /** Unix seconds of the next action, when it has a time. */
+  nextAt?: number;
 }
 
 export class Teller {
+  readonly billing: Billing;
   private readonly registry: Registry;
   private readonly issuer: TokenIssuer;
+  private readonly autopay: Autopay | undefined;
   private readonly now: () => number;
 
   constructor(private readonly o: TellerOptions) {
     o.db.exec(SCHEMA);
+    const cols = (o.db.prepare("PRAGMA table_info(teller_devices)").all() as { name: string }[]).map((c) => c.name);
+    if (!cols.includes("due")) o.db.exec("ALTER TABLE teller_devices ADD COLUMN due TEXT NOT NULL DEFAULT '0'");
     this.registry = new Registry(o.db);
     this.issuer = new TokenIssuer(o.db);
     this.now = o.now ?? Date.now;
+    const postpaid = o.mode === "postpaid";
+    this.billing = new Billing({
+      db: o.db, ledger: o.ledger, project: o.project, asset: o.tariff.asset, period: this.spec, logger: o.logger, projectKey: o.projectKey,
+      priceAt: o.priceAt ?? ((t) => ({ ...priceAt(o.tariff, t), at: t })),
+      dueOf: postpaid ? (device, bill) => bill + this.instalmentFor(device, bill) : undefined,
+      payMemo: (device, period) => payMemo(o.ledger.networkPassphrase, o.project, device, period),
+    });
+    this.autopay = postpaid
+      ? new Autopay({
+        db: o.db, ledger: o.ledger, project: o.project, asset: o.tariff.asset, logger: o.logger, payerOf: o.payerOf ?? (() => undefined),
+        failed: (device, b, why) => this.say({ device, level: "warn", code: "payment-failed", text: `the bill of ${b.period} (${fromStroops(BigInt(b.due))}) is not paid: ${why}`, time: this.nowS() }),
+      })
+      : undefined;
+  }
+
+  private get spec(): PeriodSpec {
+    return this.o.period ?? { kind: "month" };
+  }
+
+  private nowS(): number {
+    return Math.floor(this.now() / 1000);
+  }
+
+  /** The instalment this bill carries: never beyond what owning the system still costs. */
+  private instalmentFor(device: string, bill: bigint): bigint {
+    const d = this.device(device);
+    const owned = BigInt(d.paid) - BigInt(d.billed) - bill;
+    const left = this.o.systemValue - (owned > 0n ? owned : 0n);
+    const inst = this.o.instalment ?? 0n;
+    return left <= 0n ? 0n : inst < left ? inst : left;
   }
 
   /** The device a memo names: a registered id that starts with the memo (28 characters of 56 are unique enough). */
@@ -123,8 +192,16 @@ export class Teller {
     return this.o.db.prepare("SELECT * FROM teller_devices WHERE device = ?").get(id) as DeviceRow;
   }
 
-  /** New payments to the project become tokens; tokens not yet seen applied go again. */
+  /**
+   * One round: close ended periods and anchor them, pay what is due (postpaid), book new
+   * payments to the project as tokens, and send tokens not yet seen applied.
+   */
   async poll(): Promise<void> {
+    const nowS = this.nowS();
+    const devices = this.o.db.prepare("SELECT device FROM teller_devices WHERE unlocked = 0").all() as { device: string }[];
+    for (const { device } of devices) this.billing.closeDue(device, nowS);
+    await this.billing.anchorPending(nowS);
+    await this.autopay?.run(nowS);
     const cursor = metaGet(this.o.db, "teller_cursor")?.toString("utf8");
     const payments = await this.o.ledger.payments(this.o.project, cursor);
     for (const p of payments) this.take(p);
@@ -136,27 +213,72 @@ export class Teller {
     const t = this.o.tariff;
     // A customer's payment; not the create_account that funded the project's own account.
     const incoming = p.type === "payment" && p.to === this.o.project && p.from !== this.o.project && assetKey(p.asset) === assetKey(t.asset);
-    const device = incoming ? this.deviceOfMemo(p.memo) : undefined;
-    const seconds = secondsFor(t, p.amount);
+    const bill = incoming && p.memoType === "hash" ? (this.o.db.prepare("SELECT * FROM teller_bills WHERE pay_memo = ?").get(p.memo) as BillRow | undefined) : undefined;
+    const device = bill?.device ?? (incoming ? this.deviceOfMemo(p.memo) : undefined);
+    const postpaid = this.o.mode === "postpaid";
+    const seconds = postpaid ? 0 : secondsFor(t, p.amount);
     let notice: Notice | undefined;
     this.o.db.transaction(() => {
       metaSet(this.o.db, "teller_cursor", Buffer.from(p.id));
       if (!incoming) return;
       if (this.o.db.prepare("SELECT 1 FROM teller_payments WHERE id = ?").get(p.id) !== undefined) return;
-      if (device === undefined || seconds < 1) {
+      if (device === undefined || (!postpaid && seconds < 1)) {
         this.o.db.prepare("INSERT INTO teller_payments (id, device, amount, seconds, counter, at) VALUES (?, '', ?, 0, 0, ?)").run(p.id, p.amount.toString(), this.now());
         notice = { device: "", level: "warn", code: "unknown-payment", text: `payment of ${fromStroops(p.amount)} from ${p.from} (tx ${p.hash}) names no registered device in its memo "${p.memo}"; refund it or add credit by hand (solkit credit add)`, time: p.at };
+        return;
+      }
+      const d = this.device(device);
+      this.o.db.prepare("UPDATE teller_devices SET paid = ?, stage = '' WHERE device = ?").run((BigInt(d.paid) + p.amount).toString(), device);
+      if (bill) this.o.db.prepare("UPDATE teller_bills SET pay_state = 'paid', pay_hash = ? WHERE device = ? AND period = ?").run(p.hash, bill.device, bill.period);
+      if (postpaid) {
+        this.o.db.prepare("INSERT INTO teller_payments (id, device, amount, seconds, counter, at) VALUES (?, ?, ?, 0, 0, ?)").run(p.id, device, p.amount.toString(), this.now());
+        const owed = this.owed(device);
+        if (owed <= 0n) this.o.db.prepare("UPDATE teller_bills SET pay_state = 'paid' WHERE device = ? AND pay_state IN ('due', 'owed')").run(device);
+        const token = owed <= 0n ? this.creditToPeriodEnd(device) : undefined;
+        notice = { device, level: "info", code: "payment", text: `paid ${fromStroops(p.amount)}${bill ? ` for ${bill.period}` : ""} (tx ${p.hash})${owed > 0n ? `; ${fromStroops(owed)} still owed` : token ? `: supply until the period's end and ${this.graceDays()} days, token ${token}` : ""}`, time: p.at };
         return;
       }
       const token = this.issuer.issue(device, TOKEN_ADD_CREDIT, seconds);
       this.o.db.prepare("INSERT INTO teller_payments (id, device, amount, seconds, counter, token, at) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .run(p.id, device, p.amount.toString(), seconds, token.counter, Buffer.from(token.bytes), this.now());
-      const d = this.device(device);
-      this.o.db.prepare("UPDATE teller_devices SET paid = ?, stage = '' WHERE device = ?").run((BigInt(d.paid) + p.amount).toString(), device);
       notice = { device, level: "info", code: "payment", text: `paid ${fromStroops(p.amount)} (tx ${p.hash}): +${(seconds / 86400).toFixed(2)} days of supply, token ${token.counter}`, time: p.at };
     }).immediate();
     if (notice) this.say(notice);
     if (device !== undefined) this.checkOwnership(device);
+  }
+
+  private graceDays(): string {
+    return ((this.o.graceS ?? 0) / 86400).toFixed(1);
+  }
+
+  /** Postpaid: what the device's closed bills asked and its payments have not covered. */
+  private owed(device: string): bigint {
+    const d = this.device(device);
+    const owed = BigInt(d.due) - BigInt(d.paid);
+    return owed > 0n ? owed : 0n;
+  }
+
+  /**
+   * Postpaid, nothing owed: a token that tops the device's credit up to the end of the current
+   * period plus the grace period; at most one per period (its id names the period).
+   * @returns the token's counter, or undefined when none was needed
+   */
+  private creditToPeriodEnd(device: string): number | undefined {
+    const nowS = this.nowS();
+    const period = periodOf(this.spec, nowS);
+    const id = `credit:${device}:${period.id}`;
+    if (this.o.db.prepare("SELECT 1 FROM teller_payments WHERE id = ?").get(id) !== undefined) return undefined;
+    const seconds = period.to + (this.o.graceS ?? 0) - nowS - this.creditNow(this.device(device));
+    if (seconds < 60) return undefined;
+    const token = this.issuer.issue(device, TOKEN_ADD_CREDIT, seconds);
+    this.o.db.prepare("INSERT INTO teller_payments (id, device, amount, seconds, counter, token, at) VALUES (?, ?, '0', ?, ?, ?, ?)").run(id, device, seconds, token.counter, Buffer.from(token.bytes), this.now());
+    return token.counter;
+  }
+
+  /** Credit left now: the latest reading's, less the time since. */
+  private creditNow(d: DeviceRow): number {
+    if (d.credit_last === null || d.seen_at === null) return 0;
+    return Math.max(0, d.credit_last - Math.floor((this.now() - d.seen_at) / 1000));
   }
 
   /** Sends tokens not yet seen applied, again after retryMs (the same bytes: one counter, one effect). */
@@ -173,16 +295,12 @@ export class Teller {
   }
 
   /**
-   * A verified reading: bills its energy, sees tokens arrive in its credit, and moves the
-   * notices along as the credit runs down.
+   * A verified reading: sees tokens arrive in its credit, enrols a postpaid device, and moves
+   * the notices along as the credit runs down. (Energy is billed per period from the store.)
    */
   onReading(device: string, r: Reading): void {
-    const d = this.device(device);
+    const first = this.device(device).seen_at === null;
     const now = this.now();
-    if (d.energy_last !== null && r.energyIn > d.energy_last) {
-      const bill = energyBill(r.energyIn - d.energy_last, priceAt(this.o.tariff, r.time > 0 ? r.time : Math.floor(now / 1000)).pricePerKwh);
-      this.o.db.prepare("UPDATE teller_devices SET billed = ? WHERE device = ?").run((BigInt(d.billed) + bill).toString(), device);
-    }
     this.o.db.prepare("UPDATE teller_devices SET energy_last = ?, credit_last = ?, seen_at = ? WHERE device = ?").run(r.energyIn, r.credit, now, device);
     // A token counts as arrived once the credit shows it (less what ran since it was sent).
     const waiting = this.o.db.prepare("SELECT * FROM teller_payments WHERE device = ? AND token IS NOT NULL AND confirmed_at IS NULL AND delivered_at IS NOT NULL").all(device) as PaymentRow[];
@@ -190,13 +308,19 @@ export class Teller {
       const ran = Math.floor((now - w.delivered_at!) / 1000);
       if (w.seconds === 0 || r.credit + ran + 120 >= w.seconds) this.o.db.prepare("UPDATE teller_payments SET confirmed_at = ? WHERE id = ?").run(now, w.id);
     }
+    if (first && this.o.mode === "postpaid" && this.device(device).unlocked === 0) {
+      const counter = this.o.db.transaction(() => this.creditToPeriodEnd(device)).immediate();
+      if (counter !== undefined) this.o.logger.log("info", "teller", `device=${device} enrolled (postpaid): supply until the period's end and ${this.graceDays()} days, token ${counter}`);
+      this.resend();
+    }
     this.checkOwnership(device);
     this.lapse(device, r.credit);
   }
 
   private lapse(device: string, credit: number): void {
     const d = this.device(device);
-    if (d.unlocked || BigInt(d.paid) === 0n) return; // a device nobody has paid for yet has nothing to run out of
+    const everCredited = this.o.db.prepare("SELECT 1 FROM teller_payments WHERE device = ? AND token IS NOT NULL").get(device) !== undefined;
+    if (d.unlocked || !everCredited) return; // a device nobody has paid for yet has nothing to run out of
     const noticeS = this.o.noticeS ?? 2 * 86400;
     const reminderS = this.o.reminderS ?? 6 * 3600;
     const stage = credit <= 0 ? "lapsed" : credit <= reminderS ? "reminder" : credit <= noticeS ? "low" : "";
@@ -204,8 +328,9 @@ export class Teller {
     if (order.indexOf(stage) <= order.indexOf(d.stage)) return; // each said once per run-down
     this.o.db.prepare("UPDATE teller_devices SET stage = ? WHERE device = ?").run(stage, device);
     const days = (credit / 86400).toFixed(1);
-    const time = Math.floor(this.now() / 1000);
-    if (stage === "low") this.say({ device, level: "warn", code: "credit-low", text: `credit runs out in ${days} days: pay the project account with the memo ${device.slice(0, 28)}`, time });
+    const time = this.nowS();
+    const how = this.o.mode === "postpaid" ? `fund the autopay account or pay ${this.o.project} with the memo ${device.slice(0, 28)}` : `pay the project account with the memo ${device.slice(0, 28)}`;
+    if (stage === "low") this.say({ device, level: "warn", code: "credit-low", text: `credit runs out in ${days} days: ${how}`, time });
     if (stage === "reminder") this.say({ device, level: "warn", code: "reminder", text: `reminder: credit runs out in ${(credit / 3600).toFixed(1)} hours; then the power goes off`, time });
     if (stage === "lapsed") this.say({ device, level: "warn", code: "lapsed", text: "credit ran out: the relay is open until a payment arrives", time });
   }
@@ -222,7 +347,7 @@ export class Teller {
         .run(`unlock:${device}`, device, token.counter, Buffer.from(token.bytes), this.now());
       this.o.db.prepare("UPDATE teller_devices SET unlocked = 1 WHERE device = ?").run(device);
     }).immediate();
-    this.say({ device, level: "info", code: "unlocked", text: "the system is paid off: unlocked for good, no more payments needed", time: Math.floor(this.now() / 1000) });
+    this.say({ device, level: "info", code: "unlocked", text: "the system is paid off: unlocked for good, no more payments needed", time: this.nowS() });
     this.resend();
   }
 
@@ -234,15 +359,33 @@ export class Teller {
   /** Every device the teller knows, with what a person would ask about it. */
   status(): TellerStatus[] {
     const rows = this.o.db.prepare("SELECT * FROM teller_devices ORDER BY device").all() as DeviceRow[];
+    const nowS = this.nowS();
     return rows.map((d) => {
       const paid = BigInt(d.paid);
       const billed = BigInt(d.billed);
       const extra = paid - billed;
       const ppm = this.o.systemValue > 0n && extra > 0n ? Number((extra * 1_000_000n) / this.o.systemValue) : 0;
       const waiting = (this.o.db.prepare("SELECT COUNT(*) AS n FROM teller_payments WHERE device = ? AND token IS NOT NULL AND confirmed_at IS NULL").get(d.device) as { n: number }).n;
-      const credit = d.credit_last ?? undefined;
-      const next = d.unlocked ? "none: unlocked for good" : waiting > 0 ? `deliver ${waiting} token(s)` : credit === undefined ? "wait for a reading" : credit <= 0 ? "wait for a payment (relay open)" : `a payment within ${(credit / 86400).toFixed(1)} days`;
-      return { device: d.device, paid, billed, ownershipPpm: Math.min(ppm, 1_000_000), creditS: credit, unlocked: d.unlocked === 1, tokensWaiting: waiting, next };
+      const credit = d.credit_last === null ? undefined : this.creditNow(d);
+      const open = this.billing.openStatement(d.device, nowS);
+      const owed = this.o.mode === "postpaid" ? this.owed(d.device) : 0n;
+      let next: string;
+      let nextAt: number | undefined;
+      if (d.unlocked) next = "none: unlocked for good";
+      else if (waiting > 0) next = `deliver ${waiting} token(s)`;
+      else if (owed > 0n) next = `collect ${fromStroops(owed)} owed`;
+      else if (credit === undefined) next = "wait for a reading";
+      else if (credit <= 0) next = "wait for a payment (relay open)";
+      else if (this.o.mode === "postpaid") [next, nextAt] = [`bill ${open.period} at its end`, open.to];
+      else [next, nextAt] = [`a payment within ${(credit / 86400).toFixed(1)} days`, nowS + credit];
+      return {
+        device: d.device, paid, billed, owed, period: open.period, periodEnergyMwh: open.energyMwh, periodBill: toStroops(open.bill),
+        ownershipPpm: Math.min(ppm, 1_000_000), creditS: credit, unlocked: d.unlocked === 1, tokensWaiting: waiting, next, nextAt,
+      };
     });
+  }
+
+  bills(device?: string): BillRow[] {
+    return this.billing.bills(device);
   }
 }

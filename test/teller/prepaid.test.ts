@@ -13,14 +13,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Keypair, Memo } from "@stellar/stellar-base";
 import { LocalLedger } from "../../host/ledger/local-ledger";
-import { openStore, type Db } from "../../host/gateway/store-sqlite";
+import { openStore, ReadingStore, type Db } from "../../host/gateway/store-sqlite";
+import { createHash } from "node:crypto";
 import { Registry } from "../../host/gateway/registry";
 import { TokenIssuer } from "../../host/gateway/tokens";
 import { MemoryLogger } from "../../host/gateway/log";
 import { Teller, type Notice } from "../../host/teller/teller";
 import type { Tariff } from "../../host/teller/tariff";
 import { encodeFrameBody } from "../../shared/protocol/frame";
-import { HOST_KEY, ackBody, readingsOf } from "../firmware/fake-host";
+import { HOST_KEY, ackBody, framesOf } from "../firmware/fake-host";
+import { decodeReading } from "../../shared/protocol/reading";
 import { rig, type Rig } from "../firmware/harness";
 
 const XLM = 10_000_000n;
@@ -43,6 +45,7 @@ async function site() {
   const r: Rig = rig({ tickMs: 10_000 }, { intervalS: 3600, signEvery: 1 });
   const db: Db = openStore(join(dir, "gateway.db"));
   new Registry(db).add({ id: r.id, hmacKey: HOST_KEY });
+  const store = new ReadingStore(db);
   const tariff: Tariff = { asset: "native", pricePerDay: 1n * XLM, pricePerKwh: 2n * XLM / 10n, bands: [] };
   const notices: Notice[] = [];
   const log = new MemoryLogger();
@@ -80,16 +83,19 @@ async function site() {
     },
     /**
      * Lets `hours` pass on every clock, with `kwh` of energy per hour. As the gateway would, each
-     * new reading goes to the teller once and is acked (else the device resends its outbox).
+     * new reading is stored (all are signed here: verified), goes to the teller once and is acked
+     * (else the device resends its outbox).
      */
     hours: async (hours: number, kwh = 0) => {
       for (let h = 0; h < hours; h++) {
         r.board.pulses += kwh * 1000; // 1000 imp/kWh
         r.board.advance(HOUR);
         nowMs += HOUR;
-        const fresh = readingsOf(r.board.sent.slice(linesSoFar)).filter((x) => x.reading.seq > lastSeq);
+        const fresh = framesOf(r.board.sent.slice(linesSoFar)).map((f) => ({ f, reading: decodeReading(f.message) })).filter((x) => x.reading.seq > lastSeq);
         linesSoFar = r.board.sent.length;
         for (const x of fresh) {
+          const hash = createHash("sha256").update(x.f.message).digest();
+          store.add({ device: r.id, seq: x.reading.seq, bytes: x.f.message, sig: x.f.signature, hash, bySeq: x.reading.seq, receivedAt: nowMs });
           teller.onReading(r.id, x.reading);
           lastSeq = x.reading.seq;
         }
@@ -129,9 +135,9 @@ describe("the prepaid teller", () => {
     expect(s.notices.slice(4).map((n) => [n.code, n.level])).toEqual([["payment", "info"], ["credit-low", "warn"]]);
     const st = s.teller.status()[0];
     expect(st).toMatchObject({ device: s.r.id, paid: 4n * XLM, tokensWaiting: 0, unlocked: false });
-    // 73 kWh metered; billing starts at the first reading the teller saw (the energy before it is
-    // not this customer's to pay): 72 kWh at 0.2 XLM, from verified readings only.
-    expect(st.billed).toBe((72n * 2n * XLM) / 10n);
+    // 73 kWh metered; billing starts at the first stored reading (the energy before it is not
+    // this customer's to pay): 72 kWh at 0.2 XLM so far this month, from verified readings only.
+    expect(st).toMatchObject({ billed: 0n, periodEnergyMwh: 72_000_000, periodBill: (72n * 2n * XLM) / 10n });
   }, 60_000);
 
   it("a kill between making the token and sending it: the restart sends the same token, not a second one", async () => {
@@ -163,7 +169,7 @@ describe("the prepaid teller", () => {
     expect(s.notices[0].text).toMatch(/names no registered device in its memo "GZZZ.*solkit credit add/);
     expect(s.r.device.creditSeconds()).toBe(0);
     await s.hours(1, 2);
-    await s.pay("31"); // 31 XLM paid, 0.4 XLM of energy billed: 30.6 beyond the bill ≥ the system's 30
+    await s.pay("31"); // 31 XLM paid, no period closed yet: 31 beyond the bills ≥ the system's 30
     await s.teller.poll();
     await s.hours(1);
     expect(s.notices.map((n) => n.code)).toEqual(["unknown-payment", "payment", "unlocked"]);
