@@ -1,4 +1,4 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, existsSync, readFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import type { RegisterCommand } from "../command";
 import { CliError, EXIT_FAILED, EXIT_OK } from "../errors";
@@ -25,6 +25,11 @@ export const registerVerify: RegisterCommand = (program, ctx) => {
     .argument("[file]", "input file; '-' or none for standard input")
     .option("--hmac-key <hex>", "the device's 32-byte HMAC key (hex), to check acks and credit tokens")
     .option("--device <id...>", "only these devices (G… ids): a frame from any other device is invalid, so a capture made with someone else's key cannot pass")
+    .option("--anchor <tx>", "prove a bill: the anchor transaction's memo against the statement and the readings")
+    .option("-c, --config <file>", "with --anchor: the host's configuration (its database and teller ledger)")
+    .option("--db <file>", "with --anchor: the gateway database holding the readings")
+    .option("--ledger <file>", "with --anchor: the local ledger file")
+    .option("--statement <file>", "with --anchor: the bill's statement as JSON (else the one in the database)")
     .addHelpText(
       "after",
       `
@@ -33,13 +38,15 @@ Examples:
   $ mosquitto_sub -t 'solkit/v1/+/+/reading' | solkit verify --json
   $ solkit verify tokens.txt --hmac-key 8f1e…
   $ solkit verify console.log --device GBCN…   only this device's frames count
+  $ solkit verify --anchor 3f9a…e1 -c site.json  a bill proven from the ledger and the readings
 
 Readings are hash-chained: an unsigned reading is proven by the next signed one. Readings after
 the last signature are reported "unproven". Exit 0 when every frame is proven valid, 1 otherwise
 (also when the input holds no frame at all: an empty capture proves nothing).`,
     )
-    .action(async (file: string | undefined, opts: { hmacKey?: string; device?: string[] }) => {
+    .action(async (file: string | undefined, opts: { hmacKey?: string; device?: string[]; anchor?: string; config?: string; db?: string; ledger?: string; statement?: string }) => {
       const out = ctx.output();
+      if (opts.anchor !== undefined) return ctx.exit(await verifyAnchorCommand(opts.anchor, opts, out));
       const key = opts.hmacKey === undefined ? undefined : parseKey(opts.hmacKey);
       const devices = opts.device === undefined ? undefined : new Set(opts.device.map(parseDevice));
       const input = openInput(file, out);
@@ -54,6 +61,40 @@ the last signature are reported "unproven". Exit 0 when every frame is proven va
       ctx.exit(frames > 0 && counts.invalid + counts.unproven === 0 ? EXIT_OK : EXIT_FAILED);
     });
 };
+
+/** `verify --anchor`: each check on a line; exit 0 only when all hold. */
+async function verifyAnchorCommand(tx: string, o: { config?: string; db?: string; ledger?: string; statement?: string }, out: Output): Promise<number> {
+  if (!/^[0-9a-f]{64}$/.test(tx)) throw new CliError(`--anchor "${tx.slice(0, 80)}" is not a transaction hash (64 hex characters)`);
+  const { loadConfig } = await import("../../host/gateway/config");
+  const cfg = o.config ? loadConfig(o.config) : undefined;
+  const dbFile = o.db ?? cfg?.database;
+  const ledgerFile = o.ledger ?? cfg?.teller?.ledger;
+  if (!dbFile || !ledgerFile) throw new CliError("--anchor needs the readings and the ledger: -c site.json (with a teller section), or --db FILE --ledger FILE");
+  for (const f of [dbFile, ledgerFile]) if (!existsSync(f)) throw new CliError(`${f}: no such file`);
+  let statement;
+  if (o.statement) {
+    try {
+      statement = JSON.parse(readFileSync(o.statement, "utf8"));
+    } catch (e) {
+      throw new CliError(`${o.statement}: not a statement (${(e as Error).message})`);
+    }
+  }
+  const { openStore } = await import("../../host/gateway/store-sqlite");
+  const { LocalLedger } = await import("../../host/ledger/local-ledger");
+  const { verifyAnchor } = await import("../../host/teller/verify-anchor");
+  const db = openStore(dbFile);
+  const ledger = new LocalLedger(ledgerFile);
+  try {
+    const v = await verifyAnchor(ledger, tx, db, statement);
+    if (out.jsonMode) out.json({ ok: v.ok, checks: v.lines, statement: v.statement });
+    else for (const l of v.lines) out.line(paint(out, l.startsWith("✓") ? "green" : "red", l));
+    if (!out.jsonMode) out.line(v.ok ? "anchor proven: these readings are what was billed" : "anchor NOT proven");
+    return v.ok ? EXIT_OK : EXIT_FAILED;
+  } finally {
+    ledger.close();
+    db.close();
+  }
+}
 
 function parseDevice(id: string): string {
   if (!isPublicKey(id)) throw new CliError(`--device "${id.slice(0, 60)}" is not a device id: expected a G… public key`);

@@ -23,7 +23,7 @@ import type { Logger } from "./log";
 import { Metrics } from "./metrics";
 import { Pipeline, type Accepted, type LinkContext } from "./pipeline";
 import type { DeviceRecord } from "./registry";
-import type { Teller } from "../teller/teller";
+import type { Notice, Teller } from "../teller/teller";
 import { Registry } from "./registry";
 import { discoverPorts } from "./serial-discovery";
 import { Spool, type SpoolLevel } from "./spool";
@@ -38,6 +38,14 @@ export interface GatewayOptions {
   stateEveryMs?: number;
   /** Milliseconds between serial port scans when discovery is on. */
   scanEveryMs?: number;
+  /**
+   * A virtual clock (ms) for the simulator: receipt times, acks' host time and the teller run
+   * on it, and the teller is not polled on a timer (the simulator calls teller.poll()).
+   */
+  now?: () => number;
+  /** The teller's keystore passphrase (default: SOLKIT_KEYSTORE_PASSPHRASE) and its notices. */
+  keystorePassphrase?: string;
+  onNotice?: (n: Notice) => void;
 }
 
 export interface Gateway {
@@ -129,7 +137,7 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
   const teller = cfg.teller === undefined ? undefined : startTeller(cfg.teller, db, links, (topic, payload) => {
     spool.push(topic, payload, Date.now());
     upstream.kick();
-  }, cfg.site, id, log);
+  }, cfg.site, id, log, { now: opts.now, passphrase: opts.keystorePassphrase, onNotice: opts.onNotice });
   if (teller) cleanups.push(async () => teller.stop());
   const onAccepted = (a: Accepted) => {
     const r = a.reading;
@@ -137,7 +145,7 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
     teller?.teller.onReading(a.device.id, r);
     states.set(a.device.id, {
       device: a.device.id, seq: r.seq, time: r.time, timeQuality: r.timeQuality, energyIn: r.energyIn, energyOut: r.energyOut,
-      power: r.power, relay: r.relay, credit: r.credit, flags: r.flags, boot: r.boot, verifiedAt: Math.floor(Date.now() / 1000),
+      power: r.power, relay: r.relay, credit: r.credit, flags: r.flags, boot: r.boot, verifiedAt: Math.floor((opts.now ?? Date.now)() / 1000),
     });
     if (cfg.homeAssistant.enabled && !announced.has(a.device.id)) {
       announced.add(a.device.id);
@@ -154,6 +162,7 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
   const pipeline = new Pipeline({
     db, registry, readings: new ReadingStore(db), spool, metrics, logger: log, verifier: opts.verifier ?? nodeVerifier, site: cfg.site, dbFile: cfg.database,
     upstreamIsLocal: sameBroker,
+    now: opts.now,
     onAccepted,
     onSpooled: () => {
       checkSpool();

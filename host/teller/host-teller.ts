@@ -13,22 +13,22 @@ import type { LinkContext } from "../gateway/pipeline";
 import type { DeviceRecord } from "../gateway/registry";
 import { buildTopic } from "../../shared/protocol/topics";
 import { SolkitError } from "../../shared/errors";
-import { Keystore } from "../ledger/keystore";
+import { Keystore, PASSPHRASE_ENV } from "../ledger/keystore";
 import { LocalLedger } from "../ledger/local-ledger";
 import { fromStroops } from "../ledger/ledger";
 import { PriceOracle } from "./oracle";
-import { Teller } from "./teller";
+import { Teller, type Notice } from "./teller";
 import type { TellerConfig } from "./teller-config";
 
 /**
  * The keys the configuration names, unlocked.
  * @throws SolkitError E_KEYSTORE when the passphrase is missing or a name is not in the keystore
  */
-function tellerKeys(cfg: TellerConfig): { project?: Keypair; payers: Map<string, Keypair> } {
+function tellerKeys(cfg: TellerConfig, passphrase: string | undefined): { project?: Keypair; payers: Map<string, Keypair> } {
   const names = [...(cfg.projectKey ? [cfg.projectKey] : []), ...Object.values(cfg.autopay)];
   const payers = new Map<string, Keypair>();
   if (names.length === 0) return { payers };
-  const ks = new Keystore(cfg.keystore);
+  const ks = new Keystore(cfg.keystore, passphrase);
   const get = (name: string) => {
     if (ks.publicOf(name) === undefined) throw new SolkitError("E_KEYSTORE", `the teller's keystore ${cfg.keystore} has no account "${name}" (solkit ledger account new ${name})`);
     return ks.keypair(name);
@@ -39,15 +39,26 @@ function tellerKeys(cfg: TellerConfig): { project?: Keypair; payers: Map<string,
   return { project, payers };
 }
 
+export interface TellerHooks {
+  /** A virtual clock (ms): the teller is then polled by the caller, not on a timer. */
+  now?: () => number;
+  /** The keystore's passphrase (default: the environment's SOLKIT_KEYSTORE_PASSPHRASE). */
+  passphrase?: string;
+  /** Every notice, as it is published. */
+  onNotice?: (n: Notice) => void;
+}
+
 export function startTeller(
   cfg: TellerConfig, db: Db, links: Map<string, { device: DeviceRecord; link: LinkContext }>,
-  publish: (topic: string, payload: string) => void, site: string, gatewayId: string, log: Logger,
+  publish: (topic: string, payload: string) => void, site: string, gatewayId: string, log: Logger, hooks: TellerHooks = {},
 ): { teller: Teller; stop(): void } {
-  const keys = tellerKeys(cfg);
-  const ledger = new LocalLedger(cfg.ledger);
-  const oracle = cfg.price ? new PriceOracle(db, cfg.tariff, cfg.price, log, () => Math.floor(Date.now() / 1000)) : undefined;
+  const { now } = hooks;
+  const keys = tellerKeys(cfg, hooks.passphrase ?? process.env[PASSPHRASE_ENV]);
+  const clock = now ?? Date.now;
+  const ledger = new LocalLedger(cfg.ledger, { now: () => Math.floor(clock() / 1000) });
+  const oracle = cfg.price ? new PriceOracle(db, cfg.tariff, cfg.price, log, () => Math.floor(clock() / 1000)) : undefined;
   const teller = new Teller({
-    db, ledger, project: cfg.project, tariff: cfg.tariff, systemValue: cfg.systemValue, logger: log,
+    db, ledger, now: clock, project: cfg.project, tariff: cfg.tariff, systemValue: cfg.systemValue, logger: log,
     noticeS: cfg.noticeS, reminderS: cfg.reminderS, mode: cfg.mode, period: cfg.period, graceS: cfg.graceS, instalment: cfg.instalment,
     projectKey: keys.project, payerOf: (device) => keys.payers.get(device), priceAt: oracle && ((t) => oracle.priceAt(t)),
     deliver: (device, frame) => {
@@ -60,12 +71,16 @@ export function startTeller(
         return false;
       }
     },
-    notice: (n) => publish(buildTopic(site, n.device || gatewayId, "notice"), JSON.stringify({ level: n.level, code: n.code, text: n.text, time: n.time })),
+    notice: (n) => {
+      hooks.onNotice?.(n);
+      publish(buildTopic(site, n.device || gatewayId, "notice"), JSON.stringify({ level: n.level, code: n.code, text: n.text, time: n.time }));
+    },
   });
   oracle?.start();
   log.log("info", "teller", `${cfg.mode}, paying into ${cfg.project} on the local ledger ${cfg.ledger}; ${fromStroops(cfg.tariff.pricePerDay)} a day, ${fromStroops(cfg.tariff.pricePerKwh)} a kWh${oracle ? ` (${oracle.source})` : ""}; ${keys.project ? "bills anchored" : "bills not anchored (no projectKey)"}`);
   let busy = false;
-  const timer = setInterval(() => {
+  // On a virtual clock (the simulator) the caller polls; on the wall clock, a timer does.
+  const timer = now ? undefined : setInterval(() => {
     if (busy) return;
     busy = true;
     teller.poll().catch((e) => log.log("error", "teller", `poll failed: ${(e as Error).message}`)).finally(() => (busy = false));

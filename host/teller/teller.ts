@@ -35,7 +35,7 @@ import type { PriceAt } from "./statement";
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS teller_payments (
   id TEXT PRIMARY KEY, device TEXT NOT NULL, amount TEXT NOT NULL, seconds INTEGER NOT NULL,
-  counter INTEGER NOT NULL, token BLOB, at INTEGER NOT NULL, delivered_at INTEGER, confirmed_at INTEGER
+  counter INTEGER NOT NULL, token BLOB, at INTEGER NOT NULL, delivered_at INTEGER, confirmed_at INTEGER, first_sent_at INTEGER
 );
 CREATE TABLE IF NOT EXISTS teller_devices (
   device TEXT PRIMARY KEY, paid TEXT NOT NULL DEFAULT '0', billed TEXT NOT NULL DEFAULT '0', due TEXT NOT NULL DEFAULT '0',
@@ -95,7 +95,9 @@ interface PaymentRow {
   counter: number;
   token: Buffer | null;
   at: number;
+  /** Last sent (for the retry timer), and first sent (how much credit has run since). */
   delivered_at: number | null;
+  first_sent_at: number | null;
   confirmed_at: number | null;
 }
 
@@ -145,6 +147,8 @@ export class Teller {
     o.db.exec(SCHEMA);
     const cols = (o.db.prepare("PRAGMA table_info(teller_devices)").all() as { name: string }[]).map((c) => c.name);
     if (!cols.includes("due")) o.db.exec("ALTER TABLE teller_devices ADD COLUMN due TEXT NOT NULL DEFAULT '0'");
+    const pcols = (o.db.prepare("PRAGMA table_info(teller_payments)").all() as { name: string }[]).map((c) => c.name);
+    if (!pcols.includes("first_sent_at")) o.db.exec("ALTER TABLE teller_payments ADD COLUMN first_sent_at INTEGER");
     this.registry = new Registry(o.db);
     this.issuer = new TokenIssuer(o.db);
     this.now = o.now ?? Date.now;
@@ -289,7 +293,7 @@ export class Teller {
     for (const r of rows) {
       if (r.delivered_at !== null && now - r.delivered_at < retry) continue;
       if (!this.o.deliver(r.device, new Uint8Array(r.token!))) continue; // no link now: next poll
-      this.o.db.prepare("UPDATE teller_payments SET delivered_at = ? WHERE id = ?").run(now, r.id);
+      this.o.db.prepare("UPDATE teller_payments SET delivered_at = ?, first_sent_at = COALESCE(first_sent_at, ?) WHERE id = ?").run(now, now, r.id);
       this.o.logger.log("info", "teller", `device=${r.device} token ${r.counter} sent (${r.seconds === 0 ? "unlock" : `+${r.seconds} s`})`);
     }
   }
@@ -305,7 +309,7 @@ export class Teller {
     // A token counts as arrived once the credit shows it (less what ran since it was sent).
     const waiting = this.o.db.prepare("SELECT * FROM teller_payments WHERE device = ? AND token IS NOT NULL AND confirmed_at IS NULL AND delivered_at IS NOT NULL").all(device) as PaymentRow[];
     for (const w of waiting) {
-      const ran = Math.floor((now - w.delivered_at!) / 1000);
+      const ran = Math.floor((now - (w.first_sent_at ?? w.delivered_at!)) / 1000);
       if (w.seconds === 0 || r.credit + ran + 120 >= w.seconds) this.o.db.prepare("UPDATE teller_payments SET confirmed_at = ? WHERE id = ?").run(now, w.id);
     }
     if (first && this.o.mode === "postpaid" && this.device(device).unlocked === 0) {
@@ -321,6 +325,8 @@ export class Teller {
     const d = this.device(device);
     const everCredited = this.o.db.prepare("SELECT 1 FROM teller_payments WHERE device = ? AND token IS NOT NULL").get(device) !== undefined;
     if (d.unlocked || !everCredited) return; // a device nobody has paid for yet has nothing to run out of
+    // A token on its way: this reading's credit is from before it, not a run-down.
+    if (this.o.db.prepare("SELECT 1 FROM teller_payments WHERE device = ? AND token IS NOT NULL AND confirmed_at IS NULL").get(device) !== undefined) return;
     const noticeS = this.o.noticeS ?? 2 * 86400;
     const reminderS = this.o.reminderS ?? 6 * 3600;
     const stage = credit <= 0 ? "lapsed" : credit <= reminderS ? "reminder" : credit <= noticeS ? "low" : "";

@@ -16,6 +16,8 @@ import { MemoryLogger, type Logger } from "../../host/gateway/log";
 import type { LinkContext } from "../../host/gateway/pipeline";
 import { encodeDownlinkLine, LineParser } from "../../shared/protocol/frame";
 import type { HostDevice, SimHost } from "./sim-host";
+import type { TellerConfig } from "../../host/teller/teller-config";
+import type { Notice } from "../../host/teller/teller";
 import type { LineTap } from "./tap";
 
 interface Line {
@@ -23,6 +25,16 @@ interface Line {
   tap: LineTap;
   parser: LineParser;
   ctx: LinkContext;
+}
+
+/** A teller in the simulated gateway (simulator/teller/site.ts), on the simulation's clock. */
+export interface GatewayHostExtras {
+  /** The directory for the database (removed on close); default a new temporary one. */
+  dir?: string;
+  teller?: TellerConfig;
+  now?: () => number;
+  keystorePassphrase?: string;
+  onNotice?: (n: Notice) => void;
 }
 
 /** Lets Node's event loop run the pipeline's batch (setImmediate) and its acks. */
@@ -44,8 +56,8 @@ export class GatewayHost implements SimHost {
    * Starts a broker on a free loopback port and the gateway on a temporary database.
    * @throws Error when the broker or the database cannot be opened
    */
-  static async start(log?: Logger): Promise<GatewayHost> {
-    const dir = mkdtempSync(join(tmpdir(), "solkit-sim-gw-"));
+  static async start(log?: Logger, extra: GatewayHostExtras = {}): Promise<GatewayHost> {
+    const dir = extra.dir ?? mkdtempSync(join(tmpdir(), "solkit-sim-gw-"));
     const logger = new MemoryLogger(log);
     const broker = await startEmbeddedBroker("127.0.0.1", 0, logger);
     const port = Number(new URL(broker.url).port);
@@ -56,8 +68,9 @@ export class GatewayHost implements SimHost {
       devices: { broker: { url: broker.url, username: broker.gateway.username, password: broker.gateway.password, rejectUnauthorized: true } },
       serial: { discover: false, ports: [], retryMs: 1000 },
       health: { enabled: false, host: "127.0.0.1", port: 0 },
+      teller: extra.teller,
     };
-    const gateway = await startGateway(cfg, { logger, stateEveryMs: 60_000 });
+    const gateway = await startGateway(cfg, { logger, stateEveryMs: 60_000, now: extra.now, keystorePassphrase: extra.keystorePassphrase, onNotice: extra.onNotice });
     return new GatewayHost(gateway, broker, port, dir, logger);
   }
 
