@@ -202,8 +202,8 @@ export class Teller {
    */
   async poll(): Promise<void> {
     const nowS = this.nowS();
-    const devices = this.o.db.prepare("SELECT device FROM teller_devices WHERE unlocked = 0").all() as { device: string }[];
-    for (const { device } of devices) this.billing.closeDue(device, nowS);
+    // Every registered device is billed from the store, heard by this teller or not.
+    for (const { id } of this.registry.list()) if (this.device(id).unlocked === 0) this.billing.closeDue(id, nowS);
     await this.billing.anchorPending(nowS);
     await this.autopay?.run(nowS);
     const cursor = metaGet(this.o.db, "teller_cursor")?.toString("utf8");
