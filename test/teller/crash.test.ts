@@ -7,21 +7,10 @@
  * used twice.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Keypair } from "@stellar/stellar-base";
-import { openStore, ReadingStore, type Db } from "../../host/gateway/store-sqlite";
-import { Registry } from "../../host/gateway/registry";
-import { MemoryLogger } from "../../host/gateway/log";
-import { LocalLedger } from "../../host/ledger/local-ledger";
+import { rmSync } from "node:fs";
 import type { Ledger } from "../../host/ledger/ledger";
-import { Teller } from "../../host/teller/teller";
-import { decodeFrame } from "../../shared/protocol/frame";
-import { readingHash } from "../../shared/protocol/reading";
-import { TestDevice } from "../host/gateway/helpers";
+import { billedWorld, XLM } from "./fixture";
 
-const XLM = 10_000_000n;
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -55,33 +44,6 @@ function killing(inner: Ledger, method: keyof Ledger, n: number, when: "before" 
   }) as Ledger & { fired: boolean };
 }
 
-/** A device with a day and an hour of signed readings (one a minute) in the gateway's store. */
-async function world() {
-  const dir = mkdtempSync(join(tmpdir(), "solkit-crash-"));
-  dirs.push(dir);
-  const nowMs = (1767225600 + 26 * 3600) * 1000; // 2 Jan 2026, 02:00
-  const ledger = new LocalLedger(join(dir, "ledger.db"), { now: () => Math.floor(nowMs / 1000) });
-  const project = Keypair.random();
-  const customer = Keypair.random();
-  await ledger.fund(project.publicKey(), "10");
-  await ledger.fund(customer.publicKey(), "100");
-  const db: Db = openStore(join(dir, "gateway.db"));
-  const dev = new TestDevice();
-  new Registry(db).add({ id: dev.id, hmacKey: dev.hmacKey });
-  const store = new ReadingStore(db);
-  for (let i = 0; i < 1500; i++) {
-    const f = decodeFrame(dev.next());
-    store.add({ device: dev.id, seq: i, bytes: f.message, sig: f.signature, hash: readingHash(f.message), bySeq: i, receivedAt: nowMs });
-  }
-  const make = (l: Ledger) =>
-    new Teller({
-      db, ledger: l, project: project.publicKey(), logger: new MemoryLogger(), now: () => nowMs, deliver: () => true, notice: () => {},
-      tariff: { asset: "native", pricePerDay: XLM, pricePerKwh: 2n * XLM / 10n, bands: [] }, systemValue: 100n * XLM,
-      mode: "postpaid", period: { kind: "days", days: 1 }, graceS: 3 * 86400, instalment: XLM, projectKey: project, payerOf: () => customer,
-    });
-  return { dir, db, ledger, project, customer, dev, make };
-}
-
 const POINTS: [keyof Ledger, number, "before" | "after"][] = [];
 for (const m of ["account", "submit", "transaction", "findPaymentsByMemo", "payments"] as const) {
   for (const n of [1, 2]) for (const when of ["before", "after"] as const) POINTS.push([m, n, when]);
@@ -89,7 +51,8 @@ for (const m of ["account", "submit", "transaction", "findPaymentsByMemo", "paym
 
 describe("the teller killed at any ledger call", () => {
   it.each(POINTS)("killed at %s call %i (%s): one anchor, one payment, no counter twice", async (method, n, when) => {
-    const w = await world();
+    const w = await billedWorld();
+    dirs.push(w.dir);
     const seq0 = { project: (await w.ledger.account(w.project.publicKey()))!.sequence, customer: (await w.ledger.account(w.customer.publicKey()))!.sequence };
     const dying = killing(w.ledger, method, n, when);
     const first = w.make(dying);
