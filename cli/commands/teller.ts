@@ -31,13 +31,13 @@ async function withTeller(config: string | undefined, f: (t: Teller, fromStroops
   const tc = cfg.teller;
   if (tc === undefined) throw new CliError(`${config ?? "the default configuration"} has no "teller" section; see docs/host-config.md`);
   const { openStore } = await import("../../host/gateway/store-sqlite");
-  const { LocalLedger } = await import("../../host/ledger/local-ledger");
+  const { openLedger } = await import("../../host/ledger/open-ledger");
   const { Teller } = await import("../../host/teller/teller");
   const { PriceOracle } = await import("../../host/teller/oracle");
   const { fromStroops } = await import("../../host/ledger/ledger");
   const { MemoryLogger } = await import("../../host/gateway/log");
   const db = openStore(cfg.database);
-  const ledger = new LocalLedger(tc.ledger);
+  const ledger = openLedger({ file: tc.ledger, horizon: tc.horizon });
   try {
     const log = new MemoryLogger();
     const oracle = tc.price && new PriceOracle(db, tc.tariff, tc.price, log, () => Math.floor(Date.now() / 1000));

@@ -69,8 +69,9 @@ async function verifyAnchorCommand(tx: string, o: { config?: string; db?: string
   const cfg = o.config ? loadConfig(o.config) : undefined;
   const dbFile = o.db ?? cfg?.database;
   const ledgerFile = o.ledger ?? cfg?.teller?.ledger;
+  const horizon = o.ledger ? undefined : cfg?.teller?.horizon;
   if (!dbFile || !ledgerFile) throw new CliError("--anchor needs the readings and the ledger: -c site.json (with a teller section), or --db FILE --ledger FILE");
-  for (const f of [dbFile, ledgerFile]) if (!existsSync(f)) throw new CliError(`${f}: no such file`);
+  for (const f of horizon ? [dbFile] : [dbFile, ledgerFile]) if (!existsSync(f)) throw new CliError(`${f}: no such file`);
   let statement;
   if (o.statement) {
     try {
@@ -80,10 +81,10 @@ async function verifyAnchorCommand(tx: string, o: { config?: string; db?: string
     }
   }
   const { openStore } = await import("../../host/gateway/store-sqlite");
-  const { LocalLedger } = await import("../../host/ledger/local-ledger");
+  const { openLedger } = await import("../../host/ledger/open-ledger");
   const { verifyAnchor } = await import("../../host/teller/verify-anchor");
   const db = openStore(dbFile);
-  const ledger = new LocalLedger(ledgerFile);
+  const ledger = openLedger({ file: ledgerFile, horizon });
   try {
     const v = await verifyAnchor(ledger, tx, db, statement);
     if (out.jsonMode) out.json({ ok: v.ok, checks: v.lines, statement: v.statement });

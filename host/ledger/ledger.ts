@@ -78,8 +78,8 @@ export interface Ledger {
   submit(envelopeXdr: string): Promise<SubmitResult>;
   /** Payments to or from `account`, oldest first, after the cursor (a payment id) when given. */
   payments(account: string, after?: string): Promise<Payment[]>;
-  /** The payment(s) whose transaction carries this memo (text, hex hash or id). */
-  findPaymentsByMemo(memo: string): Promise<Payment[]>;
+  /** The payment(s) to or from `account` whose transaction carries this memo (text, hex hash or id). */
+  findPaymentsByMemo(memo: string, account: string): Promise<Payment[]>;
   /** A transaction by hash, if the ledger has it (applied, successful or not). */
   transaction(hash: string): Promise<TxRecord | undefined>;
 }

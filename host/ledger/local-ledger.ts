@@ -133,8 +133,8 @@ export class LocalLedger implements Ledger {
     return rows.filter((r) => r.cursor === null || r.rid > r.cursor).map(toPayment);
   }
 
-  async findPaymentsByMemo(memo: string): Promise<Payment[]> {
-    return (this.db.prepare("SELECT * FROM payments WHERE memo = ? ORDER BY rowid").all(memo) as PaymentRow[]).map(toPayment);
+  async findPaymentsByMemo(memo: string, account: string): Promise<Payment[]> {
+    return (this.db.prepare("SELECT * FROM payments WHERE memo = ? AND (source = ? OR destination = ?) ORDER BY rowid").all(memo, account, account) as PaymentRow[]).map(toPayment);
   }
 
   // ---- helpers for `solkit ledger` and tests: each builds, signs and submits a real envelope ----

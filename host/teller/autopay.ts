@@ -64,7 +64,7 @@ export class Autopay {
   private async pay(b: BillRow, nowS: number): Promise<boolean> {
     if (b.pay_state === "submitted") return true; // booked when it shows on the project's account
     const memo = b.pay_memo!;
-    const seen = (await this.o.ledger.findPaymentsByMemo(memo)).some((p) => p.to === this.o.project && assetKey(p.asset) === assetKey(this.o.asset));
+    const seen = (await this.o.ledger.findPaymentsByMemo(memo, this.o.project)).some((p) => p.to === this.o.project && assetKey(p.asset) === assetKey(this.o.asset));
     if (seen) {
       this.set(b, { pay_state: "submitted" });
       return true;
@@ -87,7 +87,7 @@ export class Autopay {
       this.o.logger.log("info", "teller", `device=${b.device} period ${b.period}: autopay ${fromStroops(BigInt(b.due))} submitted, tx ${r.hash}`);
       return true;
     }
-    if (envelopeSpent(r)) this.set(b, { pay_env: null, pay_hash: null });
+    if (await envelopeSpent(this.o.ledger, env, r)) this.set(b, { pay_env: null, pay_hash: null });
     return this.owe(b, `the payment was refused: ${r.transaction}${r.operations.length ? ` (${r.operations.join(", ")})` : ""}`);
   }
 

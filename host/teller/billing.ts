@@ -153,7 +153,7 @@ export class Billing {
         this.o.logger.log("info", "teller", `device=${b.device} period ${b.period} anchored: tx ${r.hash}`);
         continue;
       }
-      if (envelopeSpent(r)) this.o.db.prepare("UPDATE teller_bills SET anchor_env = NULL, anchor_hash = NULL WHERE device = ? AND period = ?").run(b.device, b.period);
+      if (await envelopeSpent(this.o.ledger, env, r)) this.o.db.prepare("UPDATE teller_bills SET anchor_env = NULL, anchor_hash = NULL WHERE device = ? AND period = ?").run(b.device, b.period);
       this.o.logger.log("warn", "teller", `device=${b.device} period ${b.period}: anchor refused (${r.transaction} ${r.operations.join(",")}); tried again next poll`);
       return;
     }

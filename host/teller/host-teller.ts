@@ -14,7 +14,7 @@ import type { DeviceRecord } from "../gateway/registry";
 import { buildTopic } from "../../shared/protocol/topics";
 import { SolkitError } from "../../shared/errors";
 import { Keystore, PASSPHRASE_ENV } from "../ledger/keystore";
-import { LocalLedger } from "../ledger/local-ledger";
+import { openLedger } from "../ledger/open-ledger";
 import { fromStroops } from "../ledger/ledger";
 import { PriceOracle } from "./oracle";
 import { Teller, type Notice } from "./teller";
@@ -55,7 +55,7 @@ export function startTeller(
   const { now } = hooks;
   const keys = tellerKeys(cfg, hooks.passphrase ?? process.env[PASSPHRASE_ENV]);
   const clock = now ?? Date.now;
-  const ledger = new LocalLedger(cfg.ledger, { now: () => Math.floor(clock() / 1000) });
+  const ledger = openLedger({ file: cfg.ledger, horizon: cfg.horizon }, () => Math.floor(clock() / 1000));
   const oracle = cfg.price ? new PriceOracle(db, cfg.tariff, cfg.price, log, () => Math.floor(clock() / 1000)) : undefined;
   const teller = new Teller({
     db, ledger, now: clock, project: cfg.project, tariff: cfg.tariff, systemValue: cfg.systemValue, logger: log,
@@ -77,7 +77,7 @@ export function startTeller(
     },
   });
   oracle?.start();
-  log.log("info", "teller", `${cfg.mode}, paying into ${cfg.project} on the local ledger ${cfg.ledger}; ${fromStroops(cfg.tariff.pricePerDay)} a day, ${fromStroops(cfg.tariff.pricePerKwh)} a kWh${oracle ? ` (${oracle.source})` : ""}; ${keys.project ? "bills anchored" : "bills not anchored (no projectKey)"}`);
+  log.log("info", "teller", `${cfg.mode}, paying into ${cfg.project} on ${ledger.describe}; ${fromStroops(cfg.tariff.pricePerDay)} a day, ${fromStroops(cfg.tariff.pricePerKwh)} a kWh${oracle ? ` (${oracle.source})` : ""}; ${keys.project ? "bills anchored" : "bills not anchored (no projectKey)"}`);
   let busy = false;
   // On a virtual clock (the simulator) the caller polls; on the wall clock, a timer does.
   const timer = now ? undefined : setInterval(() => {

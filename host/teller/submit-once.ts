@@ -7,7 +7,7 @@
  * applied (and failed: fee and sequence spent), or the ledger refused it for a sequence number
  * already used or a time bound already past.
  */
-import { Account, TransactionBuilder, type Keypair, type Memo, type xdr } from "@stellar/stellar-base";
+import { Account, TransactionBuilder, type Keypair, type Memo, type Transaction, type xdr } from "@stellar/stellar-base";
 import type { Ledger, SubmitResult } from "../ledger/ledger";
 
 export interface Envelope {
@@ -41,7 +41,15 @@ export async function submitOnce(ledger: Ledger, e: Envelope): Promise<SubmitRes
   return ledger.submit(e.xdr);
 }
 
-/** True when this envelope can never apply again, so a new one may be built. */
-export function envelopeSpent(r: SubmitResult): boolean {
-  return r.ledger !== undefined || r.transaction === "tx_bad_seq" || r.transaction === "tx_too_late";
+/**
+ * True when this envelope can never apply again, so a new one may be built: it was applied
+ * (tx_failed spends fee and sequence), its time bound is past, or its sequence number is used
+ * (tx_bad_seq also answers a number too far ahead, which could still apply later: not spent).
+ */
+export async function envelopeSpent(ledger: Ledger, e: Envelope, r: SubmitResult): Promise<boolean> {
+  if (r.ledger !== undefined || r.transaction === "tx_failed" || r.transaction === "tx_too_late") return true;
+  if (r.transaction !== "tx_bad_seq") return false;
+  const tx = TransactionBuilder.fromXDR(e.xdr, ledger.networkPassphrase) as Transaction;
+  const a = await ledger.account(tx.source);
+  return a !== undefined && a.sequence >= BigInt(tx.sequence);
 }

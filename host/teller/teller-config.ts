@@ -8,7 +8,8 @@
  *               "bands": [{ "from": "18:00", "to": "22:00", "pricePerKwh": "0.3" }],
  *               "mode": "postpaid", "period": "month", "graceDays": 3, "instalment": "5",
  *               "keystore": "keys.json", "projectKey": "project", "autopay": { "G…device": "alice" },
- *               "price": { "url": "http://…/price.json", "maxAgeSeconds": 3600 } }
+ *               "price": { "url": "http://…/price.json", "maxAgeSeconds": 3600 },
+ *               "horizon": { "url": "https://horizon-testnet.stellar.org", "network": "testnet" } }
  *
  * Notice and reminder thresholds must nest (reminder before notice; postpaid: both within the
  * grace period), so no stage of the run-down is skipped or said out of order.
@@ -21,8 +22,10 @@ import { parsePeriodSpec, type PeriodSpec } from "./periods";
 import type { OracleConfig } from "./oracle";
 
 export interface TellerConfig {
-  /** The local ledger's file (the only ledger the host runs itself; Horizon is not built yet). */
+  /** The local ledger's file (the embedded default). */
   ledger: string;
+  /** Horizon on a Stellar network instead of the local ledger. */
+  horizon?: { url: string; network: string };
   project: string;
   tariff: Tariff;
   systemValue: bigint;
@@ -69,7 +72,7 @@ export function parseTellerConfig(raw: unknown, base: string, err: Err): TellerC
   }
   const o = raw as Record<string, unknown>;
   const known = ["ledger", "project", "asset", "pricePerDay", "pricePerKwh", "systemValue", "noticeDays", "reminderHours", "pollSeconds", "bands",
-    "mode", "period", "graceDays", "instalment", "keystore", "projectKey", "autopay", "price"];
+    "mode", "period", "graceDays", "instalment", "keystore", "projectKey", "autopay", "price", "horizon"];
   for (const k of Object.keys(o)) if (!known.includes(k)) err(`$.teller.${k}`, `unknown key (known: ${known.join(", ")})`);
   const ledger = typeof o.ledger === "string" ? o.ledger : ".solkit/ledger.db";
   if (typeof o.project !== "string" || !isPublicKey(o.project)) err("$.teller.project", `expected the project's account id G…, got ${JSON.stringify(o.project)}`);
@@ -130,8 +133,18 @@ export function parseTellerConfig(raw: unknown, base: string, err: Err): TellerC
     price = { url, broker, topic, maxAgeS: num(p.maxAgeSeconds, "$.teller.price.maxAgeSeconds", 3600, 1, 30 * 86400), pollMs: num(p.pollSeconds, "$.teller.price.pollSeconds", 60, 1, 86400) * 1000 };
   }
   const keystore = typeof o.keystore === "string" ? o.keystore : ".solkit/keys.json";
+  let horizon: TellerConfig["horizon"];
+  if (o.horizon !== undefined) {
+    const h = (typeof o.horizon === "object" && o.horizon !== null ? o.horizon : {}) as Record<string, unknown>;
+    const url = typeof h.url === "string" && (/^https:\/\//.test(h.url) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(h.url)) ? h.url : undefined;
+    if (!url) err("$.teller.horizon.url", `expected Horizon's https:// URL (e.g. "https://horizon-testnet.stellar.org"), got ${JSON.stringify(h.url)}`);
+    const network = typeof h.network === "string" && h.network !== "" ? h.network : undefined;
+    if (!network) err("$.teller.horizon.network", `expected "testnet", "public" or a network passphrase, got ${JSON.stringify(h.network)}`);
+    if (o.ledger !== undefined) err("$.teller.ledger", "give either a local ledger file or horizon, not both");
+    horizon = url && network ? { url, network } : undefined;
+  }
   return {
-    mode, period: period ?? { kind: "month" }, graceS, instalment: amount(o.instalment, "$.teller.instalment", err, "0"),
+    horizon, mode, period: period ?? { kind: "month" }, graceS, instalment: amount(o.instalment, "$.teller.instalment", err, "0"),
     keystore: isAbsolute(keystore) ? keystore : resolve(base, keystore), projectKey: str(o.projectKey, "$.teller.projectKey"), autopay, price,
     ledger: isAbsolute(ledger) ? ledger : resolve(base, ledger),
     project: typeof o.project === "string" ? o.project : "",

@@ -73,7 +73,7 @@ describe("the teller killed at any ledger call", () => {
     expect(bill).toMatchObject({ period: "2026-01-01+1d", anchor_state: "anchored", pay_state: "paid" });
     expect((await w.ledger.account(w.project.publicKey()))!.sequence).toBe(seq0.project + 1n); // one anchor
     expect((await w.ledger.account(w.customer.publicKey()))!.sequence).toBe(seq0.customer + 1n); // one payment
-    expect(await w.ledger.findPaymentsByMemo(bill.pay_memo!)).toHaveLength(1);
+    expect(await w.ledger.findPaymentsByMemo(bill.pay_memo!, w.project.publicKey())).toHaveLength(1);
     expect(w.ledger.balanceOf(w.customer.publicKey(), "native")).toBe(100n * XLM - BigInt(bill.due) - 100n);
     const counters = (w.db.prepare("SELECT counter FROM teller_payments WHERE token IS NOT NULL").all() as { counter: number }[]).map((r) => r.counter);
     expect(new Set(counters).size).toBe(counters.length);

@@ -121,6 +121,12 @@ describe("the teller section", () => {
       expect.stringMatching(/^\$\.teller\.price: expected "url"/),
       expect.stringMatching(/^\$\.teller\.instalment: expected an amount/),
     ]));
+    expect(parse({ horizon: { url: "https://horizon-testnet.stellar.org", network: "testnet" } })).toMatchObject({ errors: [], cfg: { horizon: { url: "https://horizon-testnet.stellar.org", network: "testnet" } } });
+    expect(parse({ ledger: "l.db", horizon: { url: "http://horizon.example.org", network: "" } }).errors).toEqual([
+      expect.stringMatching(/^\$\.teller\.horizon\.url: expected Horizon's https:\/\/ URL/),
+      expect.stringMatching(/^\$\.teller\.horizon\.network: expected "testnet", "public" or a network passphrase/),
+      expect.stringMatching(/^\$\.teller\.ledger: give either a local ledger file or horizon, not both/),
+    ]);
     expect(parse({ mode: "postpaid", graceDays: 1, noticeDays: 2 }).errors).toEqual([expect.stringMatching(/^\$\.teller\.noticeDays: postpaid: the notice \(2 days before the end\) must fall within the grace period/)]);
   });
 });

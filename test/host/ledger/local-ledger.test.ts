@@ -51,7 +51,7 @@ describe("the local ledger", () => {
     expect(r).toMatchObject({ hash: e.hash, successful: true, transaction: "tx_success", operations: ["op_success"], feeCharged: 100n });
     expect(l.balanceOf(a.publicKey(), "native")).toBe(100n * XLM - 125_000_000n - 100n);
     expect(l.balanceOf(b.publicKey(), "native")).toBe(100n * XLM + 125_000_000n);
-    expect((await l.findPaymentsByMemo("device G7 period 3")).map((p) => [p.hash, p.amount])).toEqual([[e.hash, 125_000_000n]]);
+    expect((await l.findPaymentsByMemo("device G7 period 3", b.publicKey())).map((p) => [p.hash, p.amount])).toEqual([[e.hash, 125_000_000n]]);
     // The same envelope again: its stored result, not a second payment.
     expect(await l.submit(e.xdr)).toMatchObject({ hash: e.hash, successful: true });
     expect(l.balanceOf(b.publicKey(), "native")).toBe(100n * XLM + 125_000_000n);
