@@ -11,6 +11,7 @@ import { startGateway } from "../../host/gateway/gateway";
 import { streamLogger } from "../../host/gateway/log";
 import { Registry } from "../../host/gateway/registry";
 import { openStore } from "../../host/gateway/store-sqlite";
+import { creditLeft, creditText } from "../../host/gateway/credit-left";
 import { summary as commandSummary } from "../command-list";
 
 const EXAMPLES = `
@@ -45,7 +46,7 @@ export const registerHost: RegisterCommand = (program, ctx) => {
 
   host
     .command("devices")
-    .description("list registered devices: board, last seen, last sequence, outbox depth reported by the device, pending, verified/rejected counts")
+    .description("list registered devices: board, last seen, last sequence, outbox depth reported by the device, pending, verified/rejected counts, credit left")
     .option("-c, --config <file>", "configuration whose database to read")
     .action((opts: { config?: string }) => {
       const out = ctx.output();
@@ -125,16 +126,17 @@ function listDevices(cfg: GatewayConfig, out: Output): void {
   const db = openStore(cfg.database);
   try {
     const list = new Registry(db).list();
+    const now = Date.now();
     if (out.jsonMode) {
-      for (const d of list) out.json(d);
+      for (const d of list) out.json({ ...d, credit: creditLeft(db, d.id, now) ?? null });
       return;
     }
     if (list.length === 0) {
       out.info(`no devices in ${cfg.database}; add one with 'solkit host add-device G… --hmac-key-file FILE'`);
       return;
     }
-    const rows = list.map((d) => [d.id, d.board || "-", ago(d.lastSeen), String(d.lastSeq), String(d.outbox), String(d.pending), String(d.verified), String(d.rejected), String(d.gaps), d.lastLink || "-"]);
-    const head = ["id", "board", "last seen", "last seq", "outbox", "pending", "verified", "rejected", "gaps", "link"];
+    const rows = list.map((d) => [d.id, d.board || "-", ago(d.lastSeen), String(d.lastSeq), String(d.outbox), String(d.pending), String(d.verified), String(d.rejected), String(d.gaps), creditText(creditLeft(db, d.id, now)), d.lastLink || "-"]);
+    const head = ["id", "board", "last seen", "last seq", "outbox", "pending", "verified", "rejected", "gaps", "credit", "link"];
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const fmt = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join("  ").trimEnd();
     out.line(fmt(head));

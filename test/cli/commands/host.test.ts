@@ -42,3 +42,31 @@ describe("solkit host", () => {
     }
   });
 });
+
+describe("solkit host devices: credit left", () => {
+  it("shows the credit of the newest verified reading less the time since it came", async () => {
+    const dir = tempDir();
+    try {
+      const cfg = join(dir, "host.json");
+      writeFileSync(cfg, JSON.stringify({ database: "gw.db" }));
+      const { openStore, ReadingStore } = await import("../../../host/gateway/store-sqlite");
+      const { Registry } = await import("../../../host/gateway/registry");
+      const { decodeFrame } = await import("../../../shared/protocol/frame");
+      const { readingHash } = await import("../../../shared/protocol/reading");
+      const { TestDevice } = await import("../../host/gateway/helpers");
+      const dev = new TestDevice();
+      const db = openStore(join(dir, "gw.db"));
+      new Registry(db).add({ id: dev.id, hmacKey: dev.hmacKey });
+      const f = decodeFrame(dev.next()); // reports 86,400 s of credit
+      new ReadingStore(db).add({ device: dev.id, seq: 0, bytes: f.message, sig: f.signature, hash: readingHash(f.message), bySeq: 0, receivedAt: Date.now() - 3_570_000 }); // 59.5 min ago: 82,830 s left
+      db.close();
+      const list = solkit(["host", "devices", "--config", cfg]);
+      expect(list.stdout, list.stdout).toMatch(/credit/);
+      expect(list.stdout, list.stdout).toMatch(new RegExp(`${dev.id}.*\\s23h 0m\\s`));
+      const json = JSON.parse(solkit(["--json", "host", "devices", "--config", cfg]).stdout) as { credit: number };
+      expect(Math.abs(json.credit - 82_830)).toBeLessThanOrEqual(10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
