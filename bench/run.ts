@@ -12,6 +12,7 @@ import { firmwareRows } from "./firmware";
 import { simRows } from "./sim";
 import { realEspruinoRows } from "./real-espruino";
 import { cliRows } from "./cli";
+import { tellerRows } from "./teller";
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
   rows.push(...(await bundleRows()));
   process.stderr.write("bench: gateway (pipeline through aedes on loopback)…\n");
   rows.push(...(await gatewayRows()));
+  process.stderr.write("bench: teller (a period billed for 10,000 devices; payments through the local ledger)…\n");
+  rows.push(...(await tellerRows()));
   process.stderr.write("bench: firmware (profiles per board, signer cost, a day on the Espruino emulation)…\n");
   rows.push(...(await firmwareRows()));
   process.stderr.write("bench: simulator (device-days per second for 1, 100 and 1000 boards)…\n");
