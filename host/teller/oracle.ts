@@ -9,7 +9,7 @@
 import mqtt from "mqtt";
 import type { Db } from "../gateway/store-sqlite";
 import type { Logger } from "../gateway/log";
-import { toStroops } from "../ledger/ledger";
+import { fromStroops, toStroops } from "../ledger/ledger";
 import { priceAt as tariffPriceAt, type Tariff } from "./tariff";
 import type { Price } from "./statement";
 
@@ -22,6 +22,11 @@ export interface OracleConfig {
   broker?: string;
   maxAgeS: number;
   pollMs?: number;
+  /**
+   * Stroops per kWh above which a price is refused: whoever can publish on the topic or answer
+   * for the URL would otherwise set what autopay takes from customers' wallets.
+   */
+  maxPrice: bigint;
 }
 
 /** A price message; undefined when it is not one (one warning in the log, the price unchanged). */
@@ -54,6 +59,10 @@ export class PriceOracle {
     const p = parsePriceMessage(text, this.nowS());
     if (p === undefined) {
       this.log.log("warn", "teller", `${this.source}: not a price message (${text.slice(0, 80)}); the last price stays`);
+      return;
+    }
+    if (p.price > this.cfg.maxPrice) {
+      this.log.log("warn", "teller", `${this.source}: price ${fromStroops(p.price)} a kWh is above the limit ${fromStroops(this.cfg.maxPrice)} (price.maxPricePerKwh); refused, the last price stays`);
       return;
     }
     this.db.prepare("INSERT INTO teller_prices (at, price, source) VALUES (?, ?, ?)").run(p.at, p.price.toString(), this.source);

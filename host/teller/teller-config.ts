@@ -125,12 +125,15 @@ export function parseTellerConfig(raw: unknown, base: string, err: Err): TellerC
   let price: OracleConfig | undefined;
   if (o.price !== undefined) {
     const p = (typeof o.price === "object" && o.price !== null ? o.price : {}) as Record<string, unknown>;
-    for (const k of Object.keys(p)) if (!["url", "broker", "topic", "maxAgeSeconds", "pollSeconds"].includes(k)) err(`$.teller.price.${k}`, "unknown key (known: url, broker, topic, maxAgeSeconds, pollSeconds)");
+    for (const k of Object.keys(p)) if (!["url", "broker", "topic", "maxAgeSeconds", "pollSeconds", "maxPricePerKwh"].includes(k)) err(`$.teller.price.${k}`, "unknown key (known: url, broker, topic, maxAgeSeconds, pollSeconds, maxPricePerKwh)");
     const url = typeof p.url === "string" && /^https?:\/\//.test(p.url) ? p.url : undefined;
     const broker = typeof p.broker === "string" && /^mqtts?:\/\//.test(p.broker) ? p.broker : undefined;
     const topic = typeof p.topic === "string" && p.topic !== "" && !/[#+]/.test(p.topic) ? p.topic : undefined;
     if (!url && !(broker && topic)) err("$.teller.price", 'expected "url": "http(s)://…", or "broker": "mqtt://…" with a "topic" (no wildcards)');
-    price = { url, broker, topic, maxAgeS: num(p.maxAgeSeconds, "$.teller.price.maxAgeSeconds", 3600, 1, 30 * 86400), pollMs: num(p.pollSeconds, "$.teller.price.pollSeconds", 60, 1, 86400) * 1000 };
+    const kwh = amount(o.pricePerKwh, "$.teller.pricePerKwh", () => {}, "0");
+    const maxPrice = p.maxPricePerKwh === undefined ? kwh * 10n : amount(p.maxPricePerKwh, "$.teller.price.maxPricePerKwh", err);
+    if (maxPrice === 0n) err("$.teller.price.maxPricePerKwh", "give the highest price the oracle may set (default 10 × pricePerKwh, which is 0 here)");
+    price = { maxPrice, url, broker, topic, maxAgeS: num(p.maxAgeSeconds, "$.teller.price.maxAgeSeconds", 3600, 1, 30 * 86400), pollMs: num(p.pollSeconds, "$.teller.price.pollSeconds", 60, 1, 86400) * 1000 };
   }
   const keystore = typeof o.keystore === "string" ? o.keystore : ".solkit/keys.json";
   let horizon: TellerConfig["horizon"];

@@ -42,7 +42,7 @@ describe("the price oracle", () => {
     cleanups.push(() => new Promise((r) => server.close(r)));
     const log = new MemoryLogger();
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/price`;
-    const oracle = new PriceOracle(w.db, TARIFF, { url, maxAgeS: 12 * 3600, pollMs: 50 }, log, () => JAN_1 + 26 * 3600);
+    const oracle = new PriceOracle(w.db, TARIFF, { url, maxAgeS: 12 * 3600, pollMs: 50, maxPrice: 2n * XLM }, log, () => JAN_1 + 26 * 3600);
     oracle.start();
     cleanups.push(() => oracle.stop());
     await until(() => oracle.priceAt(JAN_1 + 60).pricePerKwh === 35n * XLM / 100n, "the first price");
@@ -51,6 +51,8 @@ describe("the price oracle", () => {
     status = 200;
     body = "{\"pricePerKwh\": \"cheap\"}";
     await until(() => log.find("teller", "not a price message").length > 0, "the bad message to be logged");
+    body = JSON.stringify({ pricePerKwh: "500", time: JAN_1 + 60 }); // whoever answers for the URL must not set any price
+    await until(() => log.find("teller", "price 500.0000000 a kWh is above the limit 2.0000000").length > 0, "the price over the limit to be refused");
     expect(oracle.priceAt(JAN_1 + 11 * 3600)).toEqual({ pricePerKwh: 35n * XLM / 100n, source: `oracle ${url}`, at: JAN_1 });
     expect(oracle.priceAt(JAN_1 + 13 * 3600)).toMatchObject({ pricePerKwh: 2n * XLM / 10n, source: `fixed (oracle stale: last price at ${JAN_1})` });
     oracle.stop();
@@ -72,7 +74,7 @@ describe("the price oracle", () => {
     cleanups.push(() => rmSync(w.dir, { recursive: true, force: true }));
     const broker = await startEmbeddedBroker("127.0.0.1", 0);
     cleanups.push(() => broker.close());
-    const oracle = new PriceOracle(w.db, TARIFF, { broker: broker.url, topic: "site/price", maxAgeS: 3600 }, new MemoryLogger(), () => JAN_1 + 100);
+    const oracle = new PriceOracle(w.db, TARIFF, { broker: broker.url, topic: "site/price", maxAgeS: 3600, maxPrice: 2n * XLM }, new MemoryLogger(), () => JAN_1 + 100);
     oracle.start();
     cleanups.push(() => oracle.stop());
     const pub = mqtt.connect(broker.url, { username: broker.gateway.username, password: broker.gateway.password });
