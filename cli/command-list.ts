@@ -26,7 +26,7 @@ export const COMMAND_LIST: readonly CommandInfo[] = [
   { name: "teller", args: "<status>", summary: "what the teller knows per device: paid, billed, owned, credit left, tokens waiting, next action" },
   { name: "ledger", args: "<account|fund|issue|pay|balances|history>", summary: "the local Stellar ledger: accounts (keys encrypted in a keystore), funding, an issued stablecoin, payments, balances, history" },
   { name: "keygen", summary: "make an Ed25519 device key pair (Stellar G…/S… strings)" },
-  { name: "demo", summary: "a virtual meter signs an hour of readings; the host side verifies every one" },
+  { name: "demo", summary: "npm start: a simulated single-panel site — board, host, teller, ledger — with its live dashboard (--chain: the hash chain alone)" },
 ];
 
 /** The summary line of a command, for its own `.description()`. */

@@ -10,11 +10,19 @@ import { virtualMeter } from "../../host/demo/virtual-meter";
 import { StreamVerifier, type Verdict } from "../../host/verify/stream-verifier";
 import { verdictText } from "../../host/verify/describe";
 import { summary as commandSummary } from "../command-list";
+import { story } from "./demo-story";
 
 interface DemoOptions {
-  readings: string;
-  signEvery: string;
+  chain?: boolean;
+  readings?: string;
+  signEvery?: string;
   tamper?: string;
+  speed: string;
+  days: string;
+  board: string;
+  httpPort: string;
+  port?: string;
+  broker?: string;
 }
 
 function positive(name: string, text: string): number {
@@ -31,23 +39,39 @@ function tamper(line: string): string {
   return encodeUplinkLine(bytes).trimEnd();
 }
 
-/** `solkit demo`: a virtual meter signs readings, the host side verifies them. */
+/** `solkit demo`: the single-panel story with its dashboard (npm start), or `--chain`: the hash chain on its own. */
 export const registerDemo: RegisterCommand = (program, ctx) => {
   program
     .command("demo")
     .description(commandSummary("demo"))
-    .option("--readings <n>", "readings to make, one a minute", "60")
-    .option("--sign-every <n>", "sign every n-th reading (the hash chain covers the rest)", "10")
-    .option("--tamper <seq>", "flip a bit of one reading on the wire, to see it caught")
+    .option("--speed <x>", "simulated seconds per wall-clock second (3600: an hour a second, the story in about 3 minutes)", "3600")
+    .option("--days <n>", "simulated days", "7")
+    .option("--board <id>", "the board whose firmware is built and emulated", "esp32-devkitc")
+    .option("--http-port <n>", "the dashboard's port on 127.0.0.1 (a free one if taken)", "8080")
+    .option("--port <path>", "a real board on this serial port instead of the simulated one")
+    .option("--broker <url>", "an MQTT broker of your own instead of the embedded one")
+    .option("--chain", "the hash-chain demo instead: a virtual meter signs readings, the host side verifies them")
+    .option("--readings <n>", "--chain: readings to make, one a minute (default 60)")
+    .option("--sign-every <n>", "--chain: sign every n-th reading; the hash chain covers the rest (default 10)")
+    .option("--tamper <seq>", "--chain: flip a bit of one reading on the wire, to see it caught")
     .addHelpText("after", `
 Examples:
-  $ solkit demo
-  $ solkit demo --readings 1440 --sign-every 30 --quiet
-  $ solkit demo --tamper 7            exit 1: reading 7 no longer links into the chain`)
-    .action((opts: DemoOptions) => {
+  $ npm start                         the same as: solkit demo
+  $ solkit demo --speed 600 --days 3  slower, shorter
+  $ solkit demo --http-port 9000      the dashboard on another port
+  $ solkit demo --chain --tamper 7    exit 1: reading 7 no longer links into the chain
+
+The story: a simulated board (its built firmware on the Espruino emulation) with a 60 W load on
+its relay, the host verifying every reading, a teller billing each day and paying it by autopay
+from the customer's wallet on the local Stellar ledger. The wallet runs dry; a notice, a
+reminder, the grace day; the relay opens; a top-up; the relay closes. Open the dashboard's URL
+(printed first) to watch it. Ctrl-C stops everything.`)
+    .action(async (opts: DemoOptions) => {
+      if (!opts.chain && (opts.readings || opts.signEvery || opts.tamper)) throw new CliError("--readings, --sign-every and --tamper belong to the hash-chain demo: add --chain");
+      if (!opts.chain) return ctx.exit(await story(ctx.output(), opts));
       const out = ctx.output();
-      const count = positive("--readings", opts.readings);
-      const signEvery = positive("--sign-every", opts.signEvery);
+      const count = positive("--readings", opts.readings ?? "60");
+      const signEvery = positive("--sign-every", opts.signEvery ?? "10");
       const tamperSeq = opts.tamper === undefined ? -1 : Number(opts.tamper);
       // A seq the run never reaches would "tamper" with nothing and still look like a test (issue 11).
       if (opts.tamper !== undefined && !(Number.isInteger(tamperSeq) && tamperSeq >= 0 && tamperSeq < count)) {

@@ -24,6 +24,8 @@ import { Metrics } from "./metrics";
 import { Pipeline, type Accepted, type LinkContext } from "./pipeline";
 import type { DeviceRecord } from "./registry";
 import type { Notice, Teller } from "../teller/teller";
+import { EventEmitter } from "node:events";
+import { dashboard } from "../dashboard/dashboard";
 import { Registry } from "./registry";
 import { discoverPorts } from "./serial-discovery";
 import { Spool, type SpoolLevel } from "./spool";
@@ -46,6 +48,8 @@ export interface GatewayOptions {
   /** The teller's keystore passphrase (default: SOLKIT_KEYSTORE_PASSPHRASE) and its notices. */
   keystorePassphrase?: string;
   onNotice?: (n: Notice) => void;
+  /** Enables the dashboard's top-up and disconnect (issue 13); from SOLKIT_ADMIN_TOKEN in solkit host. */
+  adminToken?: string;
 }
 
 export interface Gateway {
@@ -58,6 +62,10 @@ export interface Gateway {
   upstream: Upstream;
   /** The teller, when the configuration has a "teller" section. */
   teller?: Teller;
+  /** "verified" (VerifiedBatch), "notice" (Notice), "teller" (after each poll). */
+  events: EventEmitter;
+  /** One teller round now (the simulator's virtual clock; on the wall clock a timer does it). */
+  pollTeller(): Promise<void>;
   /** URL of the local broker devices use (embedded or configured), if any. */
   brokerUrl?: string;
   healthUrl?: string;
@@ -98,6 +106,9 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
   const id = gatewayId(db);
   const statusTopic = buildTopic(cfg.site, id, "status");
   const cleanups: (() => Promise<void>)[] = [];
+  // What the dashboard listens to: "verified" batches, "notice"s, "teller" (its books changed).
+  const events = new EventEmitter();
+  events.setMaxListeners(50);
   let broker: EmbeddedBroker | undefined;
   let local: BrokerConfig | undefined;
   if ("embedded" in cfg.devices) {
@@ -137,7 +148,14 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
   const teller = cfg.teller === undefined ? undefined : startTeller(cfg.teller, db, links, (topic, payload) => {
     spool.push(topic, payload, Date.now());
     upstream.kick();
-  }, cfg.site, id, log, { now: opts.now, passphrase: opts.keystorePassphrase, onNotice: opts.onNotice });
+  }, cfg.site, id, log, {
+    now: opts.now, passphrase: opts.keystorePassphrase,
+    onNotice: (n) => {
+      opts.onNotice?.(n);
+      events.emit("notice", n);
+    },
+    afterPoll: () => events.emit("teller"),
+  });
   if (teller) cleanups.push(async () => teller.stop());
   const onAccepted = (a: Accepted) => {
     const r = a.reading;
@@ -164,6 +182,7 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
     upstreamIsLocal: sameBroker,
     now: opts.now,
     onAccepted,
+    onVerified: (v) => events.emit("verified", v),
     onSpooled: () => {
       checkSpool();
       upstream.kick();
@@ -222,19 +241,24 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
       serial: serial.map((s) => ({ path: s.path, open: s.isOpen })),
       devices: registry.list().length,
     });
+    const page = dashboard({ db, registry, teller: teller?.teller, site: cfg.site, events, adminToken: opts.adminToken, logger: log, now: opts.now });
+    cleanups.push(async () => page.close());
     try {
-      health = await startHealth(cfg.health.host, cfg.health.port, metrics, status);
+      health = await startHealth(cfg.health.host, cfg.health.port, metrics, status, page.handle);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
       log.log("warn", "health", `port ${cfg.health.port} is taken; using a free port instead`);
-      health = await startHealth(cfg.health.host, 0, metrics, status);
+      health = await startHealth(cfg.health.host, 0, metrics, status, page.handle);
     }
-    log.log("info", "health", `health on ${health.url}/healthz, metrics on ${health.url}/metrics`);
+    log.log("info", "health", `dashboard on ${health.url}/${opts.adminToken ? " (admin token set: top-up and disconnect enabled)" : " (read-only)"}, health on ${health.url}/healthz, metrics on ${health.url}/metrics`);
   }
   cleanups.push(async () => health?.close());
 
   return {
-    id, db, registry, spool, metrics, pipeline, upstream, serial, statusTopic, teller: teller?.teller,
+    id, db, registry, spool, metrics, pipeline, upstream, serial, statusTopic, teller: teller?.teller, events,
+    pollTeller: async () => {
+      await teller?.poll();
+    },
     brokerUrl: local?.url, healthUrl: health?.url,
     stop: async () => {
       clearInterval(stateTimer);

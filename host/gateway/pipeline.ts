@@ -17,7 +17,7 @@ import { encodeAck } from "../../shared/protocol/ack";
 import { AUTHENTICATED, PENDING, verifyChain, type ChainItem, type ChainState } from "../../shared/protocol/chain";
 import { errorCode, KIND_READING } from "../../shared/protocol/common";
 import { encodeFrame, type Frame } from "../../shared/protocol/frame";
-import { decodeReading, FLAG_FIRST_AFTER_BOOT, readingHash, type Reading } from "../../shared/protocol/reading";
+import { decodeReading, FLAG_FIRST_AFTER_BOOT, FLAG_UNLOCKED, readingHash, type Reading } from "../../shared/protocol/reading";
 import { buildTopic } from "../../shared/protocol/topics";
 import { readingPayloadJson } from "../../shared/protocol/payload";
 import { createHash } from "node:crypto";
@@ -39,6 +39,13 @@ export interface LinkContext {
 }
 
 /** An authenticated reading, after its commit. */
+/** Readings stored in one commit for one device, and the seq of the signature that proved them. */
+export interface VerifiedBatch {
+  device: string;
+  bySeq: number;
+  readings: { reading: Reading; receivedAt: number }[];
+}
+
 export interface Accepted {
   device: DeviceRecord;
   reading: Reading;
@@ -64,6 +71,8 @@ export interface PipelineDeps {
   upstreamIsLocal?: boolean;
   /** After each commit: newest authenticated reading per device (retained state, HA). */
   onAccepted?(a: Accepted): void;
+  /** After the commit: the readings one signature proved, oldest first (what the dashboard draws). */
+  onVerified?(v: VerifiedBatch): void;
   /** After a commit that queued upstream messages. */
   onSpooled?(): void;
   now?(): number;
@@ -130,6 +139,7 @@ export class Pipeline {
   /** Echo markers and counts of the batch being committed: undone or counted once it ends. */
   private batchEchoes: string[] = [];
   private batchCounts = { verified: 0, dropped: 0 };
+  private batchVerified: VerifiedBatch[] = [];
   /** Why the last commit failed, until one works again. */
   private storeProblem: "full" | "error" | undefined;
 
@@ -184,6 +194,7 @@ export class Pipeline {
     this.batchDevices.clear();
     this.batchEchoes = [];
     this.batchCounts = { verified: 0, dropped: 0 };
+    this.batchVerified = [];
     const spoolBefore = this.d.spool.snapshot();
     const run = this.d.db.transaction(() => {
       for (const job of jobs) {
@@ -216,7 +227,18 @@ export class Pipeline {
     if (this.batchCounts.dropped) this.d.metrics.inc("solkit_dropped_declared_total", {}, this.batchCounts.dropped);
     for (const { device, link } of acks.values()) this.sendAck(device, link);
     for (const a of accepted.values()) this.d.onAccepted?.(a);
+    for (const v of this.batchVerified) this.sayVerified(v);
     if (spooled) this.d.onSpooled?.();
+  }
+
+  /** One line per signature's worth of readings, after they are safely stored (issue 13: the host speaks). */
+  private sayVerified(v: VerifiedBatch): void {
+    const rs = v.readings;
+    const last = rs[rs.length - 1].reading;
+    const seqs = rs.length === 1 ? `seq ${last.seq}` : `seq ${rs[0].reading.seq}..${last.seq}`;
+    const credit = (last.flags & FLAG_UNLOCKED) !== 0 ? "unlocked" : last.credit >= 86400 ? `${(last.credit / 86400).toFixed(1)} d` : `${(last.credit / 3600).toFixed(1)} h`;
+    this.d.logger.log("info", "verified", `device=${v.device} ${seqs} ✓ ${(last.energyIn / 1e6).toFixed(3)} kWh, ${(last.power / 1000).toFixed(0)} W, relay ${last.relay ? "closed" : "open"}, credit ${credit}`);
+    this.d.onVerified?.(v);
   }
 
   /**
@@ -378,6 +400,7 @@ export class Pipeline {
     this.d.registry.advance(id, v.state, v.all.length, dropped, link.name, c.now, reading.outbox);
     this.pending.delete(id);
     this.batchCounts.verified += v.all.length; // counted once the batch commits
+    this.batchVerified.push({ device: id, bySeq: reading.seq, readings: v.all.map((p) => ({ reading: p.reading, receivedAt: p.receivedAt })) });
     this.batchCounts.dropped += dropped;
     const fresh = { ...dev, state: v.state };
     this.batchDevices.set(id, fresh);

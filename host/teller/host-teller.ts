@@ -46,12 +46,14 @@ export interface TellerHooks {
   passphrase?: string;
   /** Every notice, as it is published. */
   onNotice?: (n: Notice) => void;
+  /** After every poll (the dashboard refreshes the books). */
+  afterPoll?: () => void;
 }
 
 export function startTeller(
   cfg: TellerConfig, db: Db, links: Map<string, { device: DeviceRecord; link: LinkContext }>,
   publish: (topic: string, payload: string) => void, site: string, gatewayId: string, log: Logger, hooks: TellerHooks = {},
-): { teller: Teller; stop(): void } {
+): { teller: Teller; poll(): Promise<void>; stop(): void } {
   const { now } = hooks;
   const keys = tellerKeys(cfg, hooks.passphrase ?? process.env[PASSPHRASE_ENV]);
   const clock = now ?? Date.now;
@@ -79,14 +81,23 @@ export function startTeller(
   oracle?.start();
   log.log("info", "teller", `${cfg.mode}, paying into ${cfg.project} on ${ledger.describe}; ${fromStroops(cfg.tariff.pricePerDay)} a day, ${fromStroops(cfg.tariff.pricePerKwh)} a kWh${oracle ? ` (${oracle.source})` : ""}; ${keys.project ? "bills anchored" : "bills not anchored (no projectKey)"}`);
   let busy = false;
-  // On a virtual clock (the simulator) the caller polls; on the wall clock, a timer does.
-  const timer = now ? undefined : setInterval(() => {
+  const poll = async () => {
     if (busy) return;
     busy = true;
-    teller.poll().catch((e) => log.log("error", "teller", `poll failed: ${(e as Error).message}`)).finally(() => (busy = false));
-  }, cfg.pollMs);
+    try {
+      await teller.poll();
+    } catch (e) {
+      log.log("error", "teller", `poll failed: ${(e as Error).message}`);
+    } finally {
+      busy = false;
+      hooks.afterPoll?.();
+    }
+  };
+  // On a virtual clock (the simulator) the caller polls; on the wall clock, a timer does.
+  const timer = now ? undefined : setInterval(() => void poll(), cfg.pollMs);
   return {
     teller,
+    poll,
     stop: () => {
       clearInterval(timer);
       oracle?.stop();

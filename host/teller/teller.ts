@@ -23,7 +23,7 @@ import { metaGet, metaSet } from "../gateway/store-sqlite";
 import { Registry } from "../gateway/registry";
 import { TokenIssuer } from "../gateway/tokens";
 import type { Logger } from "../gateway/log";
-import { TOKEN_ADD_CREDIT, TOKEN_UNLOCK } from "../../shared/protocol/token";
+import { TOKEN_ADD_CREDIT, TOKEN_DISCONNECT, TOKEN_UNLOCK } from "../../shared/protocol/token";
 import type { Reading } from "../../shared/protocol/reading";
 import { assetKey, fromStroops, toStroops, type Ledger, type Payment } from "../ledger/ledger";
 import { priceAt, secondsFor, type Tariff } from "./tariff";
@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS teller_payments (
 CREATE TABLE IF NOT EXISTS teller_devices (
   device TEXT PRIMARY KEY, paid TEXT NOT NULL DEFAULT '0', billed TEXT NOT NULL DEFAULT '0', due TEXT NOT NULL DEFAULT '0',
   energy_last INTEGER, credit_last INTEGER, seen_at INTEGER, stage TEXT NOT NULL DEFAULT '', unlocked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS teller_notices (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, device TEXT NOT NULL, level TEXT NOT NULL, code TEXT NOT NULL, text TEXT NOT NULL, time INTEGER NOT NULL
 );
 `;
 
@@ -255,6 +258,24 @@ export class Teller {
     return ((this.o.graceS ?? 0) / 86400).toFixed(1);
   }
 
+  /**
+   * A technician's token (the dashboard's top-up or disconnect, issue 13): made and kept like a
+   * payment's, sent at once and again until a reading shows it. No money is booked.
+   * @returns the token's counter
+   */
+  grant(device: string, kind: typeof TOKEN_ADD_CREDIT | typeof TOKEN_DISCONNECT, seconds: number, who: string): number {
+    const counter = this.o.db.transaction(() => {
+      const token = this.issuer.issue(device, kind, kind === TOKEN_ADD_CREDIT ? seconds : 0);
+      this.o.db.prepare("INSERT INTO teller_payments (id, device, amount, seconds, counter, token, at) VALUES (?, ?, '0', ?, ?, ?, ?)")
+        .run(`grant:${device}:${token.counter}`, device, kind === TOKEN_ADD_CREDIT ? seconds : 0, token.counter, Buffer.from(token.bytes), this.now());
+      this.device(device);
+      return token.counter;
+    }).immediate();
+    this.say({ device, level: "info", code: kind === TOKEN_ADD_CREDIT ? "top-up" : "disconnect", text: kind === TOKEN_ADD_CREDIT ? `+${(seconds / 86400).toFixed(2)} days of supply by ${who}, token ${counter}` : `disconnected by ${who}, token ${counter}`, time: this.nowS() });
+    this.resend();
+    return counter;
+  }
+
   /** Postpaid: what the device's closed bills asked and its payments have not covered. */
   private owed(device: string): bigint {
     const d = this.device(device);
@@ -332,6 +353,9 @@ export class Teller {
     const stage = credit <= 0 ? "lapsed" : credit <= reminderS ? "reminder" : credit <= noticeS ? "low" : "";
     const order = ["", "low", "reminder", "lapsed"];
     if (order.indexOf(stage) <= order.indexOf(d.stage)) return; // each said once per run-down
+    // Postpaid credit runs down to the grace at every period's end, just before autopay: that is
+    // only news when a bill is owed.
+    if (this.o.mode === "postpaid" && stage !== "lapsed" && this.owed(device) === 0n) return;
     this.o.db.prepare("UPDATE teller_devices SET stage = ? WHERE device = ?").run(stage, device);
     const days = (credit / 86400).toFixed(1);
     const time = this.nowS();
@@ -359,7 +383,25 @@ export class Teller {
 
   private say(n: Notice): void {
     this.o.logger.log(n.level, "notice", `${n.device ? `device=${n.device} ` : ""}${n.code}: ${n.text}`);
+    this.o.db.prepare("INSERT INTO teller_notices (device, level, code, text, time) VALUES (?, ?, ?, ?, ?)").run(n.device, n.level, n.code, n.text, n.time);
     this.o.notice(n);
+  }
+
+  /** The latest notices, newest first (the dashboard's list; kept across restarts). */
+  notices(limit = 50, device?: string): (Notice & { id: number })[] {
+    return (device === undefined
+      ? this.o.db.prepare("SELECT * FROM teller_notices ORDER BY id DESC LIMIT ?").all(limit)
+      : this.o.db.prepare("SELECT * FROM teller_notices WHERE device = ? ORDER BY id DESC LIMIT ?").all(device, limit)) as (Notice & { id: number })[];
+  }
+
+  /** Payments booked and tokens made, newest first: amount, seconds, token counter, ledger transaction, delivery. */
+  payments(limit = 50): { id: string; device: string; amount: bigint; seconds: number; counter: number; at: number; sent: boolean; applied: boolean; tx: string }[] {
+    const rows = this.o.db.prepare("SELECT * FROM teller_payments ORDER BY at DESC, rowid DESC LIMIT ?").all(limit) as PaymentRow[];
+    return rows.map((r) => ({
+      id: r.id, device: r.device, amount: BigInt(r.amount), seconds: r.seconds, counter: r.counter, at: r.at, sent: r.delivered_at !== null, applied: r.confirmed_at !== null,
+      // A ledger payment's id is "<tx hash>-<op>" (local) or a paging token (Horizon); tokens made by the teller itself have none.
+      tx: /^[0-9a-f]{64}-\d+$/.test(r.id) ? r.id.slice(0, 64) : "",
+    }));
   }
 
   /** Every device the teller knows, with what a person would ask about it. */

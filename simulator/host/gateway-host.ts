@@ -35,6 +35,10 @@ export interface GatewayHostExtras {
   now?: () => number;
   keystorePassphrase?: string;
   onNotice?: (n: Notice) => void;
+  /** Serve the dashboard (and /healthz) on this loopback port (0: a free one); default none. */
+  httpPort?: number;
+  /** Enables the dashboard's top-up and disconnect. */
+  adminToken?: string;
 }
 
 /** Lets Node's event loop run the pipeline's batch (setImmediate) and its acks. */
@@ -67,10 +71,10 @@ export class GatewayHost implements SimHost {
       // The gateway logs in as the gateway (the broker refuses its ids otherwise, issue 11).
       devices: { broker: { url: broker.url, username: broker.gateway.username, password: broker.gateway.password, rejectUnauthorized: true } },
       serial: { discover: false, ports: [], retryMs: 1000 },
-      health: { enabled: false, host: "127.0.0.1", port: 0 },
+      health: { enabled: extra.httpPort !== undefined, host: "127.0.0.1", port: extra.httpPort ?? 0 },
       teller: extra.teller,
     };
-    const gateway = await startGateway(cfg, { logger, stateEveryMs: 60_000, now: extra.now, keystorePassphrase: extra.keystorePassphrase, onNotice: extra.onNotice });
+    const gateway = await startGateway(cfg, { logger, stateEveryMs: 60_000, now: extra.now, keystorePassphrase: extra.keystorePassphrase, onNotice: extra.onNotice, adminToken: extra.adminToken });
     return new GatewayHost(gateway, broker, port, dir, logger);
   }
 

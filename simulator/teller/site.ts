@@ -43,6 +43,9 @@ export interface SiteOptions {
   stepMs?: number;
   pollMs?: number;
   log?: Logger;
+  /** Serve the host's dashboard on this loopback port (0: any free one). */
+  httpPort?: number;
+  adminToken?: string;
 }
 
 export class TellerSite {
@@ -87,7 +90,7 @@ export class TellerSite {
     }, dir, (p, m) => errors.push(`${p}: ${m}`));
     if (errors.length) throw new Error(`the site's teller section: ${errors.join("; ")}`);
     const site: { s?: TellerSite } = {};
-    const host = await GatewayHost.start(o.log, { dir, teller, now: () => clock.ms, keystorePassphrase: passphrase, onNotice: (n) => site.s?.notices.push(n) });
+    const host = await GatewayHost.start(o.log, { dir, teller, now: () => clock.ms, keystorePassphrase: passphrase, onNotice: (n) => site.s?.notices.push(n), httpPort: o.httpPort, adminToken: o.adminToken });
     host.addDevice(dev!.d, dev!.tap);
     site.s = new TellerSite(o, dir, rig, host, ledger, project, customer, clock);
     return site.s;
@@ -115,7 +118,7 @@ export class TellerSite {
       await this.host.settle();
       await this.host.settle();
       if (to >= nextPoll) {
-        await this.teller.poll();
+        await this.host.gateway.pollTeller();
         nextPoll = to + poll;
       }
       if (each) await each();

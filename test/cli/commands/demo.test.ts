@@ -4,10 +4,10 @@ import { solkit } from "../helpers";
 
 describe("solkit demo", () => {
   it("--tamper inside the run is caught (exit 1); beyond it or not a number is refused (exit 2)", () => {
-    expect(solkit(["demo", "--tamper", "7"]).status).toBe(1);
-    const beyond = solkit(["demo", "--tamper", "500"]);
+    expect(solkit(["demo", "--chain", "--tamper", "7"]).status).toBe(1);
+    const beyond = solkit(["demo", "--chain", "--tamper", "500"]);
     expect([beyond.status, beyond.stderr.trim()]).toEqual([2, "solkit: --tamper 500: give a reading of this run, 0 to 59"]);
-    expect(solkit(["demo", "--tamper", "x"]).status).toBe(2);
-    expect(solkit(["demo"]).status).toBe(0);
+    expect(solkit(["demo", "--chain", "--tamper", "x"]).status).toBe(2);
+    expect(solkit(["demo", "--chain"]).status).toBe(0);
   });
 });

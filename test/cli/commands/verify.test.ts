@@ -136,11 +136,11 @@ describe("solkit verify", () => {
 
 describe("solkit demo", () => {
   it("verifies every reading, and catches a tampered one", () => {
-    const ok = solkit(["demo", "--readings", "15", "--sign-every", "5"]);
+    const ok = solkit(["demo", "--chain", "--readings", "15", "--sign-every", "5"]);
     expect(ok.status).toBe(0);
     expect(ok.stdout.split("\n").filter((l) => l.startsWith("host    ✓"))).toHaveLength(15);
     expect(ok.stderr).toMatch(/15 verified, 0 rejected, 0 unproven/);
-    const bad = solkit(["demo", "--readings", "15", "--sign-every", "5", "--tamper", "3", "--quiet"]);
+    const bad = solkit(["demo", "--chain", "--readings", "15", "--sign-every", "5", "--tamper", "3", "--quiet"]);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/✗/);
   });
