@@ -164,7 +164,7 @@ export const registerSim: RegisterCommand = (program, ctx) => {
     .option("--seed <n>", "fleet: seed", "1")
     .option("--pty <path>", "one board on a pseudo-terminal at <path>, in real time, for solkit flash/monitor/host (needs socat)")
     .option("--state <dir>", "with --pty: keep the board's flash (bundle, keys, credit, outbox) in DIR across restarts")
-    .option("--demo", "the npm start demo: one board, its world and the host, as it happens")
+    .option("--demo", "one board, its world and the light host, the device's console lines as they happen (npm start is 'solkit demo')")
     .option("--speed <x>", "demo: simulated seconds per wall-clock second", "600")
     .addHelpText("after", `
 Examples:
@@ -174,7 +174,7 @@ Examples:
   $ solkit sim --devices 20 --host gateway           ... against the real gateway
   $ solkit sim --board esp32-devkitc --pty /tmp/ttySIM   a board the gateway can open
   $ solkit sim --pty /tmp/ttySIM --state ~/.solkit/sim   ... that keeps its keys and credit across restarts
-  $ solkit sim --demo                                what npm start runs
+  $ solkit sim --demo                                the device's console and the host's verdicts
 
 The firmware is dist/<board>/firmware.js, built first when missing or older than its sources.
 Exit codes: 0 every expectation held, 1 one failed, 2 a scenario file is invalid (every problem listed).`)

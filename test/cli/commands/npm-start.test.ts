@@ -1,0 +1,44 @@
+/**
+ * `npm start` as a newcomer runs it (issue 13): the dashboard's URL is the first line, within
+ * 60 s; the page answers; SIGTERM to npm stops everything (the page stops answering, npm exits).
+ */
+import { describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..", "..", "..");
+
+describe("npm start", () => {
+  it("prints the dashboard URL first, serves the page, and stops on SIGTERM", async () => {
+    const npm = spawn("npm", ["start", "--silent", "--", "--http-port", "0"], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    npm.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    npm.stderr.on("data", (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((r) => npm.on("exit", (code) => r(code)));
+    try {
+      const t0 = Date.now();
+      while (!/dashboard: (http:\/\/\S+)/.test(out)) {
+        if (Date.now() - t0 > 60_000) throw new Error(`no URL within 60 s:\n${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const firstLine = out.split("\n").find((l) => l.trim() !== "" && !/building the/.test(l))!;
+      expect(firstLine).toMatch(/^dashboard: http:\/\/127\.0\.0\.1:\d+\//);
+      const url = /dashboard: (http:\/\/\S+)/.exec(out)![1];
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<title>solkit/);
+      const state = (await (await fetch(`${url}api/state`)).json()) as { devices: unknown[]; teller: boolean };
+      expect(state).toMatchObject({ teller: true, devices: [expect.anything()] });
+      npm.kill("SIGTERM");
+      expect(await Promise.race([exited.then(() => "exited"), new Promise((r) => setTimeout(() => r("still running"), 15_000))])).toBe("exited");
+      let answering = true;
+      for (let i = 0; i < 50 && answering; i++) {
+        answering = await fetch(url).then(() => true, () => false);
+        if (answering) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(answering).toBe(false);
+    } finally {
+      npm.kill("SIGKILL");
+    }
+  }, 120_000);
+});
