@@ -149,12 +149,16 @@ function listDevices(cfg: GatewayConfig, out: Output): void {
 /** Runs until SIGINT/SIGTERM, then stops every part cleanly (status "offline" upstream). */
 async function runGateway(cfg: GatewayConfig, out: Output): Promise<void> {
   const logger = streamLogger((l) => process.stderr.write(l), out.verbose);
-  const gw = await startGateway(cfg, { logger });
+  // The dashboard's top-up and disconnect: a secret from the environment, never a flag or a file in the config (ps and backups show those).
+  const adminToken = process.env.SOLKIT_ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && adminToken.length < 16) throw new CliError("SOLKIT_ADMIN_TOKEN is shorter than 16 characters: anyone on the host could guess it");
+  const gw = await startGateway(cfg, { logger, adminToken });
   const n = gw.registry.list().length;
   out.info(`solkit host: site "${cfg.site}", gateway ${gw.id}`);
   out.info(`  database   ${cfg.database} (${n} device${n === 1 ? "" : "s"})`);
   if (gw.brokerUrl) out.info(`  devices    MQTT ${gw.brokerUrl}, topics solkit/v1/${cfg.site}/<G…>/reading`);
   out.info(`  upstream   ${safeUrl(cfg.upstream?.url ?? gw.brokerUrl ?? "")}`);
+  if (gw.healthUrl) out.info(`  dashboard  ${gw.healthUrl}/  ${adminToken ? "(top-up and disconnect with the admin token)" : "(read-only; set SOLKIT_ADMIN_TOKEN for top-up and disconnect)"}`);
   if (gw.healthUrl) out.info(`  health     ${gw.healthUrl}/healthz  ${gw.healthUrl}/metrics`);
   out.info(`  serial     ${cfg.serial.ports.map((p) => p.path).join(", ") || "-"}${cfg.serial.discover ? " (+ discovery)" : ""}`);
   // Listening before the banner says so: a Ctrl-C right after "Ctrl-C to stop" stops cleanly.
