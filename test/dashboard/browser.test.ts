@@ -14,6 +14,9 @@ import { loadBoard } from "../../boards/validate";
 import { TellerSite } from "../../simulator/teller/site";
 import { STORY_START, STORY_TELLER } from "../../simulator/teller/story";
 
+/** The page's document, as the functions run inside the browser see it (the suite's types have no DOM). */
+declare const document: { querySelector(selector: string): { textContent: string | null; getAttribute(name: string): string | null } | null };
+
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 const HOUR = 3_600_000;
 const ADMIN = "test-admin-token-1234";
