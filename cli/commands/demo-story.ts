@@ -19,9 +19,10 @@ export async function story(out: Output, o: { speed: string; days: string; board
   const speed = number("--speed", o.speed, 1, 1e9);
   const days = number("--days", o.days, 1, 365);
   const httpPort = number("--http-port", o.httpPort, 0, 65535);
-  if (o.port || o.broker) {
-    throw new CliError(`${o.port ? "--port" : "--broker"} is not part of the demo yet: run the same parts with 'solkit host -c site.json' (a teller section, serial.ports or devices.broker; docs/host-config.md)`);
+  if (o.port) {
+    throw new CliError("--port: a real board needs its own registry and keys; run the same parts with 'solkit provision' and 'solkit host -c site.json' (a teller section and serial.ports; docs/host-config.md)");
   }
+  if (o.broker && !/^mqtts?:\/\/[^\s]+$/.test(o.broker)) throw new CliError(`--broker expects mqtt://host:port or mqtts://…, got "${o.broker}"`);
   const { loadBoard } = await import("../../boards/validate");
   const { ensureFirmware } = await import("../../simulator/scenario/artifact");
   const { runStory } = await import("../../simulator/teller/story");
@@ -39,7 +40,7 @@ export async function story(out: Output, o: { speed: string; days: string; board
   let site: Awaited<ReturnType<typeof runStory>>["site"] | undefined;
   try {
     const r = await runStory({
-      board, firmware: fw.code, speed, days, httpPort, signal: stop.signal,
+      board, firmware: fw.code, speed, days, httpPort, signal: stop.signal, broker: o.broker,
       log: out.verbose ? streamLogger((l) => process.stderr.write(l), true) : undefined,
       onUrl: (url) => {
         if (out.jsonMode) out.json({ dashboard: url });

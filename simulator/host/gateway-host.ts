@@ -39,6 +39,8 @@ export interface GatewayHostExtras {
   httpPort?: number;
   /** Enables the dashboard's top-up and disconnect. */
   adminToken?: string;
+  /** Relay readings and notices to this broker instead of the embedded one. */
+  upstreamUrl?: string;
 }
 
 /** Lets Node's event loop run the pipeline's batch (setImmediate) and its acks. */
@@ -73,6 +75,7 @@ export class GatewayHost implements SimHost {
       serial: { discover: false, ports: [], retryMs: 1000 },
       health: { enabled: extra.httpPort !== undefined, host: "127.0.0.1", port: extra.httpPort ?? 0 },
       teller: extra.teller,
+      ...(extra.upstreamUrl ? { upstream: { url: extra.upstreamUrl, rejectUnauthorized: true } } : {}),
     };
     const gateway = await startGateway(cfg, { logger, stateEveryMs: 60_000, now: extra.now, keystorePassphrase: extra.keystorePassphrase, onNotice: extra.onNotice, adminToken: extra.adminToken });
     return new GatewayHost(gateway, broker, port, dir, logger);

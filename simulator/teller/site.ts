@@ -46,6 +46,8 @@ export interface SiteOptions {
   /** Serve the host's dashboard on this loopback port (0: any free one). */
   httpPort?: number;
   adminToken?: string;
+  /** An MQTT broker the gateway relays to (default: its embedded one). */
+  upstreamUrl?: string;
 }
 
 export class TellerSite {
@@ -90,7 +92,7 @@ export class TellerSite {
     }, dir, (p, m) => errors.push(`${p}: ${m}`));
     if (errors.length) throw new Error(`the site's teller section: ${errors.join("; ")}`);
     const site: { s?: TellerSite } = {};
-    const host = await GatewayHost.start(o.log, { dir, teller, now: () => clock.ms, keystorePassphrase: passphrase, onNotice: (n) => site.s?.notices.push(n), httpPort: o.httpPort, adminToken: o.adminToken });
+    const host = await GatewayHost.start(o.log, { dir, teller, now: () => clock.ms, keystorePassphrase: passphrase, onNotice: (n) => site.s?.notices.push(n), httpPort: o.httpPort, adminToken: o.adminToken, upstreamUrl: o.upstreamUrl });
     host.addDevice(dev!.d, dev!.tap);
     site.s = new TellerSite(o, dir, rig, host, ledger, project, customer, clock);
     return site.s;

@@ -29,6 +29,8 @@ export interface StoryOptions {
   log?: Logger;
   /** Stops early (Ctrl-C). */
   signal?: AbortSignal;
+  /** An MQTT broker of the user's: verified readings and notices are relayed there. */
+  broker?: string;
 }
 
 export interface StoryResult {
@@ -58,10 +60,11 @@ export async function runStory(o: StoryOptions): Promise<StoryResult> {
   const site = await TellerSite.start({
     board: o.board, firmware: o.firmware, seed: o.seed ?? 42, startUnixS: STORY_START, customerXlm: "2.6", autopay: true,
     teller: STORY_TELLER, loads: [{ watts: 60, from: "00:00", to: "23:59" }], clouds: 0.3, panelWp: 300,
-    device: { intervalS: 600, signEvery: 6 }, stepMs: 5 * 60_000, pollMs: 10 * 60_000, httpPort: o.httpPort, log: o.log,
+    device: { intervalS: 600, signEvery: 6 }, stepMs: 5 * 60_000, pollMs: 10 * 60_000, httpPort: o.httpPort, log: o.log, upstreamUrl: o.broker,
   });
   const url = site.host.gateway.healthUrl;
   if (url) o.onUrl(`${url}/`);
+  if (o.broker) say("info", `readings and notices relayed to ${o.broker} (solkit/v1/local/<device>/reading, …/notice)`);
   say("info", `device ${site.rig.id.slice(0, 12)}… provisioned on ${o.board.id}; customer wallet ${fromStroops(site.balance(site.customer))} XLM, bills paid daily by autopay`);
   const seen = { bills: 0, notices: 0, payments: new Set<string>(), relay: site.rig.relayClosed() };
   let lapsedAt = -1;

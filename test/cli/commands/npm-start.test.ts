@@ -42,3 +42,33 @@ describe("npm start", () => {
     }
   }, 120_000);
 });
+
+describe("solkit demo --broker", () => {
+  it("relays the story's verified readings and notices to a Mosquitto of the user's", async () => {
+    const { Mosquitto, Collector } = await import("../../host/gateway/helpers");
+    const { solkit } = await import("../helpers");
+    const solkitAsync = (args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [join(ROOT, "bin", "solkit.mjs"), ...args], { env: { ...process.env, NO_COLOR: "1" } });
+      let stdout = "";
+      let stderr = "";
+      p.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+      p.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+      p.on("exit", (status) => resolve({ status, stdout, stderr }));
+    });
+    const broker = new Mosquitto();
+    await broker.start();
+    const sub = await Collector.connect(broker.url, ["solkit/v1/#"]);
+    try {
+      const r = await solkitAsync(["demo", "--broker", broker.url, "--days", "1", "--speed", "1000000000", "--http-port", "0"]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`relayed to ${broker.url.replace(/[.]/g, "\\.")}`));
+      const deadline = Date.now() + 10_000;
+      while (!sub.messages.some((m) => /\/reading$/.test(m.topic)) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+      expect(sub.messages.filter((m) => /^solkit\/v1\/local\/G\w{55}\/reading$/.test(m.topic)).length).toBeGreaterThan(100);
+      expect(solkit(["demo", "--broker", "http://x"]).stderr).toMatch(/--broker expects mqtt:\/\/host:port/);
+    } finally {
+      await sub.close();
+      await broker.stop();
+    }
+  }, 120_000);
+});
