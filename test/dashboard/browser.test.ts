@@ -118,3 +118,37 @@ describe("the dashboard in chromium", () => {
     }
   }, 60_000);
 });
+
+describe("the dashboard across a host restart", () => {
+  it("says it is reconnecting while the host is down and is live again when it is back", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { createServer } = await import("node:net");
+    const { defaultConfig } = await import("../../host/gateway/config");
+    const { startGateway } = await import("../../host/gateway/gateway");
+    const { MemoryLogger } = await import("../../host/gateway/log");
+    const dir = mkdtempSync(join(tmpdir(), "solkit-dash-"));
+    const port = await new Promise<number>((r) => {
+      const s = createServer().listen(0, "127.0.0.1", () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => r(p));
+      });
+    });
+    const cfg = { ...defaultConfig(dir), database: join(dir, "gw.db"), site: "restart", serial: { discover: false, ports: [], retryMs: 1000 }, health: { enabled: true, host: "127.0.0.1", port } };
+    let gw = await startGateway(cfg, { logger: new MemoryLogger() });
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.waitForSelector("#conn.live");
+      expect(await page.textContent("#site")).toBe("site restart");
+      await gw.stop();
+      await page.waitForSelector("#conn.down");
+      gw = await startGateway(cfg, { logger: new MemoryLogger() });
+      await page.waitForSelector("#conn.live", { timeout: 15_000 });
+    } finally {
+      await page.close();
+      await gw.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
