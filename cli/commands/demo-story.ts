@@ -15,12 +15,14 @@ function number(name: string, text: string, min: number, max: number): number {
   return n;
 }
 
-export async function story(out: Output, o: { speed: string; days: string; board: string; httpPort: string; port?: string; broker?: string }): Promise<number> {
+export async function story(out: Output, o: { speed: string; days: string; board: string; httpPort: string; port?: string; broker?: string; baud?: string; config?: string }): Promise<number> {
   const speed = number("--speed", o.speed, 1, 1e9);
   const days = number("--days", o.days, 1, 365);
   const httpPort = number("--http-port", o.httpPort, 0, 65535);
   if (o.port) {
-    throw new CliError("--port: a real board needs its own registry and keys; run the same parts with 'solkit provision' and 'solkit host -c site.json' (a teller section and serial.ports; docs/host-config.md)");
+    if (o.broker) throw new CliError("--port and --broker: swap one part at a time (a real board's gateway relays upstream as its -c configuration says)");
+    const { rigDemo } = await import("./demo-rig");
+    return rigDemo(out, { port: o.port, baud: o.baud, config: o.config, httpPort, days });
   }
   if (o.broker && !/^mqtts?:\/\/[^\s]+$/.test(o.broker)) throw new CliError(`--broker expects mqtt://host:port or mqtts://…, got "${o.broker}"`);
   const { loadBoard } = await import("../../boards/validate");

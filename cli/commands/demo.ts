@@ -22,6 +22,8 @@ interface DemoOptions {
   board: string;
   httpPort: string;
   port?: string;
+  baud?: string;
+  config?: string;
   broker?: string;
 }
 
@@ -48,7 +50,9 @@ export const registerDemo: RegisterCommand = (program, ctx) => {
     .option("--days <n>", "simulated days", "7")
     .option("--board <id>", "the board whose firmware is built and emulated", "esp32-devkitc")
     .option("--http-port <n>", "the dashboard's port on 127.0.0.1 (a free one if taken)", "8080")
-    .option("--port <path>", "a real board on this serial port instead of the simulated one")
+    .option("--port <path>", "a real board on this serial port instead of the simulated one (provisioned into -c's registry; runs in real time)")
+    .option("--baud <rate>", "with --port: the baud rate (default 115200)")
+    .option("-c, --config <file>", "with --port: the host's configuration whose registry holds the board")
     .option("--broker <url>", "an MQTT broker of your own instead of the embedded one")
     .option("--chain", "the hash-chain demo instead: a virtual meter signs readings, the host side verifies them")
     .option("--readings <n>", "--chain: readings to make, one a minute (default 60)")
@@ -59,6 +63,8 @@ Examples:
   $ npm start                         the same as: solkit demo
   $ solkit demo --speed 600 --days 3  slower, shorter
   $ solkit demo --http-port 9000      the dashboard on another port
+  $ solkit demo --port /dev/ttyUSB0 -c site.json   your provisioned board instead of the simulated one
+  $ solkit demo --broker mqtt://192.168.1.5:1883    readings relayed to your broker
   $ solkit demo --chain --tamper 7    exit 1: reading 7 no longer links into the chain
 
 The story: a simulated board (its built firmware on the Espruino emulation) with a 60 W load on
