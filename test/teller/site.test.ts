@@ -72,6 +72,13 @@ describe("the teller on a simulated site", () => {
     expect(s.notices.map((n) => n.code)).toEqual(["payment"]);
     const status = s.teller.status()[0];
     expect(status).toMatchObject({ owed: 0n, period: "2026-12", ownershipPpm: 100_000 });
+    // The host speaks (issue 13): one line per verified batch, per token sent, per payment and notice.
+    const log = s.host.logger;
+    expect(log.find("verified").length).toBeGreaterThan(40);
+    expect(log.find("verified")[0].text).toMatch(/^device=G\w{55} seq \d+\.\.\d+ ✓ \d+\.\d{3} kWh, \d+ W, relay (open|closed), credit [\d.]+ [dh]$/);
+    expect(log.find("teller", "token 1 sent").length).toBeGreaterThan(0);
+    expect(log.find("notice", "payment: paid").length).toBe(1);
+    expect(log.find("teller", "period 2026-11 billed").length).toBe(1);
   }, 120_000);
 
   it("postpaid, empty wallet: notice at once, reminder, the relay opens after the grace; money in the wallet closes it within an hour", async () => {
