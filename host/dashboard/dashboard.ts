@@ -139,7 +139,8 @@ export function dashboard(o: DashboardOptions): { handle: RouteHandler; close():
       return true;
     }
     if (path === "/api/state") {
-      json(res, 200, snapshot({ db: o.db, registry: o.registry, teller: o.teller, site: o.site, adminEnabled: o.adminToken !== undefined, now: now() }));
+      const device = new URL(req.url ?? "/", "http://x").searchParams.get("device") ?? undefined;
+      json(res, 200, snapshot({ db: o.db, registry: o.registry, teller: o.teller, site: o.site, adminEnabled: o.adminToken !== undefined, now: now(), device }));
       return true;
     }
     if (path === "/api/events") {

@@ -32,13 +32,19 @@ export function readingView(r: Reading, receivedAt: number, bySeq: number): Read
   };
 }
 
-export function snapshot(o: { db: Db; registry: Registry; teller?: Teller; site: string; adminEnabled: boolean; now: number }) {
+/**
+ * The state the page loads. Readings only for `device` (default the first one): a fleet's page
+ * would otherwise fetch hundreds of readings for every device at each refresh.
+ */
+export function snapshot(o: { db: Db; registry: Registry; teller?: Teller; site: string; adminEnabled: boolean; now: number; device?: string }) {
   const tellerRows = new Map((o.teller?.status() ?? []).map((s) => [s.device, s]));
   const readings: Record<string, (ReadingView & { receivedAt: number })[]> = {};
-  const devices = o.registry.list().map((d) => {
-    const rows = o.db.prepare("SELECT bytes, received_at, by_seq FROM readings WHERE device = ? ORDER BY seq DESC LIMIT ?").all(d.id, READINGS_KEPT) as { bytes: Buffer; received_at: number; by_seq: number }[];
+  const all = o.registry.list();
+  const chosen = all.some((d) => d.id === o.device) ? o.device : all[0]?.id;
+  const devices = all.map((d) => {
+    const rows = o.db.prepare("SELECT bytes, received_at, by_seq FROM readings WHERE device = ? ORDER BY seq DESC LIMIT ?").all(d.id, d.id === chosen ? READINGS_KEPT : 1) as { bytes: Buffer; received_at: number; by_seq: number }[];
     const list = rows.reverse().map((r) => ({ ...readingView(decodeReading(new Uint8Array(r.bytes)), r.received_at, r.by_seq), receivedAt: r.received_at }));
-    readings[d.id] = list;
+    if (d.id === chosen) readings[d.id] = list;
     const last = list[list.length - 1];
     const t = tellerRows.get(d.id);
     return {

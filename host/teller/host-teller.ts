@@ -80,6 +80,11 @@ export function startTeller(
   });
   oracle?.start();
   log.log("info", "teller", `${cfg.mode}, paying into ${cfg.project} on ${ledger.describe}; ${fromStroops(cfg.tariff.pricePerDay)} a day, ${fromStroops(cfg.tariff.pricePerKwh)} a kWh${oracle ? ` (${oracle.source})` : ""}; ${keys.project ? "bills anchored" : "bills not anchored (no projectKey)"}`);
+  // What changed in the books since the last poll: the dashboard reloads only then.
+  const fingerprint = () => JSON.stringify(db.prepare(`SELECT (SELECT COUNT(*) FROM teller_bills) AS b, (SELECT COUNT(*) FROM teller_bills WHERE anchor_state = 'anchored' OR pay_state = 'paid') AS bd,
+    (SELECT COUNT(*) FROM teller_payments) AS p, (SELECT COUNT(*) FROM teller_payments WHERE confirmed_at IS NOT NULL) AS pc, (SELECT COUNT(*) FROM teller_payments WHERE delivered_at IS NOT NULL) AS ps,
+    (SELECT MAX(id) FROM teller_notices) AS n`).get());
+  let seen = "";
   let busy = false;
   const poll = async () => {
     if (busy) return;
@@ -90,7 +95,9 @@ export function startTeller(
       log.log("error", "teller", `poll failed: ${(e as Error).message}`);
     } finally {
       busy = false;
-      hooks.afterPoll?.();
+      const fp = fingerprint();
+      if (fp !== seen) hooks.afterPoll?.();
+      seen = fp;
     }
   };
   // On a virtual clock (the simulator) the caller polls; on the wall clock, a timer does.

@@ -77,7 +77,7 @@ function drawCharts(rs) {
 }
 
 async function load() {
-  const res = await fetch("/api/state", { cache: "no-store" });
+  const res = await fetch(`/api/state${device ? `?device=${device}` : ""}`, { cache: "no-store" });
   state = await res.json();
   state.loadedAt = Date.now();
   render();
@@ -92,6 +92,7 @@ function connect() {
     if (!state) return;
     const m = JSON.parse(e.data);
     const list = state.readings[m.device] || (state.readings[m.device] = []);
+    if (m.device !== device) { const d = state.devices.find((x) => x.id === m.device); if (d) { const r = m.readings[m.readings.length - 1]; Object.assign(d, { relay: r.relay, power: r.power, energyIn: r.energyIn, credit: r.credit, creditAt: r.receivedAt }); } return; }
     for (const r of m.readings) if (!list.length || r.seq > list[list.length - 1].seq) list.push(r);
     if (list.length > 2000) list.splice(0, list.length - 2000);
     state.now = m.now; state.loadedAt = Date.now();
@@ -110,7 +111,7 @@ async function admin(action) {
   $("adminMsg").textContent = res.ok ? `token ${body.token} sent` : body.error;
 }
 
-$("device").addEventListener("change", (e) => { device = e.target.value; localStorage.setItem("solkit.device", device); for (const k of Object.keys(charts)) { charts[k].destroy(); delete charts[k]; } render(); });
+$("device").addEventListener("change", (e) => { device = e.target.value; localStorage.setItem("solkit.device", device); for (const k of Object.keys(charts)) { charts[k].destroy(); delete charts[k]; } load().catch(() => {}); });
 $("topup").addEventListener("click", () => admin("topup"));
 $("disconnect").addEventListener("click", () => admin("disconnect"));
 setInterval(tick, 1000);
