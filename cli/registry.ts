@@ -18,6 +18,7 @@ export const LOADERS: Readonly<Record<string, () => Promise<RegisterCommand>>> =
   host: async () => (await import("./commands/host")).registerHost,
   verify: async () => (await import("./commands/verify")).registerVerify,
   teller: async () => (await import("./commands/teller")).registerTeller,
+  consume: async () => (await import("./commands/consume")).registerConsume,
   ledger: async () => (await import("./commands/ledger")).registerLedger,
   keygen: async () => (await import("./commands/keygen")).registerKeygen,
   demo: async () => (await import("./commands/demo")).registerDemo,
