@@ -61,7 +61,7 @@ export async function rigDemo(out: Output, o: { port: string; baud?: string; con
     const errors: string[] = [];
     const teller = parseTellerConfig({
       ...STORY_TELLER, ledger: join(dir, "ledger.db"), keystore: join(dir, "keys.json"), project: project.publicKey(), projectKey: "project",
-      autopay: { [id]: "customer" }, pollSeconds: 5,
+      autopay: { [id]: "customer" }, pollSeconds: 2,
     }, dir, (p, m) => errors.push(`${p}: ${m}`));
     if (errors.length) throw new Error(errors.join("; "));
     const cfg: GatewayConfig = {

@@ -109,14 +109,14 @@ describe("the teller on a simulated site", () => {
   }, 120_000);
 
   it("prepaid: ownership reaches 100 % and the device is unlocked for good", async () => {
-    const s = await start({ teller: { asset: "XLM", pricePerDay: "1", pricePerKwh: "0.2", systemValue: "5" }, startUnixS: Date.UTC(2026, 10, 1) / 1000 });
-    expect((await s.pay("4")).successful).toBe(true);
-    await s.run(DAY);
+    const s = await start({ teller: { asset: "XLM", pricePerDay: "1", pricePerKwh: "0.2", systemValue: "3.5", noticeDays: 1 }, startUnixS: Date.UTC(2026, 10, 1) / 1000 });
+    expect((await s.pay("3")).successful).toBe(true);
+    await s.run(12 * HOUR);
     expect(s.rig.relayClosed()).toBe(true);
-    expect((await s.pay("2")).successful).toBe(true); // 6 paid, nothing billed yet: past the system's 5
+    expect((await s.pay("1")).successful).toBe(true); // 4 paid, nothing billed yet: past the system's 3.5
     await s.run(2 * HOUR);
     expect(s.notices.map((n) => n.code)).toEqual(["payment", "payment", "unlocked"]);
-    await s.run(8 * DAY); // beyond the 6 days bought
+    await s.run(5 * DAY); // beyond the 4 days bought
     expect(s.rig.relayClosed()).toBe(true);
     expect(s.teller.status()[0]).toMatchObject({ unlocked: true, ownershipPpm: 1_000_000, next: "none: unlocked for good" });
     expect(s.teller.bills()).toEqual([]); // billing stopped with the unlock
