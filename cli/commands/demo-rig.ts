@@ -6,7 +6,6 @@
  * run faster. Ctrl-C (or SIGTERM) stops everything; the demo ledger is removed.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CliError, EXIT_OK } from "../errors";
@@ -35,10 +34,8 @@ export async function rigDemo(out: Output, o: { port: string; baud?: string; con
   reg.close();
   if (!known) throw new CliError(`${id} on ${o.port} is not in ${base.database}: provision it into this host's registry (solkit provision --port ${o.port} --force${o.config ? ` -c ${o.config}` : ""})`);
 
-  const { Keypair } = await import("@stellar/stellar-base");
-  const { Keystore } = await import("../../host/ledger/keystore");
   const { LocalLedger } = await import("../../host/ledger/local-ledger");
-  const { parseTellerConfig } = await import("../../host/teller/teller-config");
+  const { siteAccounts } = await import("../../simulator/teller/accounts");
   const { STORY_TELLER } = await import("../../simulator/teller/story");
   const { startGateway } = await import("../../host/gateway/gateway");
   const dir = mkdtempSync(join(tmpdir(), "solkit-demo-"));
@@ -48,22 +45,14 @@ export async function rigDemo(out: Output, o: { port: string; baud?: string; con
   process.once("SIGTERM", onSignal);
   let gw: Awaited<ReturnType<typeof startGateway>> | undefined;
   try {
-    const passphrase = randomBytes(16).toString("hex");
-    const project = Keypair.random();
-    const customer = Keypair.random();
-    const ks = new Keystore(join(dir, "keys.json"), passphrase);
-    ks.add("project", project);
-    ks.add("customer", customer);
     const ledger = new LocalLedger(join(dir, "ledger.db"));
-    await ledger.fund(project.publicKey(), "20");
-    await ledger.fund(customer.publicKey(), "20");
-    ledger.close();
-    const errors: string[] = [];
-    const teller = parseTellerConfig({
-      ...STORY_TELLER, ledger: join(dir, "ledger.db"), keystore: join(dir, "keys.json"), project: project.publicKey(), projectKey: "project",
-      autopay: { [id]: "customer" }, pollSeconds: 2,
-    }, dir, (p, m) => errors.push(`${p}: ${m}`));
-    if (errors.length) throw new Error(errors.join("; "));
+    let accounts;
+    try {
+      accounts = await siteAccounts(dir, ledger, { customerXlm: "20", teller: { ...STORY_TELLER, pollSeconds: 2 }, autopayDevice: id });
+    } finally {
+      ledger.close();
+    }
+    const { passphrase, teller } = accounts;
     const cfg: GatewayConfig = {
       ...base, teller, serial: { discover: false, ports: [{ path: o.port, baudRate }], retryMs: 1000 }, health: { enabled: true, host: "127.0.0.1", port: o.httpPort },
     };

@@ -21,9 +21,6 @@ export function parsePeriodSpec(text: string): PeriodSpec | undefined {
   return days >= 1 && days <= 366 ? { kind: "days", days } : undefined;
 }
 
-export function periodSpecText(s: PeriodSpec): string {
-  return s.kind === "month" ? "month" : `${s.days}d`;
-}
 
 /** The period that holds `unixS`. */
 export function periodOf(spec: PeriodSpec, unixS: number): Period {
@@ -38,8 +35,3 @@ export function periodOf(spec: PeriodSpec, unixS: number): Period {
   return { id: `${new Date(from * 1000).toISOString().slice(0, 10)}+${spec.days}d`, from, to: from + len };
 }
 
-/** A period's length in seconds (a month's own length). */
-export function periodSeconds(spec: PeriodSpec, unixS: number): number {
-  const p = periodOf(spec, unixS);
-  return p.to - p.from;
-}

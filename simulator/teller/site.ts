@@ -6,17 +6,15 @@
  * ledger — so a month runs in seconds and every step can be checked.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Keypair, Memo } from "@stellar/stellar-base";
+import { Memo, type Keypair } from "@stellar/stellar-base";
 import type { Board } from "../../boards/board-type";
 import type { Logger } from "../../host/gateway/log";
-import { Keystore } from "../../host/ledger/keystore";
 import { LocalLedger } from "../../host/ledger/local-ledger";
 import type { SubmitResult } from "../../host/ledger/ledger";
 import type { Notice, Teller } from "../../host/teller/teller";
-import { parseTellerConfig } from "../../host/teller/teller-config";
+import { siteAccounts } from "./accounts";
 import { GatewayHost } from "../host/gateway-host";
 import type { HostDevice, SimHost } from "../host/sim-host";
 import type { LineTap } from "../host/tap";
@@ -68,16 +66,6 @@ export class TellerSite {
     const clock = { ms: o.startUnixS * 1000 };
     const nowS = () => Math.floor(clock.ms / 1000);
     const ledger = new LocalLedger(join(dir, "ledger.db"), { now: nowS });
-    const project = Keypair.random();
-    const customer = Keypair.random();
-    const passphrase = randomBytes(16).toString("hex");
-    const ks = new Keystore(join(dir, "keys.json"), passphrase);
-    ks.add("project", project);
-    ks.add("customer", customer);
-    for (const [who, xlm] of [[project, "20"], [customer, o.customerXlm]] as const) {
-      const r = await ledger.fund(who.publicKey(), xlm);
-      if (!r.successful) throw new Error(`funding ${who.publicKey()}: ${r.transaction}`);
-    }
     const rig = new DeviceRig({
       board: o.board, firmware: o.firmware, seed: o.seed, device: o.device, callbackTimeoutMs: 10_000,
       world: { startUnixS: o.startUnixS, latitude: 0, clouds: o.clouds ?? 0.2, panelWp: o.panelWp ?? 200, loads: o.loads, meter: "loads" },
@@ -85,12 +73,7 @@ export class TellerSite {
     // Provisioned first: the teller's autopay section names the device.
     let dev: { d: HostDevice; tap: LineTap } | undefined;
     rig.start({ addDevice: (d: HostDevice, tap: LineTap) => (dev = { d, tap }) } as unknown as SimHost);
-    const errors: string[] = [];
-    const teller = parseTellerConfig({
-      ...o.teller, ledger: join(dir, "ledger.db"), keystore: join(dir, "keys.json"), project: project.publicKey(), projectKey: "project",
-      ...(o.autopay ? { autopay: { [rig.id]: "customer" } } : {}),
-    }, dir, (p, m) => errors.push(`${p}: ${m}`));
-    if (errors.length) throw new Error(`the site's teller section: ${errors.join("; ")}`);
+    const { project, customer, passphrase, teller } = await siteAccounts(dir, ledger, { customerXlm: o.customerXlm, teller: o.teller, autopayDevice: o.autopay ? rig.id : undefined });
     const site: { s?: TellerSite } = {};
     const host = await GatewayHost.start(o.log, { dir, teller, now: () => clock.ms, keystorePassphrase: passphrase, onNotice: (n) => site.s?.notices.push(n), httpPort: o.httpPort, adminToken: o.adminToken, upstreamUrl: o.upstreamUrl });
     host.addDevice(dev!.d, dev!.tap);
