@@ -6,6 +6,7 @@
 import { SolkitError } from "../shared/errors";
 import type { Board } from "../boards/board-type";
 import { ReplSession } from "./repl-session";
+import { hasPackets } from "./upload-packets";
 
 export interface BoardInfo {
   /** process.env.VERSION, e.g. "2v29". */
@@ -18,6 +19,10 @@ export interface BoardInfo {
   files: string[];
   /** require("crypto").SHA256 is there (ESP32, Espruino WiFi, Pico: yes). */
   crypto: boolean;
+  /** The interpreter takes files as binary packets (2v25 and later). */
+  packets: boolean;
+  /** It has heatshrink built in (require("heatshrink")): packets may come compressed. */
+  heatshrink: boolean;
   /** The solkit device program runs (global `solkit`). */
   solkit: boolean;
   /** Size of .bootcde now (0: none). */
@@ -26,12 +31,13 @@ export interface BoardInfo {
   rttMs: number;
 }
 
-const PROBE = `(function(){var S=require("Storage"),m=process.memory(),c=0,st;` +
+const PROBE = `(function(){var S=require("Storage"),m=process.memory(),c=0,h=0,st;` +
   `try{st=S.getStats();}catch(e){st={totalBytes:0,freeBytes:S.getFree(),trashBytes:0};}` +
   `try{c=typeof require("crypto").SHA256=="function"?1:0;}catch(e){}` +
+  `try{h=typeof require("heatshrink").decompress=="function"?1:0;}catch(e){}` +
   `var b=S.read(".bootcde");` +
   `return {v:process.env.VERSION,b:process.env.BOARD,fv:m.free,tv:m.total,st:{totalBytes:st.totalBytes,freeBytes:st.freeBytes,trashBytes:st.trashBytes},` +
-  `f:S.list(),c:c,sk:typeof solkit=="object"?1:0,bc:b?b.length:0};})()`;
+  `f:S.list(),c:c,h:h,sk:typeof solkit=="object"?1:0,bc:b?b.length:0};})()`;
 
 /** What a board that is not answering in Espruino's language looks like, in one phrase. */
 function diagnose(s: ReplSession): string | undefined {
@@ -92,10 +98,10 @@ export async function probeBoard(s: ReplSession, path: string, board?: Board): P
     }
     throw new SolkitError("E_WRONG_FIRMWARE", `wrong firmware on the board at ${path}: ${what} answered, not Espruino; flash Espruino 2v2x first (espruino.com/Download)`);
   }
-  const v = r.value as { v: string; b: string; fv: number; tv: number; st: BoardInfo["storage"]; f: string[]; c: number; sk: number; bc: number };
+  const v = r.value as { v: string; b: string; fv: number; tv: number; st: BoardInfo["storage"]; f: string[]; c: number; h?: number; sk: number; bc: number };
   return {
     version: String(v.v), board: String(v.b), freeVars: v.fv, totalVars: v.tv, storage: v.st, files: v.f,
-    crypto: v.c === 1, solkit: v.sk === 1, bootBytes: v.bc, rttMs: await roundTrip(s),
+    crypto: v.c === 1, packets: hasPackets(String(v.v)), heatshrink: v.h === 1, solkit: v.sk === 1, bootBytes: v.bc, rttMs: await roundTrip(s),
   };
 }
 

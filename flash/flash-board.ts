@@ -20,6 +20,10 @@ export interface FlashOptions {
   /** The gateway database whose registry holds the device's key: opens a locked console (flash/maintenance.ts). */
   database?: string;
   chunkBytes?: number;
+  /** "repl": base64 chunks even where the board takes packets. */
+  method?: "auto" | "repl";
+  /** Compress packets with heatshrink where the board can (default true). */
+  compress?: boolean;
   onProgress?: (p: Progress) => void;
   /** Notes for people (board found, warnings), one line each. */
   onNote?: (text: string) => void;
@@ -112,7 +116,7 @@ export async function flashBoard(o: FlashOptions): Promise<FlashResult> {
     checkFits(o.board, o.code, info);
     const sk = info.files.filter((f) => f.startsWith("sk."));
     if (sk.length > 0 && !o.erase) o.onNote?.(`keeping the device's ${sk.length} provisioning file(s) (sk.*): keys, counters, credit, outbox`);
-    const up = await uploadBundle(s, info, o.code, { erase: o.erase, chunkBytes: o.chunkBytes, onProgress: o.onProgress, signal: o.signal });
+    const up = await uploadBundle(s, info, o.code, { erase: o.erase, chunkBytes: o.chunkBytes, method: o.method, compress: o.compress, onProgress: o.onProgress, signal: o.signal });
     const boot = await bootNewBundle(s, o.settleMs ?? 1500);
     return { ...up, info, boot };
   } finally {

@@ -18,6 +18,9 @@ import { visibleLine } from "../shared/protocol/frame";
 
 const XON = 0x11;
 const XOFF = 0x13;
+/** What a board answers a binary packet with (flash/upload-packets.ts). */
+const ACK = 0x06;
+const NAK = 0x15;
 /** Bytes written at once; at most about this many are in flight past an XOFF. */
 const SLICE = 64;
 /** How far ahead of the wire the writer may run, in bytes (at most this many more are in flight past an XOFF). */
@@ -52,6 +55,8 @@ export class ReplSession {
   private lineListeners: ((line: string) => void)[] = [];
   private closedReason: string | undefined;
   private pendingWrites = new Set<(why: string) => void>();
+  /** Waiting for a packet's ACK or NAK (one packet in flight at a time). */
+  private packetWaiter: ((answer: "ack" | "nak") => void) | undefined;
 
   constructor(readonly port: SerialPort, readonly baud: number) {
     port.on("data", (d: Buffer) => this.data(d));
@@ -75,6 +80,12 @@ export class ReplSession {
     let s = "";
     this.stats.bytesRead += d.length;
     for (const b of d) {
+      if ((b === ACK || b === NAK) && this.packetWaiter) {
+        const w = this.packetWaiter;
+        this.packetWaiter = undefined;
+        w(b === ACK ? "ack" : "nak");
+        continue;
+      }
       if ((b < 32 && b !== 10 && b !== 13 && b !== 8 && b !== 27 && b !== XON && b !== XOFF) || b >= 127) this.stats.unprintable++;
       if (b === XOFF) {
         if (!this.paused) this.pausedSince = performance.now();
@@ -201,6 +212,25 @@ export class ReplSession {
     });
     const r = await Promise.race([answer, timeout]);
     cancel();
+    return r;
+  }
+
+  /**
+   * Sends one binary packet (upload-packets.ts) and waits for the board's ACK or NAK.
+   * "timeout" when neither came within `timeoutMs` after the packet's wire time.
+   * @throws SolkitError E_PORT when the port is gone
+   */
+  async packet(bytes: Uint8Array, timeoutMs = 5000): Promise<"ack" | "nak" | "timeout"> {
+    const answer = new Promise<"ack" | "nak">((resolve) => (this.packetWaiter = resolve));
+    await this.write(Buffer.from(bytes).toString("latin1"));
+    let cancel = () => {};
+    const timeout = new Promise<"timeout">((resolve) => {
+      cancel = awakeTimeout(timeoutMs, () => resolve("timeout"));
+    });
+    const r = await Promise.race([answer, timeout]);
+    cancel();
+    this.packetWaiter = undefined;
+    if (this.closedReason) throw new SolkitError("E_PORT", `serial port lost: ${this.closedReason}`);
     return r;
   }
 

@@ -1,8 +1,12 @@
 /**
- * Uploading a bundle into an Espruino board's Storage over its REPL (upload-protocol.ts for
- * the text): stop the running program, define the helpers, send measured chunks one at a
- * time (each acknowledged or refused by the board's own check, refused ones sent again,
- * smaller), then read back a hash of the whole file and compare.
+ * Uploading a bundle into an Espruino board's Storage: stop the running program, define the
+ * helpers, send the file, then read back a hash of the whole file and compare.
+ *
+ * Two ways to send it. Where the interpreter has binary packets (2v25+), the file goes as raw
+ * bytes, heatshrink-compressed where the board has it (upload-by-packets.ts): about 1.6× the
+ * base64 text's speed on the same wire. Otherwise — or when a packet upload fails or its hash
+ * differs — as measured base64 chunks over the REPL (upload-protocol.ts), one at a time, each
+ * acknowledged or refused by the board's own check, refused ones sent again, smaller.
  *
  * Only `.bootcde` (and `.varimg`/`.bootrst`, which would run instead of it, as E.setBootCode
  * clears them) are touched: the device's own files, `sk.*` (keys, journals, outbox), are
@@ -12,6 +16,10 @@ import { SolkitError } from "../shared/errors";
 import type { BoardInfo } from "./board-probe";
 import { sleep, type ReplSession } from "./repl-session";
 import { chooseChunkBytes, chunkExpr, chunkWireBytes, fileCheck, helperExpr } from "./upload-protocol";
+import { sendFilePackets } from "./upload-by-packets";
+
+/** How the file crossed the wire. */
+export type UploadMethod = "packets+heatshrink" | "packets" | "repl";
 
 export interface Progress {
   done: number;
@@ -27,8 +35,12 @@ export interface UploadOptions {
   file?: string;
   /** Also erase the device's provisioning files (sk.*). */
   erase?: boolean;
-  /** Force a chunk size instead of measuring one. */
+  /** Force a chunk size instead of measuring one (base64 chunks only). */
   chunkBytes?: number;
+  /** "auto" (default): packets where the board has them, else base64 chunks; "repl": chunks only. */
+  method?: "auto" | "repl";
+  /** Compress packets with heatshrink where the board decompresses (default true). */
+  compress?: boolean;
   /** Attempts per chunk before giving up (default 6). */
   attempts?: number;
   onProgress?: (p: Progress) => void;
@@ -39,8 +51,11 @@ export interface UploadResult {
   file: string;
   bytes: number;
   chunks: number;
-  /** The measured chunk size it started with. */
+  /** The measured chunk (or packet) size it started with. */
   chunkBytes: number;
+  method: UploadMethod;
+  /** Why the packet upload was given up for base64 chunks, if it was. */
+  fallback?: string;
   retries: number;
   /** Why chunks were sent again (offset and the board's or the link's reason). */
   failures: { offset: number; why: string }[];
@@ -91,6 +106,34 @@ export async function uploadBundle(s: ReplSession, info: BoardInfo, code: string
   const stale = await must(s, `(function(){var S=require("Storage"),e=[];[".varimg",".bootrst"].forEach(function(n){if(S.read(n)!==undefined){S.erase(n);e.push(n);}});return e;})()`, "clearing .varimg/.bootrst");
   erased.push(...(stale as string[]));
   await must(s, helperExpr(info.crypto), "defining the upload helpers");
+  const expected = fileCheck(info.crypto, code);
+  const readBack = async () => String(await must(s, `__skv(${JSON.stringify(file)})`, "reading back the hash", 5000 + code.length / 20));
+
+  let fallback: string | undefined;
+  if (info.packets && opts.method !== "repl") {
+    const compress = opts.compress !== false && info.heatshrink;
+    const t0 = performance.now();
+    let packetBytes = 0;
+    const onBytes = (done: number, size: number) => {
+      packetBytes = size;
+      const secs = Math.max(1e-3, (performance.now() - t0) / 1000);
+      opts.onProgress?.({ done, total: code.length, bytesPerSecond: done / secs, chunkBytes: size, retries: 0 });
+    };
+    onBytes(0, 0);
+    const sent = await sendFilePackets(s, file, code, { compress, freeVars: info.freeVars, onBytes, abort });
+    const seconds = (performance.now() - t0) / 1000;
+    if (sent.ok) {
+      const got = await readBack();
+      if (got === expected) {
+        return {
+          file, bytes: code.length, chunks: sent.packets, chunkBytes: packetBytes || sent.packetBytes, method: compress ? "packets+heatshrink" : "packets",
+          retries: 0, failures: [], seconds, bytesPerSecond: code.length / Math.max(seconds, 1e-3), check: got, xoff: s.stats.xoff - xoff0, erased,
+        };
+      }
+      fallback = `the file sent as packets hashes to ${got.slice(0, 24)}…, expected ${expected.slice(0, 24)}…`;
+    } else fallback = sent.why;
+    await s.interrupt();
+  }
 
   const start = opts.chunkBytes ?? chooseChunkBytes({ rttMs: info.rttMs, baud: s.baud, freeVars: info.freeVars });
   let size = start;
@@ -135,13 +178,12 @@ export async function uploadBundle(s: ReplSession, info: BoardInfo, code: string
     else if (size < start) size = Math.min(start, size * 2);
   }
   const seconds = (performance.now() - t0) / 1000;
-  const expected = fileCheck(info.crypto, code);
-  const got = String(await must(s, `__skv(${JSON.stringify(file)})`, "reading back the hash", 5000 + code.length / 20));
+  const got = await readBack();
   if (got !== expected) {
     throw new SolkitError("E_VERIFY", `verification failed: the board's ${file} hashes to ${got.slice(0, 24)}…, expected ${expected.slice(0, 24)}…; flash again`);
   }
   return {
-    file, bytes: code.length, chunks, chunkBytes: start, retries, failures, seconds, bytesPerSecond: code.length / Math.max(seconds, 1e-3),
+    file, bytes: code.length, chunks, chunkBytes: start, method: "repl", fallback, retries, failures, seconds, bytesPerSecond: code.length / Math.max(seconds, 1e-3),
     check: got, xoff: s.stats.xoff - xoff0, erased,
   };
 }

@@ -6,8 +6,9 @@
  *
  * Flow control as Espruino does it (src/jsdevices.c, jshPushIOCharEvent / jshGetCharToTransmit):
  * with XON/XOFF on (the default for its consoles), the board sends XOFF (0x13) when its input
- * buffer is 6/8 full and XON (0x11) once it has drained to 3/8; XOFF/XON the host sends stop
- * and restart the board's own output. A host that ignores XOFF overruns the buffer: the
+ * buffer is 6/8 full and XON (0x11) once it has drained to 3/8. Bytes 0x11/0x13 from the host
+ * are data like any other (nothing in jshPushIOCharEvents acts on them): binary packets carry
+ * them. A host that ignores XOFF overruns the buffer: the
  * bytes are lost and E.getErrorFlags() would report FIFO_FULL (counted in `stats.overrun`).
  *
  * The time a line takes is a model, not a measurement of any chip: a fixed cost per line,
@@ -94,8 +95,10 @@ export class SerialWire {
   private rxCredit = 0;
   private txCredit = 0;
   private busyUntil = 0;
+  /** Output from `holdFrom` on was printed by input still being run: it leaves at `holdUntil`. */
+  private holdFrom = Infinity;
+  private holdUntil = 0;
   private xoffActive = false;
-  private hostPaused = false;
   private readonly cap: number;
   private readonly flow: boolean;
   private readonly exec: ExecModel;
@@ -123,7 +126,7 @@ export class SerialWire {
     this.outbound = [];
     this.control = [];
     this.xoffActive = false;
-    this.hostPaused = false;
+    this.holdFrom = Infinity;
   }
 
   /** Bytes waiting anywhere on their way to the board. */
@@ -152,10 +155,6 @@ export class SerialWire {
     while (this.rxCredit >= 1 && this.inbound.length > 0) {
       this.rxCredit--;
       const b = this.inbound.shift();
-      if (this.flow && (b === XON || b === XOFF)) {
-        this.hostPaused = b === XOFF; // the UART acts on these; the interpreter never sees them
-        continue;
-      }
       if (this.buffer.length >= this.cap) {
         this.stats.overrun++;
         continue;
@@ -179,6 +178,7 @@ export class SerialWire {
       this.buffer = [];
       this.outbound = [];
       this.busyUntil = 0;
+      this.holdFrom = Infinity;
       if (this.xoffActive) this.xoffActive = false;
       return;
     }
@@ -187,19 +187,27 @@ export class SerialWire {
       const take = nl < 0 ? this.buffer.length : nl + 1;
       const chunk = this.buffer.splice(0, take);
       const text = String.fromCharCode(...chunk);
-      if (nl < 0) {
-        this.emu.consoleInput(text);
-        return;
-      }
+      const packetBefore = this.emu.console.receivingPacket;
+      const mark = this.outbound.length;
       const before = this.emu.flash.stats();
       this.emu.consoleInput(text);
       const after = this.emu.flash.stats();
-      this.stats.linesRun++;
+      // A line costs its run; a binary packet's bytes (newlines in them too) only the flash
+      // they program once the packet is complete.
+      const isLine = nl >= 0 && !packetBefore && !this.emu.console.receivingPacket;
+      if (isLine) this.stats.linesRun++;
       const cost =
-        this.exec.lineMs + chunk.length / this.exec.charsPerMs +
+        (isLine ? this.exec.lineMs + chunk.length / this.exec.charsPerMs : 0) +
         (after.bytesProgrammed - before.bytesProgrammed) / this.exec.flashBytesPerMs +
         (after.pageErases - before.pageErases) * this.exec.eraseMs;
       this.busyUntil = this.emu.now + cost;
+      // What running it printed (an answer, a packet's ACK) comes out when the run is over,
+      // as on the board: a host that waits for the answer never sends into a busy board.
+      if (cost > 0 && this.outbound.length > mark) {
+        this.holdFrom = Math.min(this.holdFrom, mark);
+        this.holdUntil = this.busyUntil;
+      }
+      if (nl < 0) return;
     }
   }
 
@@ -209,11 +217,11 @@ export class SerialWire {
       this.txCredit--;
       out.push(this.control.shift()!);
     }
-    if (!this.hostPaused) {
-      const n = Math.min(Math.floor(this.txCredit), this.outbound.length);
-      this.txCredit -= n;
-      for (const b of this.outbound.splice(0, n)) out.push(b);
-    }
+    if (this.emu.now >= this.holdUntil) this.holdFrom = Infinity;
+    const n = Math.min(Math.floor(this.txCredit), this.outbound.length, this.holdFrom);
+    this.txCredit -= n;
+    this.holdFrom -= n;
+    for (const b of this.outbound.splice(0, n)) out.push(b);
     if (this.outbound.length === 0) this.txCredit = Math.min(this.txCredit, 1);
     this.stats.txBytes += out.length;
     if (!hostListening) {

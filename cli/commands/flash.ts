@@ -24,6 +24,8 @@ interface FlashOpts {
   erase?: boolean;
   yes?: boolean;
   chunk?: string;
+  packets?: boolean;
+  compress?: boolean;
   rebuild?: boolean;
   config?: string;
 }
@@ -33,9 +35,12 @@ Examples:
   $ solkit flash --board esp32-devkitc --port /dev/ttyUSB0
   $ solkit flash --board espruino-pico --port /dev/ttyACM0 --dry-run
   $ solkit flash --board esp32-devkitc --port /dev/ttyUSB0 --erase --yes   also wipe keys, counters, credit
+  $ solkit flash --board esp32-devkitc --port /dev/ttyUSB0 --no-packets    base64 text over the REPL only
 
-The bundle goes to the board's Storage as .bootcde in checked chunks, its SHA-256 is read
-back and compared, and the board restarts into it. The device's own files (sk.*: its key,
+The bundle goes to the board's Storage as .bootcde: as binary packets, heatshrink-compressed,
+where the interpreter has them (Espruino 2v25+; about 1.6x faster than text on the same wire),
+else (or when that fails) as base64 text in checked chunks. Its SHA-256 is read back and
+compared, and the board restarts into it. The device's own files (sk.*: its key,
 counters, credit, unsent readings) are kept unless --erase is given and confirmed.
 Exit 0 flashed and verified, 1 upload or verification failed, 2 setup (port, board, size).`;
 
@@ -90,13 +95,14 @@ function dryRun(out: Output, board: Board, port: string | undefined, baud: numbe
 function summary(out: Output, r: FlashResult, board: Board, port: string): void {
   if (out.jsonMode) {
     out.json({
-      board: board.id, port, bytes: r.bytes, chunks: r.chunks, chunkBytes: r.chunkBytes, retries: r.retries, seconds: r.seconds,
+      board: board.id, port, bytes: r.bytes, method: r.method, fallback: r.fallback, chunks: r.chunks, chunkBytes: r.chunkBytes, retries: r.retries, seconds: r.seconds,
       bytesPerSecond: Math.round(r.bytesPerSecond), check: r.check, verified: true, xoff: r.xoff, erased: r.erased,
       boot: r.boot, espruino: r.info.version, boardName: r.info.board,
     });
     return;
   }
-  out.line(`${paint(out, "green", "✓")} flashed ${r.bytes} bytes to ${board.id} on ${port} in ${r.seconds.toFixed(1)} s (${(r.bytesPerSecond / 1024).toFixed(1)} KiB/s, ${r.chunks} chunks of up to ${r.chunkBytes} B${r.retries ? `, ${r.retries} resent` : ""})`);
+  out.line(`${paint(out, "green", "✓")} flashed ${r.bytes} bytes to ${board.id} on ${port} in ${r.seconds.toFixed(1)} s (${(r.bytesPerSecond / 1024).toFixed(1)} KiB/s, ${r.chunks} ${r.method === "repl" ? "chunks" : "packets"} of up to ${r.chunkBytes} B, ${r.method}${r.retries ? `, ${r.retries} resent` : ""})`);
+  if (r.fallback) out.line(`  fell back to base64 chunks: ${r.fallback}`);
   out.line(`  verified  ${r.check.slice(0, 23)}… read back from the board`);
   if (r.erased.length) out.line(`  erased    ${r.erased.join(", ")}`);
   const bootLine = r.boot.lines.find((l) => /solkit .* boot/.test(l)) ?? r.boot.lines[0] ?? "(nothing printed)";
@@ -116,7 +122,9 @@ export const registerFlash: RegisterCommand = (program, ctx) => {
     .option("--dry-run", "show what would be sent; do not open the port")
     .option("--erase", "also erase the device's provisioning data (sk.*: key, counters, credit)")
     .option("-y, --yes", "confirm --erase without asking")
-    .option("--chunk <bytes>", "chunk size instead of the measured one")
+    .option("--chunk <bytes>", "base64 chunk size instead of the measured one")
+    .option("--no-packets", "send base64 text over the REPL, not binary packets")
+    .option("--no-compress", "send packets uncompressed")
     .option("-c, --config <file>", "gateway configuration whose registry holds a provisioned device's key, to open its locked console (default ./.solkit/gateway.db)")
     .addHelpText("after", EXAMPLES)
     .action(async (opts: FlashOpts) => {
@@ -137,6 +145,7 @@ export const registerFlash: RegisterCommand = (program, ctx) => {
         try {
           r = await flashBoard({
             path: opts.port, baud, board, code, erase: opts.erase, database: registryDatabase(opts.config), chunkBytes: opts.chunk ? Number(opts.chunk) : undefined,
+            method: opts.packets === false ? "repl" : "auto", compress: opts.compress !== false,
             onNote: (s) => out.info(s), onProgress: (p) => (out.quiet ? undefined : bar.update(p)),
           });
         } finally {

@@ -1,10 +1,11 @@
 /**
  * The built-in modules a program gets from `require`: "Storage" (src/jswrap_storage.c over
- * storage.ts) and "crypto" (libs/crypto/jswrap_crypto.c: SHA1/SHA224/SHA256/SHA384/SHA512 take
+ * storage.ts), "heatshrink" and "crypto" (libs/crypto/jswrap_crypto.c: SHA1/SHA224/SHA256/SHA384/SHA512 take
  * a string, array or buffer and return an ArrayBuffer of the digest; implemented with
  * node:crypto). "net" lives in net.ts.
  */
 import { createHash } from "node:crypto";
+import { heatshrinkCompress, heatshrinkDecompress } from "../../toolchain/heatshrink";
 import { bytesToBinaryString, type Realm, toBytes } from "./realm";
 import type { FlashStorage } from "./storage";
 
@@ -93,4 +94,12 @@ export function cryptoModule(realm: Realm): object {
     mod[js] = (message: unknown) => realm.arrayBuffer(new Uint8Array(createHash(node).update(toBytes(message)).digest()));
   }
   return mod;
+}
+
+/** require("heatshrink") (src/compress_heatshrink.c via the espruino package's build of it). */
+export function heatshrinkModule(realm: Realm): object {
+  return {
+    compress: (data: unknown) => realm.arrayBuffer(heatshrinkCompress(toBytes(data))),
+    decompress: (data: unknown) => realm.arrayBuffer(heatshrinkDecompress(toBytes(data))),
+  };
 }

@@ -42,6 +42,13 @@ export class EspruinoBoard extends BoardExec {
     this.pins = new PinBank(opts.pins, this.loop, (what, fn, args) => this.invoke(what, fn, args), (ms) => this.secondsAt(ms));
     this.console = new UsbConsole((code) => this.evaluate(code, "console"), (code) => isComplete(code));
     this.console.setPoster((what, fn, args) => this.loop.schedule(this.loop.now, () => this.invoke(what, fn, args)));
+    this.console.attachPackets({
+      writeFile: (name, data, offset, size) => this.storage.write(name, data, offset, size),
+      after: (ms, fn) => {
+        const e = this.loop.schedule(this.loop.now + ms, fn);
+        return () => this.loop.cancel(e);
+      },
+    });
     this.flash.onPowerCut = () => this.powerOff();
     this.flash.powered = false;
   }

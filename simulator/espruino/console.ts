@@ -19,8 +19,11 @@
  *   the host's bytes are `USB.on("data")` events instead of REPL input, everything the REPL
  *   prints comes out as `LoopbackB.on("data")` events, and only `USB.write` reaches the host —
  *   the behaviour measured on the real interpreter (test/device/console-lock.test.ts).
+ * - DLE SOH starts a binary packet (packets.ts): the console's own file upload, heard only
+ *   while the REPL is on USB.
  */
 import { formatValue } from "./format";
+import { PacketReceiver, type PacketBoard } from "./packets";
 
 /** What the board does with a complete line: run it, report the result or that it threw. */
 export type LineRunner = (code: string) => { ok: boolean; value?: unknown };
@@ -49,6 +52,8 @@ export class UsbConsole {
   private promptShown = false;
   private lastWasCR = false;
   private escape = 0;
+  private hadDle = false;
+  private packets: PacketReceiver | undefined;
   /** True while a console line runs: its result comes before the prompt. */
   private busy = false;
   private runLine: LineRunner;
@@ -81,6 +86,16 @@ export class UsbConsole {
     for (const l of this.listeners) l(text);
   }
 
+  /** A binary packet is coming in (its bytes are data, not keys). */
+  get receivingPacket(): boolean {
+    return this.packets?.active ?? false;
+  }
+
+  /** Binary packets write into this board's Storage on its clock. */
+  attachPackets(board: Omit<PacketBoard, "reply">): void {
+    this.packets = new PacketReceiver({ ...board, reply: (text) => this.emit(text) });
+  }
+
   /** How program callbacks are posted (the board's event loop). */
   setPoster(post: Post): void {
     this.post = post;
@@ -106,6 +121,8 @@ export class UsbConsole {
   /** A fresh interpreter: empty input line; the prompt appears once boot code has run (idle). */
   boot(): void {
     this.powered = true;
+    this.packets?.reset();
+    this.hadDle = false;
     this.device = "USB";
     this.usbData = [];
     this.loopbackData = [];
@@ -118,6 +135,7 @@ export class UsbConsole {
   /** The board lost power: nothing on screen belongs to an interpreter any more. */
   powerOff(): void {
     this.powered = false;
+    this.packets?.reset();
     this.input = "";
     this.pending = "";
     this.promptShown = false;
@@ -157,6 +175,17 @@ export class UsbConsole {
       return;
     }
     for (const ch of text) {
+      if (this.packets?.active) {
+        this.packets.byte(ch.charCodeAt(0) & 0xff);
+        continue;
+      }
+      const dle = this.hadDle;
+      this.hadDle = ch === "\x10";
+      if (dle && ch === "\x01" && this.packets) {
+        this.echoOffForLine = false; // the DLE that began the packet turned it off (jsinteractive.c does the same)
+        this.packets.start();
+        continue;
+      }
       const crlf = this.lastWasCR && ch === "\n";
       this.lastWasCR = ch === "\r";
       if (crlf) continue;

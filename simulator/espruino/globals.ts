@@ -6,7 +6,7 @@
  * interrupted code may catch the error, but nothing it does reaches the hardware any more).
  */
 import vm from "node:vm";
-import { cryptoModule, storageModule } from "./api-modules";
+import { cryptoModule, heatshrinkModule, storageModule } from "./api-modules";
 import type { UsbConsole } from "./console";
 import { EspruinoApiError, type EventLoop } from "./event-loop";
 import { PowerCutError } from "./flash";
@@ -174,6 +174,7 @@ export function createBootContext(m: Machine): { context: vm.Context; realm: Rea
     if (modules[name] !== undefined) return modules[name];
     if (name === "Storage") modules[name] = wrapAll(storageModule(m.storage, realm));
     else if (name === "crypto") modules[name] = wrapAll(cryptoModule(realm));
+    else if (name === "heatshrink") modules[name] = wrapAll(heatshrinkModule(realm));
     else if (name === "net") modules[name] = wrapAll(m.net.api());
     else {
       // Espruino loads any other module from a Storage file of that name.

@@ -10,7 +10,8 @@
  * its interrupt flag is turned over by the stdin thread without a lock (jshInputThread), so
  * it can stick: every callback then ends in "Execution Interrupted" (seen, issue 9). The
  * firmware never runs long enough to need interrupting, so the twin only loses what a
- * board's Ctrl-C would interrupt, which nothing here relies on.
+ * board's Ctrl-C would interrupt, which nothing here relies on. Bytes inside a binary packet (DLE SOH, a 13-bit length, data:
+ * flash/upload-packets.ts) are data and pass unchanged — their 0x03s included.
  *
  * Plain JavaScript, run by node directly: it starts with each board power-on.
  */
@@ -28,11 +29,28 @@ const TRIES = 200;
 
 const ERASE_LINE = [27, 91, 50, 72];
 
+/** Where the byte stream is: outside packets, after DLE, in a packet's length, or its data. */
+let state = "none";
+let lenHi = 0;
+let left = 0;
+
 function withoutCtrlC(d) {
-  if (!d.includes(3)) return d;
   const out = [];
   for (const b of d) {
-    if (b === 3) out.push(...ERASE_LINE);
+    if (state === "data") {
+      out.push(b);
+      if (--left === 0) state = "none";
+      continue;
+    }
+    if (state === "len0") {
+      lenHi = b;
+      state = "len1";
+    } else if (state === "len1") {
+      left = ((lenHi << 8) | b) & 0x1fff;
+      state = left > 0 ? "data" : "none";
+    } else if (state === "dle" && b === 1) state = "len0";
+    else state = b === 16 ? "dle" : "none";
+    if (b === 3 && state === "none") out.push(...ERASE_LINE);
     else out.push(b);
   }
   return Buffer.from(out);

@@ -3,7 +3,9 @@
  * an interpreter killed mid-upload once left a promise pending — exit code 13, no message).
  * The real interpreter is killed with SIGKILL at about a third of the upload; flashBoard must
  * reject with a port error well within the write-stall limit, and a re-flash after power comes
- * back must finish and boot.
+ * back must finish and boot. Both go as heatshrink-compressed binary packets: the re-flash
+ * proves that the interpreter's own decoder turns the espruino package's compression back
+ * into the bundle (the SHA-256 read back) with no fallback to base64 chunks.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { loadBoard } from "../../boards/validate";
@@ -40,5 +42,8 @@ describe("flash on the real interpreter", () => {
     await b.powerOn();
     const again = await flashBoard({ path: b.path, baud: BAUD, board: twin, code });
     expect(again.boot.solkit, again.boot.lines.join("\n")).toBe(true);
+    expect(again.method, again.fallback).toBe("packets+heatshrink");
+    expect(again.fallback).toBeUndefined();
+    expect(again.check).toMatch(/^sha256:/);
   });
 });

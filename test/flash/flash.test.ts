@@ -1,6 +1,7 @@
 /**
  * `solkit flash` against emulated boards on real pseudo-terminals: the new bundle runs after
- * the restart, a flash cut half way leaves a board that a second flash repairs, a byte
+ * the restart (as heatshrink-compressed binary packets; a byte changed in a packet is caught by
+ * the hash read back and the file goes again as checked chunks), a flash cut half way leaves a board that a second flash repairs, a byte
  * changed on the wire is refused by the chunk check and sent again, a flash cell that did not
  * program is caught by the hash read back, provisioning data survives (and goes with --erase).
  * No assertion depends on how fast this machine is.
@@ -30,6 +31,8 @@ describe("solkit flash on a pty board", () => {
     const b = await rig.board();
     const r = await flashBoard({ path: b.path, baud: BAUD, board: esp32, code: firmware });
     expect(r.check).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(r.method).toBe("packets+heatshrink");
+    expect(r.fallback).toBeUndefined();
     expect(stored(b)).toBe(firmware);
     expect(r.boot.ok).toBe(true);
     expect(r.boot.solkit).toBe(true);
@@ -46,7 +49,7 @@ describe("solkit flash on a pty board", () => {
     const first = smallBundle("v1", 40_000);
     const cut = new AbortController();
     await expect(
-      flashBoard({ path: b.path, baud: BAUD, board: esp32, code: first, chunkBytes: 1024, signal: cut.signal, onProgress: (p) => (p.done > p.total / 2 ? cut.abort() : undefined) }),
+      flashBoard({ path: b.path, baud: BAUD, board: esp32, code: first, method: "repl", chunkBytes: 1024, signal: cut.signal, onProgress: (p) => (p.done > p.total / 2 ? cut.abort() : undefined) }),
     ).rejects.toMatchObject({ code: "E_ABORTED" });
     const half = stored(b)!;
     expect(half.length).toBe(first.length); // created at full size, only partly written
@@ -82,11 +85,44 @@ describe("solkit flash on a pty board", () => {
       return data;
     };
     const code = smallBundle("noisy", 30_000);
-    const r = await flashBoard({ path: b.path, baud: BAUD, board: esp32, code, chunkBytes: 2048 });
+    const r = await flashBoard({ path: b.path, baud: BAUD, board: esp32, code, method: "repl", chunkBytes: 2048 });
+    expect(r.method).toBe("repl");
     expect(corrupted).toBe(true);
     expect(r.retries).toBeGreaterThanOrEqual(1);
     expect(r.failures[0].why).toMatch(/^bad [0-9a-f]+$/); // the board's check disagreed
     expect(stored(b)).toBe(code);
+  });
+
+  it("a byte changed inside a binary packet is caught by the hash read back; the file goes again as checked chunks", async () => {
+    const b = await rig.board();
+    let corrupted = false;
+    let untilFlip = -1;
+    b.hostFilter = (data) => {
+      // The first DATA packet (DLE SOH, type 0x8000): flip its 200th payload byte.
+      if (corrupted) return data;
+      const out = Uint8Array.from(data);
+      let i = 0;
+      if (untilFlip < 0) {
+        const at = Buffer.from(data).indexOf(Buffer.from([0x10, 0x01]));
+        if (at < 0 || at + 2 >= data.length || (data[at + 2] & 0xe0) !== 0x80) return data;
+        untilFlip = 200;
+        i = at + 4;
+      }
+      for (; i < out.length; i++) {
+        if (--untilFlip === 0) {
+          out[i] ^= 0x5a;
+          corrupted = true;
+          break;
+        }
+      }
+      return out;
+    };
+    const r = await flashBoard({ path: b.path, baud: BAUD, board: esp32, code: firmware });
+    expect(corrupted).toBe(true);
+    expect(r.method).toBe("repl");
+    expect(r.fallback).toMatch(/hashes to sha256:.*expected sha256:/);
+    expect(stored(b)).toBe(firmware);
+    expect(r.boot.solkit).toBe(true);
   });
 
   it("a flash cell that did not program is caught by the hash read back", async () => {

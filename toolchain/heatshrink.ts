@@ -1,0 +1,29 @@
+/**
+ * Heatshrink, the compression Espruino decompresses natively (src/compress_heatshrink.c; its
+ * packet file upload and `require("heatshrink")`). The host side is the `espruino` package's
+ * own build of the C library (libs/heatshrink.js, compiled with the board's
+ * heatshrink_config.h: window 8 bits, lookahead 4), so what it compresses is what a board
+ * decompresses — checked on the real interpreter (test/device/flash-packets.test.ts).
+ */
+import { createRequire } from "node:module";
+
+interface HeatshrinkLib {
+  compress(data: Uint8Array): Uint8Array;
+  decompress(data: Uint8Array): Uint8Array;
+}
+
+let lib: HeatshrinkLib | undefined;
+
+function heatshrink(): HeatshrinkLib {
+  lib ??= createRequire(import.meta.url)("espruino/libs/heatshrink.js") as HeatshrinkLib;
+  return lib;
+}
+
+/** One independent heatshrink stream (each of Espruino's compressed packets is one). */
+export function heatshrinkCompress(data: Uint8Array): Uint8Array {
+  return data.length === 0 ? new Uint8Array(0) : Uint8Array.from(heatshrink().compress(data));
+}
+
+export function heatshrinkDecompress(data: Uint8Array): Uint8Array {
+  return data.length === 0 ? new Uint8Array(0) : Uint8Array.from(heatshrink().decompress(data));
+}
