@@ -43,6 +43,11 @@ export interface GatewayConfig {
   health: { enabled: boolean; host: string; port: number };
   /** Billing, payments and credit (host/teller); absent = no teller. */
   teller?: TellerConfig;
+  /**
+   * Check signatures on a worker thread while the event loop commits (host/crypto/verify-worker.ts).
+   * Absent: on where the machine has more than one CPU (and not on a simulator's virtual clock).
+   */
+  verifyThread?: boolean;
 }
 
 const DEFAULT_BAUD = 115200;
@@ -138,7 +143,7 @@ function broker(c: Checker, v: unknown, path: string, base: string): BrokerConfi
 export function parseConfig(raw: unknown, base: string): GatewayConfig {
   const c = new Checker();
   const d = defaultConfig(base);
-  const keys = ["site", "database", "devices", "upstream", "serial", "spool", "homeAssistant", "health", "teller"];
+  const keys = ["site", "database", "devices", "upstream", "serial", "spool", "homeAssistant", "health", "teller", "verifyThread"];
   const o = c.object(raw, "$", keys) ?? {};
   const site = c.string(o.site, "$.site", d.site);
   try {
@@ -201,6 +206,7 @@ export function parseConfig(raw: unknown, base: string): GatewayConfig {
     homeAssistant: { enabled: c.bool(ha.enabled, "$.homeAssistant.enabled", false), prefix: c.string(ha.prefix, "$.homeAssistant.prefix", "homeassistant") },
     health: { enabled: c.bool(h.enabled, "$.health.enabled", true), host: c.string(h.host, "$.health.host", "127.0.0.1"), port: c.int(h.port, "$.health.port", 9464, 0, 65535) },
     teller: parseTellerConfig(o.teller, base, (path, msg) => c.err(path, msg)),
+    verifyThread: o.verifyThread === undefined ? undefined : c.bool(o.verifyThread, "$.verifyThread", true),
   };
   if (c.errors.length > 0) {
     throw new SolkitError("E_CONFIG", `${c.errors.length} error(s) in the configuration:\n  ${c.errors.join("\n  ")}`);

@@ -4,11 +4,13 @@
  * `solkit host`, the tests and the benchmark alike.
  */
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import type { Verifier } from "../../shared/crypto/types";
 import { encodePublicKey } from "../../shared/crypto/strkey";
 import { publicKeyFromSeed } from "../../shared/crypto/ed25519";
 import { buildTopic } from "../../shared/protocol/topics";
 import { nodeVerifier } from "../crypto/node-verifier";
+import { VerifyWorker } from "../crypto/verify-worker";
 import { safeUrl } from "./mqtt-connect";
 import { STATUS_OFFLINE, STATUS_ONLINE } from "../protocol/mqtt-payload";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./broker-embedded";
@@ -177,8 +179,10 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
   const stateTimer = setInterval(flushStates, opts.stateEveryMs ?? 1000);
   const spoolTimer = setInterval(checkSpool, 1000);
 
+  const verifyWorker = (cfg.verifyThread ?? (availableParallelism() > 1 && !opts.now)) ? new VerifyWorker() : undefined;
+  if (verifyWorker) cleanups.push(() => verifyWorker.close());
   const pipeline = new Pipeline({
-    db, registry, readings: new ReadingStore(db), spool, metrics, logger: log, verifier: opts.verifier ?? nodeVerifier, site: cfg.site, dbFile: cfg.database,
+    db, registry, readings: new ReadingStore(db), spool, metrics, logger: log, verifier: opts.verifier ?? nodeVerifier, verifyWorker, site: cfg.site, dbFile: cfg.database,
     upstreamIsLocal: sameBroker,
     now: opts.now,
     onAccepted,
@@ -266,7 +270,7 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
       clearInterval(scanTimer);
       await Promise.all(serial.map((s) => s.stop()));
       await mqttLink?.stop();
-      pipeline.flush();
+      await pipeline.drain();
       flushStates();
       await Promise.race([upstream.stop(), new Promise((r) => setTimeout(r, 3000))]);
       await broker?.close();

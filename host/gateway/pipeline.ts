@@ -17,12 +17,13 @@ import { encodeAck } from "../../shared/protocol/ack";
 import { AUTHENTICATED, PENDING, verifyChain, type ChainItem, type ChainState } from "../../shared/protocol/chain";
 import { errorCode, KIND_READING } from "../../shared/protocol/common";
 import { encodeFrame, type Frame } from "../../shared/protocol/frame";
-import { decodeReading, FLAG_FIRST_AFTER_BOOT, FLAG_UNLOCKED, readingHash, type Reading } from "../../shared/protocol/reading";
+import { decodeReading, FLAG_FIRST_AFTER_BOOT, FLAG_UNLOCKED, READING_LENGTH, readingHash, readingSigningInput, type Reading } from "../../shared/protocol/reading";
 import { buildTopic } from "../../shared/protocol/topics";
 import { readingPayloadJson } from "../../shared/protocol/payload";
 import { createHash } from "node:crypto";
 import type { Logger } from "./log";
 import { relinkPoint } from "../verify/pending-chain";
+import { PrecheckedVerifier, type VerifyItem, type VerifyWorker } from "../crypto/verify-worker";
 import type { Metrics } from "./metrics";
 import type { DeviceRecord, Registry } from "./registry";
 import type { Spool } from "./spool";
@@ -53,6 +54,16 @@ export interface Accepted {
   link: LinkContext;
 }
 
+/** The signed readings of a batch as the chain check will verify them (the key is the device id). */
+function signedItems(jobs: Job[]): VerifyItem[] {
+  const items: VerifyItem[] = [];
+  for (const { frame } of jobs) {
+    if (frame.kind !== KIND_READING || frame.signature.length !== 64 || frame.message.length !== READING_LENGTH) continue;
+    items.push({ message: readingSigningInput(frame.message), signature: frame.signature, publicKey: frame.message.subarray(8, 40) }); // bytes 8..40: the device id, its key
+  }
+  return items;
+}
+
 /** SHA-256 through node:crypto: the portable one is several times slower, and Node has OpenSSL. */
 const sha256 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash("sha256").update(data).digest());
 
@@ -64,6 +75,12 @@ export interface PipelineDeps {
   metrics: Metrics;
   logger: Logger;
   verifier: Verifier;
+  /**
+   * Checks each batch's signatures on another thread before its transaction, while the event
+   * loop commits the batch before it (verify-worker.ts). Without it, verification runs inside
+   * the transaction on the event loop.
+   */
+  verifyWorker?: VerifyWorker;
   site: string;
   /** The database's file, for messages. */
   dbFile?: string;
@@ -77,6 +94,9 @@ export interface PipelineDeps {
   onSpooled?(): void;
   now?(): number;
 }
+
+/** Frames per batch checked on the verify worker (about 40 ms of its time). */
+const PRECHECK_BATCH = 256;
 
 /** Most unsigned readings kept per device while waiting for a signature. */
 export const MAX_PENDING = 1000;
@@ -142,9 +162,18 @@ export class Pipeline {
   private batchVerified: VerifiedBatch[] = [];
   /** Why the last commit failed, until one works again. */
   private storeProblem: "full" | "error" | undefined;
+  /** The verifier the chain checks use: the worker's verdicts first, when there is a worker. */
+  private readonly verifier: Verifier;
+  private readonly prechecked: PrecheckedVerifier | undefined;
+  /** A batch's signatures are being checked on the worker (one batch at a time). */
+  private prechecking = false;
+  /** That batch, until it has committed. */
+  private inFlight: Promise<void> | undefined;
 
   constructor(private readonly d: PipelineDeps) {
     this.now = d.now ?? Date.now;
+    this.prechecked = d.verifyWorker ? new PrecheckedVerifier(d.verifier) : undefined;
+    this.verifier = this.prechecked ?? d.verifier;
     const m = d.metrics;
     m.gauge("solkit_store_ok", "1 while commits to the database work; 0 after a failed one (a full disk), until one works again.", () => (this.storeProblem === undefined ? 1 : 0));
     m.counter("solkit_frames_in_total", "Frames and payloads received, by link kind.");
@@ -182,12 +211,53 @@ export class Pipeline {
     return this.pending.get(device)?.length ?? 0;
   }
 
-  /** Handles every queued frame now, in one transaction; then sends acks and notifies. */
+  /**
+   * Handles every queued frame now, in one transaction; then sends acks and notifies. With a
+   * verify worker the queued frames' signatures go to it first, and the transaction runs when
+   * its verdicts are back; frames that arrive meanwhile wait for the next batch, whose
+   * signatures the worker checks while this one commits.
+   */
   flush(): void {
     this.scheduled = false;
-    const jobs = this.queue;
-    this.queue = [];
-    if (jobs.length === 0) return;
+    if (this.queue.length === 0) return;
+    if (!this.d.verifyWorker || !this.prechecked) {
+      const jobs = this.queue;
+      this.queue = [];
+      this.commitBatch(jobs);
+      return;
+    }
+    if (this.prechecking) return; // flushed again once the batch on the worker is back
+    // A burst goes in slices, so that the worker checks one while the event loop commits another.
+    const jobs = this.queue.splice(0, PRECHECK_BATCH);
+    const items = signedItems(jobs);
+    this.prechecking = true;
+    const done = (ok?: Uint8Array) => {
+      this.prechecking = false;
+      if (ok) this.prechecked!.remember(items, ok);
+      if (this.queue.length > 0) this.flush(); // the next batch goes to the worker first…
+      try {
+        this.commitBatch(jobs); // …while this one commits here
+      } finally {
+        this.prechecked!.forget();
+      }
+    };
+    const p = this.d.verifyWorker.check(items).then(done, () => done());
+    this.inFlight = p;
+    void p.finally(() => {
+      if (this.inFlight === p) this.inFlight = undefined;
+    });
+  }
+
+  /** Commits everything queued or on the worker (a gateway stopping). */
+  async drain(): Promise<void> {
+    this.flush();
+    while (this.inFlight) {
+      await this.inFlight;
+      this.flush();
+    }
+  }
+
+  private commitBatch(jobs: Job[]): void {
     const acks = new Map<string, { device: DeviceRecord; link: LinkContext }>();
     const accepted = new Map<string, Accepted>();
     let spooled = false;
@@ -332,14 +402,14 @@ export class Pipeline {
       this.d.logger.log("info", "anchor", `device=${id} chain anchored at its first reading seen, seq ${reading.seq} (registered with anchor "first")`);
     }
     const tip = c.pend.length ? { lastSeq: c.tipSeq, lastHash: c.pend[c.pend.length - 1].hash } : state;
-    let result = verifyChain([c.item], tip, dev.publicKey, this.d.verifier, sha256);
+    let result = verifyChain([c.item], tip, dev.publicKey, this.verifier, sha256);
     let verdict = result.verdicts[0];
     if ((verdict.reason === "E_CHAIN_BROKEN" || verdict.reason === "E_GAP") && c.pend.length > 0) {
       const keep = relinkPoint(c.pend, state, reading);
       if (keep >= 0 && keep < c.pend.length) {
         c.pend = this.dropCandidates(id, c.pend, keep, reading.seq);
         const at = c.pend.length ? { lastSeq: c.pend[c.pend.length - 1].reading.seq, lastHash: c.pend[c.pend.length - 1].hash } : state;
-        result = verifyChain([c.item], at, dev.publicKey, this.d.verifier, sha256);
+        result = verifyChain([c.item], at, dev.publicKey, this.verifier, sha256);
         verdict = result.verdicts[0];
       }
     }

@@ -40,7 +40,11 @@ describe("pipeline rejections", () => {
     link = { name: "test", relay: true, sendAck: (_d, ack) => acks.push(decodeAck(ack).seq) };
   }
   const send = (f: Uint8Array) => gw.pipeline.submit(decodeFrame(f), link);
-  const settle = () => new Promise((r) => setImmediate(r));
+  /** The queued frames handled: the next turn of the loop, and the verify thread's batch committed. */
+  const settle = async () => {
+    await new Promise((r) => setImmediate(r));
+    await gw.pipeline.drain();
+  };
   const rejected = (reason: string) => gw.metrics.get("solkit_rejected_total", { reason });
 
   beforeEach(async () => start());
