@@ -17,6 +17,7 @@ import type { BoardInfo } from "./board-probe";
 import { sleep, type ReplSession } from "./repl-session";
 import { chooseChunkBytes, chunkExpr, chunkWireBytes, fileCheck, helperExpr } from "./upload-protocol";
 import { sendFilePackets } from "./upload-by-packets";
+import { heatshrinkAvailable } from "../toolchain/heatshrink";
 
 /** How the file crossed the wire. */
 export type UploadMethod = "packets+heatshrink" | "packets" | "repl";
@@ -111,7 +112,7 @@ export async function uploadBundle(s: ReplSession, info: BoardInfo, code: string
 
   let fallback: string | undefined;
   if (info.packets && opts.method !== "repl") {
-    const compress = opts.compress !== false && info.heatshrink;
+    const compress = opts.compress !== false && info.heatshrink && heatshrinkAvailable();
     const t0 = performance.now();
     let packetBytes = 0;
     const onBytes = (done: number, size: number) => {
