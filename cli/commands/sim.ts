@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { randomInt } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -19,6 +20,7 @@ import { summary as commandSummary } from "../command-list";
 
 interface SimOptions {
   devices?: string;
+  threads?: string;
   duration?: string;
   host: string;
   board: string;
@@ -82,7 +84,8 @@ async function fleet(out: Output, opts: SimOptions): Promise<number> {
   if (opts.host !== "light" && opts.host !== "gateway") throw new CliError(`--host expects light or gateway, got "${opts.host}"`);
   const fw = await firmware(out, opts.board);
   out.info(`booting ${devices} emulated ${opts.board} board${devices === 1 ? "" : "s"}…`);
-  const r = await runFleet({ firmware: fw, board: opts.board, devices, durationMs: duration(opts.duration ?? "1h"), host: opts.host, seed: whole("--seed", opts.seed, 0) });
+  const r = await runFleet({ firmware: fw, board: opts.board, devices, durationMs: duration(opts.duration ?? "1h"), host: opts.host, seed: whole("--seed", opts.seed, 0),
+    threads: opts.threads === undefined ? Math.min(availableParallelism(), 8) : whole("--threads", opts.threads, 1) });
   if (out.jsonMode) out.json(r);
   else for (const l of fleetLines(r)) out.line(l);
   return r.rejectedForGood === 0 ? EXIT_OK : EXIT_FAILED;
@@ -162,6 +165,7 @@ export const registerSim: RegisterCommand = (program, ctx) => {
     .option("--host <kind>", "fleet: light (in-process) or gateway (embedded broker + SQLite)", "light")
     .option("-b, --board <id>", "fleet: board id", "esp32-devkitc")
     .option("--seed <n>", "fleet: seed", "1")
+    .option("--threads <n>", "fleet, light host: worker threads to spread the boards over (default: one per CPU, at most 8)")
     .option("--pty <path>", "one board on a pseudo-terminal at <path>, in real time, for solkit flash/monitor/host (needs socat)")
     .option("--state <dir>", "with --pty: keep the board's flash (bundle, keys, credit, outbox) in DIR across restarts")
     .option("--demo", "one board, its world and the light host, the device's console lines as they happen (npm start is 'solkit demo')")
@@ -170,7 +174,8 @@ export const registerSim: RegisterCommand = (program, ctx) => {
 Examples:
   $ solkit sim simulator/scenarios/*.json            the scenario library; exit 0 only if all hold
   $ solkit sim my.json --json > report.json          the report as JSON
-  $ solkit sim --devices 100 --duration 6h           a fleet against the light host
+  $ solkit sim --devices 100 --duration 6h           a fleet against the light host (a thread per CPU)
+  $ solkit sim --devices 1000 --duration 7d --threads 4
   $ solkit sim --devices 20 --host gateway           ... against the real gateway
   $ solkit sim --board esp32-devkitc --pty /tmp/ttySIM   a board the gateway can open
   $ solkit sim --pty /tmp/ttySIM --state ~/.solkit/sim   ... that keeps its keys and credit across restarts

@@ -55,7 +55,7 @@ export abstract class BoardExec extends BoardRuntime {
     if (record && filename !== ".varimg") this.uploaded.push(code);
     let script: vm.Script;
     try {
-      script = new vm.Script(code, { filename });
+      script = compiled(code, filename);
     } catch (e) {
       this.console.printLine(`Uncaught ${describeThrown(e)}`);
       return { ok: false };
@@ -112,6 +112,27 @@ export abstract class BoardExec extends BoardRuntime {
     if (this.watchdog) this.hardReset("watchdog");
     else this.hung = true;
   }
+}
+
+/**
+ * Scripts compiled once per source text: a fleet's boards all boot the same bundle, and one
+ * vm.Script run in many contexts shares its bytecode between them (each context still gets
+ * its own closures and objects). Only large sources are kept (bundles, not console lines).
+ */
+const scripts = new Map<string, vm.Script>();
+const SHARED_SCRIPT_BYTES = 4096;
+const SHARED_SCRIPTS = 8;
+
+function compiled(code: string, filename: string): vm.Script {
+  if (code.length < SHARED_SCRIPT_BYTES) return new vm.Script(code, { filename });
+  const key = filename + "\0" + code;
+  let script = scripts.get(key);
+  if (script === undefined) {
+    script = new vm.Script(code, { filename });
+    if (scripts.size >= SHARED_SCRIPTS) scripts.delete(scripts.keys().next().value as string);
+    scripts.set(key, script);
+  }
+  return script;
 }
 
 /** Wall-clock work per timed evaluation. */

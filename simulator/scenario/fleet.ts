@@ -3,8 +3,14 @@
  * against one host — the light host or the real gateway with its broker. Every board runs
  * the same built firmware; the fleet moves in world steps, board after board, and the host
  * settles after each step. Reports simulated device-hours per wall-clock second.
+ *
+ * With `threads` > 1 and the light host, the fleet is cut into shards, one per worker thread
+ * (fleet-thread.mjs), each with its own light host: boards never talk to each other, and the
+ * light host keeps nothing across devices, so a shard runs exactly as it would in one
+ * process (the same seeds by board index). The gateway host stays on one thread.
  */
 import { performance } from "node:perf_hooks";
+import { Worker } from "node:worker_threads";
 import { loadBoard } from "../../boards/validate";
 import { makeHost } from "./runner";
 import { DeviceRig } from "./rig";
@@ -19,8 +25,12 @@ export interface FleetOptions {
   stepMs?: number;
   startUnixS?: number;
   callbackTimeoutMs?: number;
-  /** Progress after each step (simulated ms). */
+  /** Progress after each step (simulated ms; one thread only). */
   onStep?: (simMs: number) => void;
+  /** Worker threads to spread the boards over (light host only; default 1). */
+  threads?: number;
+  /** Index of this shard's first board (its seeds and worlds follow from it). */
+  firstIndex?: number;
 }
 
 export interface FleetResult {
@@ -45,6 +55,8 @@ export interface FleetResult {
  * @throws Error when a board does not boot or the gateway cannot start
  */
 export async function runFleet(o: FleetOptions): Promise<FleetResult> {
+  const threads = Math.min(o.threads ?? 1, o.devices);
+  if (threads > 1 && o.host === "light") return runSharded(o, threads);
   const board = loadBoard(o.board);
   const start = o.startUnixS ?? Date.parse("2026-06-21T00:00:00Z") / 1000;
   const stepMs = o.stepMs ?? 60_000;
@@ -53,7 +65,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   const mem0 = process.memoryUsage();
   const rigs: DeviceRig[] = [];
   try {
-    for (let i = 0; i < o.devices; i++) {
+    for (let i = o.firstIndex ?? 0; i < (o.firstIndex ?? 0) + o.devices; i++) {
       const seed = (o.seed ?? 1) * 100_003 + i;
       const rig = new DeviceRig({
         board, firmware: o.firmware, seed, callbackTimeoutMs: o.callbackTimeoutMs ?? 0,
@@ -91,5 +103,41 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   } finally {
     for (const r of rigs) r.board.powerOff();
     await host.close();
+  }
+}
+
+/** The fleet over `threads` worker threads, one shard each; results summed (times: the slowest shard). */
+async function runSharded(o: FleetOptions, threads: number): Promise<FleetResult> {
+  const rss0 = process.memoryUsage().rss;
+  let rssPeak = rss0;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+  const first = o.firstIndex ?? 0;
+  const shards: FleetOptions[] = [];
+  for (let t = 0, at = 0; t < threads; t++) {
+    const n = Math.floor(o.devices / threads) + (t < o.devices % threads ? 1 : 0);
+    shards.push({ ...o, onStep: undefined, threads: 1, devices: n, firstIndex: first + at });
+    at += n;
+  }
+  const workers: Worker[] = [];
+  try {
+    const results = await Promise.all(shards.map((shard) => new Promise<FleetResult>((resolve, reject) => {
+      const w = new Worker(new URL("./fleet-thread.mjs", import.meta.url), { workerData: shard });
+      workers.push(w);
+      w.once("message", (m: { ok: boolean; result?: FleetResult; error?: string }) => (m.ok ? resolve(m.result!) : reject(new Error(m.error))));
+      w.once("error", reject);
+      w.once("exit", (code) => reject(new Error(`fleet thread exited (${code}) before it reported`)));
+    })));
+    const runMs = Math.max(...results.map((r) => r.runMs));
+    const sum = (k: "verified" | "rejectedForGood") => results.reduce((a, r) => a + r[k], 0);
+    return {
+      devices: o.devices, host: "light", simMs: o.durationMs, setupMs: Math.max(...results.map((r) => r.setupMs)), runMs,
+      deviceHoursPerSecond: (o.devices * o.durationMs) / 3_600_000 / (runMs / 1000), speedup: o.durationMs / runMs,
+      verified: sum("verified"), rejectedForGood: sum("rejectedForGood"),
+      heapBytesPerBoard: results.reduce((a, r) => a + r.heapBytesPerBoard * r.devices, 0) / o.devices,
+      rssBytesPerBoard: (rssPeak - rss0) / o.devices,
+    };
+  } finally {
+    clearInterval(sampler);
+    await Promise.all(workers.map((w) => w.terminate())); // the others, when one shard failed
   }
 }
