@@ -7,7 +7,8 @@ import { parentPort, workerData } from "node:worker_threads";
 register("../../bin/ts-hooks.mjs", import.meta.url);
 try {
   const { runFleet } = await import("./fleet.ts");
-  parentPort.postMessage({ ok: true, result: await runFleet(workerData) });
+  const onBooted = () => parentPort.postMessage({ booted: true });
+  parentPort.postMessage({ ok: true, result: await runFleet({ ...workerData, onBooted }) });
 } catch (e) {
   parentPort.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
 }

@@ -27,6 +27,8 @@ export interface FleetOptions {
   callbackTimeoutMs?: number;
   /** Progress after each step (simulated ms; one thread only). */
   onStep?: (simMs: number) => void;
+  /** Called once every board has booted, before the span runs. */
+  onBooted?: () => void;
   /** Worker threads to spread the boards over (light host only; default 1). */
   threads?: number;
   /** Index of this shard's first board (its seeds and worlds follow from it). */
@@ -75,6 +77,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
       rigs.push(rig);
     }
     const mem1 = process.memoryUsage();
+    o.onBooted?.();
     const heapPerBoard = (mem1.heapUsed - mem0.heapUsed) / Math.max(1, o.devices);
     const rssPerBoard = (mem1.rss - mem0.rss) / Math.max(1, o.devices);
     const t1 = performance.now();
@@ -108,14 +111,16 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
 
 /** The fleet over `threads` worker threads, one shard each; results summed (times: the slowest shard). */
 async function runSharded(o: FleetOptions, threads: number): Promise<FleetResult> {
+  // RSS is the process's: taken once every shard has booted its boards (threads' own module
+  // copies included), before the span's garbage.
   const rss0 = process.memoryUsage().rss;
-  let rssPeak = rss0;
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+  let rssBooted = rss0;
+  let booted = 0;
   const first = o.firstIndex ?? 0;
   const shards: FleetOptions[] = [];
   for (let t = 0, at = 0; t < threads; t++) {
     const n = Math.floor(o.devices / threads) + (t < o.devices % threads ? 1 : 0);
-    shards.push({ ...o, onStep: undefined, threads: 1, devices: n, firstIndex: first + at });
+    shards.push({ ...o, onStep: undefined, onBooted: undefined, threads: 1, devices: n, firstIndex: first + at });
     at += n;
   }
   const workers: Worker[] = [];
@@ -123,7 +128,12 @@ async function runSharded(o: FleetOptions, threads: number): Promise<FleetResult
     const results = await Promise.all(shards.map((shard) => new Promise<FleetResult>((resolve, reject) => {
       const w = new Worker(new URL("./fleet-thread.mjs", import.meta.url), { workerData: shard });
       workers.push(w);
-      w.once("message", (m: { ok: boolean; result?: FleetResult; error?: string }) => (m.ok ? resolve(m.result!) : reject(new Error(m.error))));
+      w.on("message", (m: { booted?: boolean; ok?: boolean; result?: FleetResult; error?: string }) => {
+        if (m.booted) {
+          if (++booted === shards.length) rssBooted = process.memoryUsage().rss;
+        } else if (m.ok) resolve(m.result!);
+        else reject(new Error(m.error));
+      });
       w.once("error", reject);
       w.once("exit", (code) => reject(new Error(`fleet thread exited (${code}) before it reported`)));
     })));
@@ -134,10 +144,9 @@ async function runSharded(o: FleetOptions, threads: number): Promise<FleetResult
       deviceHoursPerSecond: (o.devices * o.durationMs) / 3_600_000 / (runMs / 1000), speedup: o.durationMs / runMs,
       verified: sum("verified"), rejectedForGood: sum("rejectedForGood"),
       heapBytesPerBoard: results.reduce((a, r) => a + r.heapBytesPerBoard * r.devices, 0) / o.devices,
-      rssBytesPerBoard: (rssPeak - rss0) / o.devices,
+      rssBytesPerBoard: (rssBooted - rss0) / o.devices,
     };
   } finally {
-    clearInterval(sampler);
     await Promise.all(workers.map((w) => w.terminate())); // the others, when one shard failed
   }
 }
