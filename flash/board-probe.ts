@@ -31,13 +31,16 @@ export interface BoardInfo {
   rttMs: number;
 }
 
-const PROBE = `(function(){var S=require("Storage"),m=process.memory(),c=0,h=0,st;` +
-  `try{st=S.getStats();}catch(e){st={totalBytes:0,freeBytes:S.getFree(),trashBytes:0};}` +
-  `try{c=typeof require("crypto").SHA256=="function"?1:0;}catch(e){}` +
-  `try{h=typeof require("heatshrink").decompress=="function"?1:0;}catch(e){}` +
-  `var b=S.read(".bootcde");` +
-  `return {v:process.env.VERSION,b:process.env.BOARD,fv:m.free,tv:m.total,st:{totalBytes:st.totalBytes,freeBytes:st.freeBytes,trashBytes:st.trashBytes},` +
-  `f:S.list(),c:c,h:h,sk:typeof solkit=="object"?1:0,bc:b?b.length:0};})()`;
+/**
+ * Kept short: a locked solkit console drops any line over MAX_CONSOLE_LINE (512) unanswered,
+ * and the probe's refusal is how a locked device is recognised (probe-line.test.ts).
+ */
+export const PROBE = `(function(){var S=require("Storage"),m=process.memory(),e=process.env,c=0,h=0,t,b;` +
+  `try{t=S.getStats()}catch(x){t={freeBytes:S.getFree()}}` +
+  `try{c=require("crypto").SHA256?1:0}catch(x){}` +
+  `try{h=require("heatshrink").decompress?1:0}catch(x){}` +
+  `b=S.read(".bootcde");` +
+  `return{v:e.VERSION,b:e.BOARD,fv:m.free,tv:m.total,st:t,f:S.list(),c:c,h:h,sk:typeof solkit=="object"?1:0,bc:b?b.length:0}})()`;
 
 /** What a board that is not answering in Espruino's language looks like, in one phrase. */
 function diagnose(s: ReplSession): string | undefined {
@@ -100,7 +103,8 @@ export async function probeBoard(s: ReplSession, path: string, board?: Board): P
   }
   const v = r.value as { v: string; b: string; fv: number; tv: number; st: BoardInfo["storage"]; f: string[]; c: number; h?: number; sk: number; bc: number };
   return {
-    version: String(v.v), board: String(v.b), freeVars: v.fv, totalVars: v.tv, storage: v.st, files: v.f,
+    version: String(v.v), board: String(v.b), freeVars: v.fv, totalVars: v.tv, files: v.f,
+    storage: { totalBytes: v.st?.totalBytes ?? 0, freeBytes: v.st?.freeBytes ?? 0, trashBytes: v.st?.trashBytes ?? 0 },
     crypto: v.c === 1, packets: hasPackets(String(v.v)), heatshrink: v.h === 1, solkit: v.sk === 1, bootBytes: v.bc, rttMs: await roundTrip(s),
   };
 }

@@ -200,7 +200,7 @@ export class ReplSession {
    */
   async call(expr: string, timeoutMs = 2000): Promise<CallResult> {
     const tag = `SK${++this.seq}`;
-    const line = `\x10(function(){var r;try{r=[1,${expr}];}catch(e){r=[0,""+e];}print("<<${tag}:"+JSON.stringify(r)+":${tag}>>");})()\n`;
+    const line = callLine(expr, tag);
     const answer = new Promise<CallResult>((resolve) => this.waiters.push({ tag, resolve }));
     await this.write(line);
     let cancel = () => {};
@@ -239,6 +239,11 @@ export class ReplSession {
     await this.write("\x03\x03\n");
     await sleep(50);
   }
+}
+
+/** The line `call` sends for `expr`: run without echo, its result printed between markers tagged `tag`. */
+export function callLine(expr: string, tag: string): string {
+  return `\x10(function(){var r;try{r=[1,${expr}];}catch(e){r=[0,""+e];}print("<<${tag}:"+JSON.stringify(r)+":${tag}>>");})()\n`;
 }
 
 /** How late a timer may fire before we take it that this process was not running meanwhile. */

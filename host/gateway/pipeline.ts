@@ -20,9 +20,9 @@ import { encodeFrame, type Frame } from "../../shared/protocol/frame";
 import { decodeReading, FLAG_FIRST_AFTER_BOOT, FLAG_UNLOCKED, READING_LENGTH, readingHash, readingSigningInput, type Reading } from "../../shared/protocol/reading";
 import { buildTopic } from "../../shared/protocol/topics";
 import { readingPayloadJson } from "../../shared/protocol/payload";
-import { createHash } from "node:crypto";
 import type { Logger } from "./log";
 import { relinkPoint } from "../verify/pending-chain";
+import { nodeSha256 } from "../crypto/node-sha256";
 import { PrecheckedVerifier, type VerifyItem, type VerifyWorker } from "../crypto/verify-worker";
 import type { Metrics } from "./metrics";
 import type { DeviceRecord, Registry } from "./registry";
@@ -64,8 +64,7 @@ function signedItems(jobs: Job[]): VerifyItem[] {
   return items;
 }
 
-/** SHA-256 through node:crypto: the portable one is several times slower, and Node has OpenSSL. */
-const sha256 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash("sha256").update(data).digest());
+const sha256 = nodeSha256;
 
 export interface PipelineDeps {
   db: Db;

@@ -11,6 +11,7 @@ import { AUTHENTICATED, PENDING, REJECTED, verifyChain, type ChainItem, type Cha
 import { KIND_ACK, KIND_READING, KIND_TOKEN } from "../../shared/protocol/common";
 import type { Frame } from "../../shared/protocol/frame";
 import { decodeReading, readingHash, type Reading } from "../../shared/protocol/reading";
+import { nodeSha256 } from "../crypto/node-sha256";
 import { relinkPoint } from "./pending-chain";
 import { decodeAck, verifyAck, type Ack } from "../../shared/protocol/ack";
 import { decodeToken, verifyToken, type Token } from "../../shared/protocol/token";
@@ -113,7 +114,7 @@ export class StreamVerifier<R> {
   /** Verifies `all` (the pending readings and the newcomer) from the chain's state; verdicts go to `out`. */
   private settle(chain: DeviceChain<R>, all: DeviceChain<R>["pending"], out: Verdict<R>[]): Verdict<R>[] {
     const reading = all[all.length - 1].reading;
-    const result = verifyChain(all.map((p) => p.item), chain.state, reading.deviceId, this.verifier);
+    const result = verifyChain(all.map((p) => p.item), chain.state, reading.deviceId, this.verifier, nodeSha256);
     chain.state = result.state;
     const device = encodePublicKey(reading.deviceId);
     const stillPending: DeviceChain<R>["pending"] = [];
@@ -140,7 +141,7 @@ export class StreamVerifier<R> {
    */
   private dropContradicted(chain: DeviceChain<R>, reading: Reading): Verdict<R>[] {
     if (chain.pending.length === 0) return [];
-    const links = chain.pending.map((p) => ({ reading: p.reading, hash: readingHash(p.item.reading) }));
+    const links = chain.pending.map((p) => ({ reading: p.reading, hash: readingHash(p.item.reading, nodeSha256) }));
     const keep = relinkPoint(links, chain.state, reading);
     if (keep < 0 || keep >= chain.pending.length) return [];
     const dropped = chain.pending.slice(keep);
