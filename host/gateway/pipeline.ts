@@ -54,16 +54,6 @@ export interface Accepted {
   link: LinkContext;
 }
 
-/** The signed readings of a batch as the chain check will verify them (the key is the device id). */
-function signedItems(jobs: Job[]): VerifyItem[] {
-  const items: VerifyItem[] = [];
-  for (const { frame } of jobs) {
-    if (frame.kind !== KIND_READING || frame.signature.length !== 64 || frame.message.length !== READING_LENGTH) continue;
-    items.push({ message: readingSigningInput(frame.message), signature: frame.signature, publicKey: frame.message.subarray(8, 40) }); // bytes 8..40: the device id, its key
-  }
-  return items;
-}
-
 const sha256 = nodeSha256;
 
 export interface PipelineDeps {
@@ -228,7 +218,7 @@ export class Pipeline {
     if (this.prechecking) return; // flushed again once the batch on the worker is back
     // A burst goes in slices, so that the worker checks one while the event loop commits another.
     const jobs = this.queue.splice(0, PRECHECK_BATCH);
-    const items = signedItems(jobs);
+    const items = this.signedItems(jobs);
     this.prechecking = true;
     const done = (ok?: Uint8Array) => {
       this.prechecking = false;
@@ -240,11 +230,34 @@ export class Pipeline {
         this.prechecked!.forget();
       }
     };
-    const p = this.d.verifyWorker.check(items).then(done, () => done());
+    const p = this.d.verifyWorker.check(items).then(done, () => done()).catch((e: Error) => this.d.logger.log("error", "pipeline", `batch of ${jobs.length} failed: ${e.message}`));
     this.inFlight = p;
     void p.finally(() => {
       if (this.inFlight === p) this.inFlight = undefined;
     });
+  }
+
+  /**
+   * The signed readings of a batch that the chain check would verify, as it will verify them
+   * (the key is the device id). Frames of unknown devices and seqs already stored are left
+   * out, as the pipeline refuses those before any signature check: a stranger replaying public
+   * readings must not cost a verification here either.
+   */
+  private signedItems(jobs: Job[]): VerifyItem[] {
+    const items: VerifyItem[] = [];
+    for (const { frame } of jobs) {
+      if (frame.kind !== KIND_READING || frame.signature.length !== 64 || frame.message.length !== READING_LENGTH) continue;
+      let reading: Reading;
+      try {
+        reading = decodeReading(frame.message);
+      } catch {
+        continue; // refused by the chain check, with its reason
+      }
+      const dev = this.d.registry.get(encodePublicKey(reading.deviceId));
+      if (!dev || reading.seq <= dev.state.lastSeq) continue;
+      items.push({ message: readingSigningInput(frame.message), signature: frame.signature, publicKey: reading.deviceId });
+    }
+    return items;
   }
 
   /** Commits everything queued or on the worker (a gateway stopping). */
