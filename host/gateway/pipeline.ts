@@ -245,6 +245,7 @@ export class Pipeline {
    */
   private signedItems(jobs: Job[]): VerifyItem[] {
     const items: VerifyItem[] = [];
+    const tips = new Map<string, number | undefined>(); // one registry look-up per device per batch
     for (const { frame } of jobs) {
       if (frame.kind !== KIND_READING || frame.signature.length !== 64 || frame.message.length !== READING_LENGTH) continue;
       let reading: Reading;
@@ -253,8 +254,10 @@ export class Pipeline {
       } catch {
         continue; // refused by the chain check, with its reason
       }
-      const dev = this.d.registry.get(encodePublicKey(reading.deviceId));
-      if (!dev || reading.seq <= dev.state.lastSeq) continue;
+      const id = encodePublicKey(reading.deviceId);
+      if (!tips.has(id)) tips.set(id, this.d.registry.get(id)?.state.lastSeq);
+      const tip = tips.get(id);
+      if (tip === undefined || reading.seq <= tip) continue;
       items.push({ message: readingSigningInput(frame.message), signature: frame.signature, publicKey: reading.deviceId });
     }
     return items;
