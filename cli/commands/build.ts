@@ -12,6 +12,7 @@ import type { Board } from "../../boards/board-type";
 import { type BuildProfile, parseProfile } from "../../toolchain/firmware-profile";
 import type { Output } from "../output";
 import { summary as commandSummary } from "../command-list";
+import { buildNodeFirmware, type NodeBuildReport } from "../../toolchain/node-target";
 
 function kb(n: number): string {
   return `${(n / 1024).toFixed(1)} KiB`;
@@ -26,6 +27,30 @@ function printSummary(out: Output, r: BuildReport): void {
   out.line(`  variables about ${r.vars.estimate} of ${r.vars.budget} (${Math.round((100 * r.vars.estimate) / r.vars.budget)} %, static estimate)`);
   out.line("  largest modules:");
   for (const m of r.modules.slice(0, 5)) out.line(`    ${String(m.bytes).padStart(7)}  ${m.id}`);
+}
+
+function printNodeSummary(out: Output, r: NodeBuildReport): void {
+  out.line(`built ${r.file} for ${r.board} (${r.target}): run it with node, or 'solkit service install --board ${r.board}'`);
+  out.line(`  size      ${r.bytes} bytes (${kb(r.bytes)}), gzip ${r.gzipBytes} bytes, mqtt included`);
+  out.line(`  storage   a quota of ${kb(r.storage.storageBytes)} in the data folder: outbox ${r.storage.outboxCapacity} readings (${r.storage.offlineHours.toFixed(1)} h offline at 60 s)`);
+  out.line(`  needs     ${r.needs.join("; ")}`);
+  out.line("  largest modules:");
+  for (const m of r.modules.slice(0, 5)) out.line(`    ${String(m.bytes).padStart(7)}  ${m.id}`);
+}
+
+/** A Pi's build: one file for Node; no profiles, nothing to measure on an interpreter. */
+async function buildNode(out: Output, board: Board, opts: { out?: string; profile?: string; measure?: string | boolean }): Promise<void> {
+  if (opts.profile !== undefined) throw new CliError(`--profile is for Espruino boards; ${board.id} runs Node, which has one build`);
+  if (opts.measure !== undefined && opts.measure !== "") throw new CliError(`--measure runs the Espruino interpreter; for ${board.id} see 'npm run bench' (the node target's rows)`);
+  let report: NodeBuildReport;
+  try {
+    report = await buildNodeFirmware(board, opts.out);
+  } catch (err: any) {
+    if (err && (err.code === "E_UNSUPPORTED" || err.code === "E_USAGE")) throw new CliError(err.message);
+    throw err;
+  }
+  if (out.jsonMode) out.json(report);
+  else printNodeSummary(out, report);
 }
 
 /**
@@ -65,6 +90,7 @@ Examples:
   $ solkit build --board espruino-wifi --out /tmp/wifi --json
   $ solkit build --board esp32-devkitc --profile small
   $ solkit build --board esp32-devkitc --measure 60
+  $ solkit build --board rpi4                       # dist/rpi4/firmware.cjs: one file for Node on a Pi
 
 The build fails, naming the cause, when the program uses a language feature Espruino lacks,
 when the bundle leaves too little Storage for the outbox, or when it needs too many variables.
@@ -75,6 +101,7 @@ interpreter on this machine it says why and the build still succeeds (docs/real-
       const out = ctx.output();
       const board = loadBoard(opts.board);
       out.info(`building ${board.id}…`);
+      if (board.target === "node") return buildNode(out, board, opts);
       let report: BuildReport;
       let profile: BuildProfile | undefined = undefined;
       try {

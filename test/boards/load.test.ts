@@ -31,7 +31,7 @@ describe("loadBoard / loadBoards", () => {
 
   it("an unknown id names the nearest and every known id", () => {
     expect(thrown(() => loadBoard("esp33"))).toBe(
-      "no board 'esp33' (did you mean 'esp32-devkitc'?); known: esp32-devkitc, espruino-pico, espruino-wifi, nodemcu-esp32, nodemcu-esp8266, rpi4",
+      "no board 'esp33' (did you mean 'esp32-devkitc'?); known: esp32-devkitc, espruino-pico, espruino-wifi, nodemcu-esp32, nodemcu-esp8266, rpi-zero-2w, rpi4",
     );
     expect(thrown(() => loadBoard("pico"))).toMatch(/^no board 'pico'; known: esp32-devkitc, /);
   });

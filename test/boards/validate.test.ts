@@ -11,8 +11,8 @@ const brief = (issues: BoardIssue[]) => issues.map((i) => `${i.severity} ${i.pat
 const errorsOf = (json: unknown, file = "esp32-devkitc.json") => brief(validateBoard(json, file));
 
 describe("shipped boards", () => {
-  it("are the six of the issue", () => {
-    expect(boardIds()).toEqual(["esp32-devkitc", "espruino-pico", "espruino-wifi", "nodemcu-esp32", "nodemcu-esp8266", "rpi4"]);
+  it("are the six of the issue and the Pi Zero 2 W (issue 14)", () => {
+    expect(boardIds()).toEqual(["esp32-devkitc", "espruino-pico", "espruino-wifi", "nodemcu-esp32", "nodemcu-esp8266", "rpi-zero-2w", "rpi4"]);
   });
 
   for (const file of boardFiles()) {
@@ -27,7 +27,7 @@ describe("shipped boards", () => {
       if (b.target === "espruino") expect(b.limits.jsVars).toBeGreaterThan(1000);
       if (!b.buildable) expect(typeof b.whyNotBuildable).toBe("string");
     }
-    expect(boardIds().filter((id) => board(id).buildable)).toEqual(["esp32-devkitc", "espruino-wifi"]);
+    expect(boardIds().filter((id) => board(id).buildable)).toEqual(["esp32-devkitc", "espruino-wifi", "rpi-zero-2w", "rpi4"]);
   });
 });
 

@@ -12,17 +12,17 @@ describe("solkit boards", () => {
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^ID\s+TARGET\s+MCU\s+BUILDABLE\s+VARS\s+STORAGE\s+NAME$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual([
-      "esp32-devkitc", "espruino-pico", "espruino-wifi", "nodemcu-esp32", "nodemcu-esp8266", "rpi4",
+      "esp32-devkitc", "espruino-pico", "espruino-wifi", "nodemcu-esp32", "nodemcu-esp8266", "rpi-zero-2w", "rpi4",
     ]);
     expect(r.stdout).toMatch(/espruino-pico\s+espruino\s+STM32F401CDU6\s+not yet\s+5100\s+48 KiB\s+Espruino Pico/);
-    expect(r.stdout).toMatch(/rpi4\s+node\s+BCM2711\s+not yet\s+-\s+-\s+Raspberry Pi 4/);
+    expect(r.stdout).toMatch(/rpi4\s+node\s+BCM2711\s+yes\s+-\s+16384 KiB\s+Raspberry Pi 4/);
   });
 
   it("--json prints one object per board", () => {
     const r = solkit(["boards", "--json"]);
     expect(r.status).toBe(0);
     const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    expect(rows).toHaveLength(6);
+    expect(rows).toHaveLength(7);
     expect(rows.find((b) => b.id === "esp32-devkitc")).toMatchObject({ target: "espruino", buildable: true, jsVars: 16383 });
     expect(rows.find((b) => b.id === "nodemcu-esp8266")).toMatchObject({ target: "nodemcu", buildable: false });
   });
@@ -39,7 +39,7 @@ describe("solkit boards check", () => {
   it("passes every shipped board (exit 0)", () => {
     const r = solkit(["boards", "check"]);
     expect([r.status, r.stdout]).toEqual([0, ""]);
-    expect(r.stderr).toMatch(/6 board files: 0 errors, 0 warnings/);
+    expect(r.stderr).toMatch(/7 board files: 0 errors, 0 warnings/);
   });
 
   it("prints every issue as file: path: message and exits 1 on errors", () => {
