@@ -19,6 +19,7 @@ export const COMMAND_LIST: readonly CommandInfo[] = [
   { name: "provision", summary: "give a flashed device its own key, a host key and a site over USB, and register it with the gateway" },
   { name: "console", args: "<open|lock|status>", summary: "a provisioned device's locked console: open it for maintenance with a token from the registry, lock it, show status" },
   { name: "credit", args: "<add>", summary: "make a credit, unlock or disconnect token for a device from the registry; print it or send it over USB" },
+  { name: "service", args: "<install|uninstall|status>", summary: "a Pi's device program as a systemd service: install (build, copy, enable, start), uninstall, status" },
   { name: "monitor", summary: "two-way serial terminal: log lines as they are, frames decoded and verified, reconnects by itself" },
   { name: "sim", args: "[files...]", summary: "run the built firmware on emulated boards: scenario files (CI), a fleet, or the demo" },
   { name: "host", summary: "run the gateway: verify, keep and relay signed readings over MQTT" },

@@ -13,6 +13,7 @@ export const LOADERS: Readonly<Record<string, () => Promise<RegisterCommand>>> =
   provision: async () => (await import("./commands/provision")).registerProvision,
   console: async () => (await import("./commands/console")).registerConsole,
   credit: async () => (await import("./commands/credit")).registerCredit,
+  service: async () => (await import("./commands/service")).registerService,
   monitor: async () => (await import("./commands/monitor")).registerMonitor,
   sim: async () => (await import("./commands/sim")).registerSim,
   host: async () => (await import("./commands/host")).registerHost,

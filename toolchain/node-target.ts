@@ -96,12 +96,17 @@ export async function nodeBundle(board: Board, outboxCapacity?: number): Promise
   }
 }
 
+/** dist/<id>/firmware.cjs of the project (or of `outDir`): what `solkit service install` copies. */
+export function nodeBundleFile(board: Board, outDir?: string): string {
+  return join(outDir ?? join(REPO, "dist", board.id), "firmware.cjs");
+}
+
 /** Builds dist/<id>/firmware.cjs and report.json. @throws as nodeBundle */
 export async function buildNodeFirmware(board: Board, outDir?: string): Promise<NodeBuildReport> {
   if (!board.buildable) throw new SolkitError("E_UNSUPPORTED", `${board.id} is not buildable yet: ${board.whyNotBuildable ?? "its target is not implemented"}`);
-  const dir = outDir ?? join(REPO, "dist", board.id);
+  const file = nodeBundleFile(board, outDir);
+  const dir = dirname(file);
   const { code, plan, modules } = await nodeBundle(board);
-  const file = join(dir, "firmware.cjs");
   const report: NodeBuildReport = {
     board: board.id, target: "node", file: relative(REPO, file), bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code).length,
     modules: modules.slice(0, 10).map((m) => ({ id: m.id.replace(/^node_modules\//, "npm:"), bytes: m.bytes })),

@@ -73,6 +73,6 @@ describe("solkit (the program)", () => {
   it("an unknown board through the CLI is one line and exit 2", () => {
     const r = solkit(["build", "--board", "esp33"]);
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe("solkit: no board 'esp33' (did you mean 'esp32-devkitc'?); known: esp32-devkitc, espruino-pico, espruino-wifi, nodemcu-esp32, nodemcu-esp8266, rpi4");
+    expect(r.stderr.trim()).toBe("solkit: no board 'esp33' (did you mean 'esp32-devkitc'?); known: esp32-devkitc, espruino-pico, espruino-wifi, nodemcu-esp32, nodemcu-esp8266, rpi-zero-2w, rpi4");
   });
 });
