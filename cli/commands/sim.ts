@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { randomInt } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { relative } from "node:path";
 import type { Command } from "commander";
 import type { RegisterCommand } from "../command";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../errors";
@@ -9,7 +10,7 @@ import { boardIds, loadBoard } from "../../boards/validate";
 import { boardFromState, saveState, stateFile } from "../../simulator/board-state";
 import type { EspruinoBoard } from "../../simulator/espruino/board";
 import { checkPtyPath, startPtyBoard } from "../../simulator/pty-board";
-import { ensureFirmware } from "../../simulator/scenario/artifact";
+import { ensureFirmware, firmwarePath } from "../../simulator/scenario/artifact";
 import { demoSummary, runDemo } from "../../simulator/scenario/demo";
 import { runFleet } from "../../simulator/scenario/fleet";
 import { fleetLines, jsonReport, resultTable } from "../../simulator/scenario/report";
@@ -46,15 +47,16 @@ function duration(text: string): number {
 
 /** The built firmware of a board, building it when missing or stale (said on stderr). */
 async function firmware(out: Output, board: string): Promise<string> {
-  const fw = await ensureFirmware(board, (why) => out.info(`building dist/${board}/firmware.js (${why})…`));
+  const fw = await ensureFirmware(board, (why) => out.info(`building ${relative(process.cwd(), firmwarePath(board))} (${why})…`));
   return fw.code;
 }
 
-async function runFiles(out: Output, files: string[], opts: SimOptions): Promise<number> {
+async function runFiles(out: Output, files: string[], opts: SimOptions, boardGiven: boolean): Promise<number> {
   const scenarios: Scenario[] = [];
   const issues: ScenarioIssue[] = [];
   for (const f of files) {
-    const r = readScenarioFile(f);
+    // --board runs the file on another board (the scenario library on a Pi: --board rpi4).
+    const r = readScenarioFile(f, boardGiven ? opts.board : undefined);
     issues.push(...r.issues);
     if (r.scenario) scenarios.push(r.scenario);
   }
@@ -163,7 +165,7 @@ export const registerSim: RegisterCommand = (program, ctx) => {
     .option("--devices <n>", "fleet mode: N boards against one host; reports device-hours per second")
     .option("--duration <span>", "fleet: simulated time (90s, 30m, 6h, 7d; default 1h); demo: default 2h")
     .option("--host <kind>", "fleet: light (in-process) or gateway (embedded broker + SQLite)", "light")
-    .option("-b, --board <id>", "fleet: board id", "esp32-devkitc")
+    .option("-b, --board <id>", "fleet, pty: board id; with scenario files: run them on this board instead of theirs", "esp32-devkitc")
     .option("--seed <n>", "fleet: seed", "1")
     .option("--threads <n>", "fleet, light host: worker threads to spread the boards over (default: one per CPU, at most 8)")
     .option("--pty <path>", "one board on a pseudo-terminal at <path>, in real time, for solkit flash/monitor/host (needs socat)")
@@ -174,6 +176,7 @@ export const registerSim: RegisterCommand = (program, ctx) => {
 Examples:
   $ solkit sim simulator/scenarios/*.json            the scenario library; exit 0 only if all hold
   $ solkit sim my.json --json > report.json          the report as JSON
+  $ solkit sim simulator/scenarios/*.json --board rpi4   ... on a simulated Pi (the Node target's firmware.cjs)
   $ solkit sim --devices 100 --duration 6h           a fleet against the light host (a thread per CPU)
   $ solkit sim --devices 1000 --duration 7d --threads 4
   $ solkit sim --devices 20 --host gateway           ... against the real gateway
@@ -181,7 +184,7 @@ Examples:
   $ solkit sim --pty /tmp/ttySIM --state ~/.solkit/sim   ... that keeps its keys and credit across restarts
   $ solkit sim --demo                                the device's console and the host's verdicts
 
-The firmware is dist/<board>/firmware.js, built first when missing or older than its sources.
+The firmware is dist/<board>/firmware.js (firmware.cjs for a Pi), built first when missing or older than its sources.
 Exit codes: 0 every expectation held, 1 one failed, 2 a scenario file is invalid (every problem listed).`)
     .action(async (files: string[], opts: SimOptions, cmd: Command) => {
       const out = ctx.output();
@@ -193,7 +196,7 @@ Exit codes: 0 every expectation held, 1 one failed, 2 a scenario file is invalid
         if (!boardIds().includes(opts.board)) throw new CliError(`no board "${opts.board}"; see 'solkit boards'`);
         code = await fleet(out, opts);
       } else if (files.length === 0) throw new CliError("give scenario files (e.g. simulator/scenarios/*.json), --devices N or --demo");
-      else code = await runFiles(out, files, opts);
+      else code = await runFiles(out, files, opts, cmd.getOptionValueSource("board") !== "default");
       ctx.exit(code);
     });
 };

@@ -6,7 +6,7 @@
  * (parallel test files) never read a half-written bundle.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadBoard } from "../../boards/validate";
 
@@ -23,9 +23,9 @@ function newestMtime(dir: string): number {
   return t;
 }
 
-/** Where the built firmware of `boardId` lives. */
+/** Where the built firmware of `boardId` lives: firmware.js for Espruino, firmware.cjs for a Pi (Node). */
 export function firmwarePath(boardId: string): string {
-  return join(REPO, "dist", boardId, "firmware.js");
+  return join(REPO, "dist", boardId, loadBoard(boardId).target === "node" ? "firmware.cjs" : "firmware.js");
 }
 
 /** True when dist/<board>/firmware.js exists and is newer than every source that makes it. */
@@ -54,14 +54,17 @@ export async function ensureFirmware(boardId: string, onBuild?: (why: string) =>
     const tmp = mkdtempSync(join(REPO, "dist", `.build-${boardId}-`));
     try {
       // Loaded only to build (rollup, babel, terser: seconds at start otherwise).
-      const { buildFirmware } = await import("../../toolchain/firmware");
-      const report = await buildFirmware(loadBoard(boardId), tmp);
+      const board = loadBoard(boardId);
+      const report = board.target === "node"
+        ? await (await import("../../toolchain/node-target")).buildNodeFirmware(board, tmp)
+        : await (await import("../../toolchain/firmware")).buildFirmware(board, tmp);
       writeFileSync(join(dirname(file), "report.json"), JSON.stringify({ ...report, file: relative(REPO, file) }, null, 2) + "\n");
-      renameSync(join(tmp, "firmware.js"), file);
+      renameSync(join(tmp, basename(file)), file);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
     built = true;
   }
+  // Espruino's bundle is bytes (latin1, as flash sends it); esbuild writes ASCII, so either reads it.
   return { code: readFileSync(file, "latin1"), built };
 }

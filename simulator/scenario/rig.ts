@@ -7,8 +7,10 @@
 import type { Board } from "../../boards/board-type";
 import { decodePublicKey } from "../../shared/crypto/strkey";
 import { encodeDownlinkLine } from "../../shared/protocol/frame";
-import type { EspruinoBoard } from "../espruino/board";
+import { EspruinoBoard } from "../espruino/board";
 import { emulatedBoard, flashAndBoot } from "../espruino/from-board";
+import { NodeBoard } from "../node/node-board";
+import type { SimBoard } from "./sim-board";
 import type { HostDevice, SimHost } from "../host/sim-host";
 import { LineTap } from "../host/tap";
 import { SerialCable } from "../world/cable";
@@ -26,11 +28,12 @@ export interface RigOptions {
 }
 
 export class DeviceRig {
-  readonly board: EspruinoBoard;
+  readonly board: SimBoard;
   readonly world: World;
   readonly cable: SerialCable;
   readonly tap = new LineTap();
-  readonly meter: MeterPin;
+  /** The S0 input the world pulses; undefined for a board that samples a sensor (a Pi's INA219). */
+  readonly meter: MeterPin | undefined;
   readonly relay: { pin: string; activeHigh: boolean };
   readonly hmacKey: Uint8Array;
   id = "";
@@ -41,11 +44,11 @@ export class DeviceRig {
 
   constructor(readonly o: RigOptions) {
     const b = o.board;
-    this.board = emulatedBoard(b, o.seed, { callbackTimeoutMs: o.callbackTimeoutMs });
+    this.board = b.target === "node" ? new NodeBoard(b, o.firmware, o.seed) : emulatedBoard(b, o.seed, { callbackTimeoutMs: o.callbackTimeoutMs });
     this.world = new World({ ...o.world, seed: o.seed });
     this.cable = new SerialCable(this.board, o.seed);
-    const m = b.pins.meterInput!;
-    this.meter = { pin: m.pin, impPerKWh: m.impPerKWh, activeLow: m.edge !== "rising" };
+    const m = b.pins.meterInput;
+    this.meter = m === undefined ? undefined : { pin: m.pin, impPerKWh: m.impPerKWh, activeLow: m.edge !== "rising" };
     this.relay = b.pins.relay[0];
     const r = prng(o.seed ^ 0x4b3e);
     this.hmacKey = new Uint8Array(32).map(() => Math.floor(r() * 256));
@@ -57,17 +60,34 @@ export class DeviceRig {
    * @throws Error when the firmware does not come up with a device id
    */
   start(host: SimHost): void {
-    flashAndBoot(this.board, this.o.firmware);
-    this.seenResets = this.board.resets.length - 1; // the flasher's power-on with empty flash is no firmware boot
     // Host entropy from the scenario's seed, so a run replays exactly; solkit provision uses the CSPRNG.
     const r = prng(this.o.seed ^ 0x6e70);
     const entropy = Buffer.from(new Uint8Array(32).map(() => Math.floor(r() * 256))).toString("hex");
-    const id = this.board.runCode(`solkit.provisionKey(false, "${entropy}")`).value;
+    const key = Buffer.from(this.hmacKey).toString("hex");
+    const b = this.board;
+    let id: unknown;
+    if (b instanceof NodeBoard) {
+      // A Pi has no REPL: its console's text commands (firmware/console.ts runCommand).
+      b.powerOn();
+      this.seenResets = 0;
+      id = b.command(`provision-key ${entropy}`);
+      if (typeof id === "string" && id.startsWith("G")) {
+        b.command(`host-key ${key}`);
+        if (this.o.device) b.command(`config ${this.o.device.intervalS} ${this.o.device.signEvery}`);
+      }
+    } else {
+      const e = b as EspruinoBoard;
+      flashAndBoot(e, this.o.firmware);
+      this.seenResets = e.resets.length - 1; // the flasher's power-on with empty flash is no firmware boot
+      id = e.runCode(`solkit.provisionKey(false, "${entropy}")`).value;
+      if (typeof id === "string" && id.startsWith("G")) {
+        e.runCode(`solkit.setHostKey("${key}")`);
+        if (this.o.device) e.runCode(`solkit.setConfig(${this.o.device.intervalS}, ${this.o.device.signEvery})`);
+      }
+    }
     if (typeof id !== "string" || !id.startsWith("G")) throw new Error(`${this.o.board.id}: the firmware did not return a device id (got ${String(id)})`);
     this.id = id;
     this.publicKey = decodePublicKey(id);
-    this.board.runCode(`solkit.setHostKey("${Buffer.from(this.hmacKey).toString("hex")}")`);
-    if (this.o.device) this.board.runCode(`solkit.setConfig(${this.o.device.intervalS}, ${this.o.device.signEvery})`);
     this.noteBoots();
     const dev: HostDevice = { id, publicKey: this.publicKey, hmacKey: this.hmacKey, write: (line) => this.cable.write(line) };
     host.addDevice(dev, this.tap);

@@ -44,7 +44,7 @@ export function validateScenario(json: unknown, file: string): ScenarioIssue[] {
   if (!boardIds().includes(board)) add("board", `no board "${board}" (known: ${boardIds().join(", ")})`);
   else {
     const b = loadBoard(board);
-    if (b.target !== "espruino" || !b.buildable) add("board", `${board}: the simulator runs buildable espruino boards only (target ${b.target})`);
+    if ((b.target !== "espruino" && b.target !== "node") || !b.buildable) add("board", `${board}: the simulator runs buildable Espruino and Node (Pi) boards only (${board} is ${b.target}${b.buildable ? "" : ", not buildable yet"})`);
   }
   const tokens: Raw[] = s.host?.tokens ?? [];
   tokens.forEach((t, i) => {
@@ -119,14 +119,15 @@ export function toScenario(json: unknown, file: string): Scenario {
   };
 }
 
-/** Reads and checks a scenario file: the scenario, or every issue found. */
-export function readScenarioFile(file: string): { scenario?: Scenario; issues: ScenarioIssue[] } {
+/** Reads and checks a scenario file: the scenario, or every issue found. `board` replaces the file's own. */
+export function readScenarioFile(file: string, board?: string): { scenario?: Scenario; issues: ScenarioIssue[] } {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
     return { issues: [{ file, path: "$", message: (e as Error).message }] };
   }
+  if (board !== undefined && typeof json === "object" && json !== null) json = { ...json, board };
   const issues = validateScenario(json, file);
   return issues.length ? { issues } : { scenario: toScenario(json, file), issues };
 }

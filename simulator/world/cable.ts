@@ -5,7 +5,7 @@
  * or have one bit flipped, with probabilities from the scenario and a seeded PRNG, so a noisy
  * run repeats exactly.
  */
-import type { EspruinoBoard } from "../espruino/board";
+import type { SimBoard } from "../scenario/sim-board";
 import { prng } from "./sky";
 
 export interface Noise {
@@ -23,7 +23,7 @@ export class SerialCable {
   /** Bytes changed or lost by noise so far. */
   noisyBytes = 0;
 
-  constructor(private readonly board: EspruinoBoard, seed: number) {
+  constructor(private readonly board: Pick<SimBoard, "onConsoleOutput" | "consoleConnected" | "consoleInput">, seed: number) {
     this.rand = prng(seed ^ 0xca61e);
     board.onConsoleOutput((text) => {
       if (this.plugged) this.fromBoard.push(this.garble(text));

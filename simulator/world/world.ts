@@ -5,7 +5,7 @@
  * 1/impPerKWh kWh, the fraction carried over) to the board's meter pin as a pulse train. A
  * board that is off counts nothing, as a real one would not; the truth still counts.
  */
-import type { EspruinoBoard } from "../espruino/board";
+import type { SimBoard } from "../scenario/sim-board";
 import { Sky } from "./sky";
 
 /** A load behind the relay: `watts` every day between two times of day ("HH:MM", UTC). */
@@ -79,13 +79,18 @@ export class World {
    * One step [fromMs, toMs): energy into the truth, pulses onto the board's meter pin.
    * Power is taken at the step's middle; steps of a minute keep that error far below a pulse.
    */
-  step(board: EspruinoBoard, meter: MeterPin, fromMs: number, toMs: number, relayClosed: boolean): void {
+  step(board: Pick<SimBoard, "pulse" | "setWatts">, meter: MeterPin | undefined, fromMs: number, toMs: number, relayClosed: boolean): void {
     const dt = toMs - fromMs;
     if (dt <= 0) return;
     const watts = this.meterWatts(fromMs + dt / 2, relayClosed);
     const mwh = (watts * dt) / 3600;
     this.truthMwh += mwh;
     this.series.push(toMs, this.truthMwh);
+    if (meter === undefined) {
+      // A sampling board (a Pi's INA219): the sensor reads this step's power throughout it.
+      board.setWatts!(watts);
+      return;
+    }
     const perPulse = 1e6 / meter.impPerKWh; // mWh per pulse
     this.carry += mwh / perPulse;
     const n = Math.floor(this.carry);

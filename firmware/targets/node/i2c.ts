@@ -8,6 +8,11 @@ import { execFile as nodeExecFile } from "node:child_process";
 export interface I2cBus {
   /** The big-endian 16-bit register `reg` of the chip at `address`. */
   readWord(address: number, reg: number): Promise<number>;
+  /**
+   * The same, answered at once, where the bus can (the simulator's, on virtual time: a promise
+   * would settle only after the whole simulated step). @throws Error when the chip does not answer
+   */
+  readWordNow?(address: number, reg: number): number;
 }
 
 export function i2cTransferBus(bus: number, execFile: typeof nodeExecFile = nodeExecFile): I2cBus {

@@ -60,21 +60,34 @@ export function ina219Sensor(bus: I2cBus, s: { address: number; shuntMilliohms: 
   let mw = 0;
   let failing = false;
   let busy = false;
+  const take = (shunt: number, busReg: number): void => {
+    const shuntUv = (shunt >= 0x8000 ? shunt - 0x10000 : shunt) * 10;
+    const busMv = (busReg >>> 3) * 4;
+    mw = Math.round((busMv * shuntUv) / (s.shuntMilliohms * 1000));
+    if (failing) log("INA219 answers again");
+    failing = false;
+  };
+  const fail = (e: unknown): void => {
+    mw = 0;
+    if (!failing) log(`INA219 at 0x${s.address.toString(16)} not answering: ${(e as Error).message}`);
+    failing = true;
+  };
   const poll = async (): Promise<void> => {
+    if (bus.readWordNow !== undefined) {
+      try {
+        take(bus.readWordNow(s.address, SHUNT), bus.readWordNow(s.address, BUS));
+      } catch (e) {
+        fail(e);
+      }
+      return;
+    }
     if (busy) return;
     busy = true;
     try {
       const shunt = await bus.readWord(s.address, SHUNT);
-      const busReg = await bus.readWord(s.address, BUS);
-      const shuntUv = (shunt >= 0x8000 ? shunt - 0x10000 : shunt) * 10;
-      const busMv = (busReg >>> 3) * 4;
-      mw = Math.round((busMv * shuntUv) / (s.shuntMilliohms * 1000));
-      if (failing) log("INA219 answers again");
-      failing = false;
+      take(shunt, await bus.readWord(s.address, BUS));
     } catch (e) {
-      mw = 0;
-      if (!failing) log(`INA219 at 0x${s.address.toString(16)} not answering: ${(e as Error).message}`);
-      failing = true;
+      fail(e);
     } finally {
       busy = false;
     }

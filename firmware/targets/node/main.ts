@@ -6,6 +6,9 @@
  *
  * The console: lines on stdin, or on the control socket <data>/console.sock (mode 0600, only
  * the device's own user), e.g. `echo status | socat - UNIX-CONNECT:/var/lib/solkit/console.sock`.
+ *
+ * Required as a module instead of run, the same file gives the simulator its board facts and
+ * startNodeDevice, to run the very program a Pi runs on virtual time with emulated parts.
  */
 import BOARD from "solkit:board";
 import { createServer, type Server } from "node:net";
@@ -69,6 +72,8 @@ function main(): void {
     process.stderr.write(`solkit: --link expected mqtt or console, got "${values.link}"\n`);
     process.exit(2);
   }
+  // A closed stdout (a pipe whose reader went away) must not end the device program.
+  process.stdout.on("error", () => {});
   const out = (t: string): void => {
     process.stdout.write(t + "\n");
   };
@@ -121,4 +126,8 @@ function controlSocket(path: string, answer: (line: string) => string, out: (t: 
   return server;
 }
 
-main();
+/** The simulator's way in (simulator/node/node-board.ts). */
+export const board = BOARD;
+export { startNodeDevice } from "./device";
+
+if (require.main === module) main();

@@ -33,6 +33,8 @@ export interface NodePlatformOptions {
   watchdog?: (timeoutS: number) => () => void;
   /** Ends the program for a restart (default process.exit(RESTART_EXIT)). */
   exit?: (code: number) => void;
+  /** The random source (default the kernel's, node:crypto): the simulator's is seeded, so a run replays. */
+  randomBytes?: (n: number) => Uint8Array;
 }
 
 function workerWatchdog(timeoutS: number): () => void {
@@ -50,7 +52,7 @@ const hashWith = (alg: string) => (data: Uint8Array): Uint8Array => new Uint8Arr
 export function nodePlatform(o: NodePlatformOptions = {}): Platform {
   let kick: () => void = () => {};
   return {
-    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    randomBytes: o.randomBytes ?? ((n) => new Uint8Array(randomBytes(n))),
     sha256: hashWith("sha256"),
     sha512: hashWith("sha512"),
     enableWatchdog(timeoutS) {

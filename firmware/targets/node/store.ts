@@ -114,8 +114,12 @@ export function fileStore(o: FileStoreOptions): Store {
     erase(name) {
       const n = sizes.get(name);
       if (n === undefined) return;
-      fs.unlinkSync(join(o.dir, name));
-      syncDir();
+      try {
+        fs.unlinkSync(join(o.dir, name));
+        syncDir();
+      } catch {
+        return; // the card refused (I/O error, a cut): the file stays, and the journals cope with that
+      }
       sizes.delete(name);
       used -= n;
     },

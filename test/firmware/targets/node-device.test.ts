@@ -66,8 +66,8 @@ describe("the rpi4 bundle in its own Node process (fake gpiochip, real gateway)"
     writeFileSync(file, (await nodeBundle(loadBoard("rpi4"))).code);
     mkdirSync(chip(), { recursive: true });
     mkdirSync(join(dir, "chip", "i2c-1"));
-    // INA219 at 0x40: shunt 5000 × 10 µV = 50 mV over 100 mΩ = 0.5 A; bus 3000 × 4 mV = 12 V: 6 W.
-    writeFileSync(join(dir, "chip", "i2c-1", "40-1"), "1388");
+    // INA219 at 0x40: shunt 250 × 10 µV = 2.5 mV over the board's 5 mΩ = 0.5 A; bus 3000 × 4 mV = 12 V: 6 W.
+    writeFileSync(join(dir, "chip", "i2c-1", "40-1"), "00fa");
     writeFileSync(join(dir, "chip", "i2c-1", "40-2"), (3000 << 3).toString(16).padStart(4, "0"));
     const cfg = defaultConfig(dir);
     gw = await startGateway({
