@@ -7,7 +7,7 @@
  * quota in the data folder, so an outage fills the outbox, never the SD card.
  */
 import { build, type Plugin } from "esbuild";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -114,7 +114,11 @@ export async function buildNodeFirmware(board: Board, outDir?: string): Promise<
     needs: ["Node.js 20 or newer", "apt-get install gpiod (GPIO through the character device)", ...(board.pins.sensor ? ["apt-get install i2c-tools, and I2C enabled (raspi-config)"] : [])],
   };
   await mkdir(dir, { recursive: true });
-  await writeFile(file, code, { mode: 0o644 });
+  // Written aside and renamed: a build running beside another (parallel tests, a service install
+  // while the host starts) never leaves a reader half a file.
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, code, { mode: 0o644 });
+  await rename(tmp, file);
   await writeFile(join(dir, "report.json"), JSON.stringify(report, null, 2) + "\n");
   return report;
 }

@@ -1,4 +1,8 @@
 import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { loadBoard } from "../../boards/validate";
+import { bundleIsStale } from "../../flash/bundle";
+import { buildNodeFirmware, nodeBundleFile } from "../../toolchain/node-target";
 import type { Command } from "commander";
 import type { RegisterCommand } from "../command";
 import { CliError, EXIT_OK } from "../errors";
@@ -18,6 +22,7 @@ const EXAMPLES = `
 Examples:
   $ solkit host                                  embedded broker on 127.0.0.1:1883, data in ./.solkit/
   $ solkit host --config gateway.json            a given broker, TLS, serial ports (docs/host-config.md)
+  $ solkit host --local-device rpi4              a Pi that is its own meter too: the device program beside the gateway
   $ solkit host add-device GABC… --hmac-key-file dev1.key --board esp32
   $ solkit host devices --json`;
 
@@ -36,10 +41,16 @@ export const registerHost: RegisterCommand = (program, ctx) => {
     .command("host")
     .description(commandSummary("host"))
     .option("-c, --config <file>", "JSON configuration (docs/host-config.md); none = the embedded default")
+    .option("--local-device <board>", "also run this machine's own device program (a Pi: rpi4, rpi-zero-2w), provisioned and registered by the gateway")
     .addHelpText("after", EXAMPLES)
-    .action(async (opts: { config?: string }) => {
+    .action(async (opts: { config?: string; localDevice?: string }) => {
       const out = ctx.output();
       const cfg = config(opts.config);
+      if (opts.localDevice !== undefined) {
+        if (!("embedded" in cfg.devices)) throw new CliError("--local-device needs the embedded broker (the config's \"devices\": {\"embedded\": …})");
+        const d = cfg.localDevice ?? { data: join(dirname(cfg.database), "device"), intervalS: 60, signEvery: 10 };
+        cfg.localDevice = { ...d, board: opts.localDevice };
+      }
       await runGateway(cfg, out);
       ctx.exit(EXIT_OK);
     });
@@ -152,7 +163,18 @@ async function runGateway(cfg: GatewayConfig, out: Output): Promise<void> {
   // The dashboard's top-up and disconnect: a secret from the environment, never a flag or a file in the config (ps and backups show those).
   const adminToken = process.env.SOLKIT_ADMIN_TOKEN || undefined;
   if (adminToken !== undefined && adminToken.length < 16) throw new CliError("SOLKIT_ADMIN_TOKEN is shorter than 16 characters: anyone on the host could guess it");
-  const gw = await startGateway(cfg, { logger, adminToken });
+  let localDevice: { bundle: string } | undefined = undefined;
+  if (cfg.localDevice !== undefined) {
+    const board = loadBoard(cfg.localDevice.board);
+    if (board.target !== "node") throw new CliError(`localDevice: ${board.id} runs ${board.target}; a local device is a Node board (rpi4, rpi-zero-2w)`);
+    const bundle = nodeBundleFile(board);
+    if (bundleIsStale(board, bundle)) {
+      out.info(`building ${board.id}'s device program…`);
+      await buildNodeFirmware(board);
+    }
+    localDevice = { bundle };
+  }
+  const gw = await startGateway(cfg, { logger, adminToken, localDevice });
   const n = gw.registry.list().length;
   out.info(`solkit host: site "${cfg.site}", gateway ${gw.id}`);
   out.info(`  database   ${cfg.database} (${n} device${n === 1 ? "" : "s"})`);
@@ -160,6 +182,7 @@ async function runGateway(cfg: GatewayConfig, out: Output): Promise<void> {
   out.info(`  upstream   ${safeUrl(cfg.upstream?.url ?? gw.brokerUrl ?? "")}`);
   if (gw.healthUrl) out.info(`  dashboard  ${gw.healthUrl}/  ${adminToken ? "(top-up and disconnect with the admin token)" : "(read-only; set SOLKIT_ADMIN_TOKEN for top-up and disconnect)"}`);
   if (gw.healthUrl) out.info(`  health     ${gw.healthUrl}/healthz  ${gw.healthUrl}/metrics`);
+  if (cfg.localDevice) out.info(`  device     ${cfg.localDevice.board} on this machine, store ${cfg.localDevice.data}`);
   out.info(`  serial     ${cfg.serial.ports.map((p) => p.path).join(", ") || "-"}${cfg.serial.discover ? " (+ discovery)" : ""}`);
   // Listening before the banner says so: a Ctrl-C right after "Ctrl-C to stop" stops cleanly.
   const stopped = new Promise<void>((resolve) => {

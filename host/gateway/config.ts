@@ -48,6 +48,21 @@ export interface GatewayConfig {
    * Absent: on where the machine has more than one CPU (and not on a simulator's virtual clock).
    */
   verifyThread?: boolean;
+  /**
+   * A device program on this same machine (a Pi as both meter and gateway, issue 14): the Node
+   * target's bundle run as a child process, provisioned and registered by the gateway itself.
+   */
+  localDevice?: LocalDeviceConfig;
+}
+
+export interface LocalDeviceConfig {
+  /** A Node board (rpi4, rpi-zero-2w): its bundle is dist/<board>/firmware.cjs. */
+  board: string;
+  /** The device's store (keys, credit, readings), 0700. */
+  data: string;
+  /** Seconds between readings and readings per signature, set once at provisioning. */
+  intervalS: number;
+  signEvery: number;
 }
 
 const DEFAULT_BAUD = 115200;
@@ -143,7 +158,7 @@ function broker(c: Checker, v: unknown, path: string, base: string): BrokerConfi
 export function parseConfig(raw: unknown, base: string): GatewayConfig {
   const c = new Checker();
   const d = defaultConfig(base);
-  const keys = ["site", "database", "devices", "upstream", "serial", "spool", "homeAssistant", "health", "teller", "verifyThread"];
+  const keys = ["site", "database", "devices", "upstream", "serial", "spool", "homeAssistant", "health", "teller", "verifyThread", "localDevice"];
   const o = c.object(raw, "$", keys) ?? {};
   const site = c.string(o.site, "$.site", d.site);
   try {
@@ -207,11 +222,30 @@ export function parseConfig(raw: unknown, base: string): GatewayConfig {
     health: { enabled: c.bool(h.enabled, "$.health.enabled", true), host: c.string(h.host, "$.health.host", "127.0.0.1"), port: c.int(h.port, "$.health.port", 9464, 0, 65535) },
     teller: parseTellerConfig(o.teller, base, (path, msg) => c.err(path, msg)),
     verifyThread: o.verifyThread === undefined ? undefined : c.bool(o.verifyThread, "$.verifyThread", true),
+    localDevice: localDevice(c, o.localDevice, base),
   };
+  if (cfg.localDevice !== undefined && !("embedded" in devices)) {
+    c.err("$.localDevice", `needs "devices": {"embedded": …}: the local device logs in to the gateway's own broker`);
+  }
   if (c.errors.length > 0) {
     throw new SolkitError("E_CONFIG", `${c.errors.length} error(s) in the configuration:\n  ${c.errors.join("\n  ")}`);
   }
   return cfg;
+}
+
+function localDevice(c: Checker, v: unknown, base: string): LocalDeviceConfig | undefined {
+  if (v === undefined) return undefined;
+  const o = c.object(v, "$.localDevice", ["board", "data", "intervalS", "signEvery"]) ?? {};
+  if (o.board === undefined) c.err("$.localDevice.board", "required (rpi4 or rpi-zero-2w)");
+  const board = c.string(o.board, "$.localDevice.board", "");
+  if (board !== "" && !/^rpi/.test(board)) c.err("$.localDevice.board", `expected a Node board (rpi4, rpi-zero-2w), got "${board}"`);
+  const data = c.string(o.data, "$.localDevice.data", join(".solkit", "device"));
+  return {
+    board,
+    data: isAbsolute(data) ? data : resolve(base, data),
+    intervalS: c.int(o.intervalS, "$.localDevice.intervalS", 60, 1, 86400),
+    signEvery: c.int(o.signEvery, "$.localDevice.signEvery", 10, 1, 65535),
+  };
 }
 
 /**

@@ -14,6 +14,8 @@ import { VerifyWorker } from "../crypto/verify-worker";
 import { safeUrl } from "./mqtt-connect";
 import { STATUS_OFFLINE, STATUS_ONLINE } from "../protocol/mqtt-payload";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./broker-embedded";
+import { LocalDevice } from "./local-device";
+import { SolkitError } from "../../shared/errors";
 import { lockDatabase } from "./db-lock";
 import { statusRefusal } from "./status-forward";
 import type { BrokerConfig, GatewayConfig } from "./config";
@@ -52,6 +54,8 @@ export interface GatewayOptions {
   onNotice?: (n: Notice) => void;
   /** Enables the dashboard's top-up and disconnect (issue 13); from SOLKIT_ADMIN_TOKEN in solkit host. */
   adminToken?: string;
+  /** The built bundle of config.localDevice's board (the CLI builds it), and the child's environment. */
+  localDevice?: { bundle: string; env?: NodeJS.ProcessEnv };
 }
 
 export interface Gateway {
@@ -74,6 +78,8 @@ export interface Gateway {
   serial: SerialLink[];
   /** The gateway's own retained status topic (its last will). */
   statusTopic: string;
+  /** The device program this gateway runs on its own machine (config "localDevice"). */
+  localDevice?: LocalDevice;
   stop(): Promise<void>;
 }
 
@@ -93,6 +99,7 @@ function gatewayId(db: Db): string {
  */
 export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Promise<Gateway> {
   const log = opts.logger;
+  if (cfg.localDevice !== undefined && opts.localDevice === undefined) throw new SolkitError("E_CONFIG", "localDevice: no bundle given for the device program (solkit host builds it)");
   // Opened (folders made, 0600), then locked: a second gateway closes it again at once.
   const db = openStore(cfg.database);
   let unlock: () => void;
@@ -258,13 +265,21 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
   }
   cleanups.push(async () => health?.close());
 
+  let localDevice: LocalDevice | undefined = undefined;
+  if (cfg.localDevice !== undefined) {
+    localDevice = new LocalDevice({ cfg: cfg.localDevice, bundle: opts.localDevice!.bundle, env: opts.localDevice!.env, brokerUrl: local!.url, site: cfg.site, registry, logger: log });
+    localDevice.start();
+    log.log("info", "local-device", `running ${cfg.localDevice.board}'s device program beside the gateway (store ${cfg.localDevice.data})`);
+  }
+
   return {
     id, db, registry, spool, metrics, pipeline, upstream, serial, statusTopic, teller: teller?.teller, events,
     pollTeller: async () => {
       await teller?.poll();
     },
-    brokerUrl: local?.url, healthUrl: health?.url,
+    brokerUrl: local?.url, healthUrl: health?.url, localDevice,
     stop: async () => {
+      await localDevice?.stop(); // first: its relay released while the broker is still there
       clearInterval(stateTimer);
       clearInterval(spoolTimer);
       clearInterval(scanTimer);
