@@ -13,6 +13,7 @@ import { simRows } from "./sim";
 import { realEspruinoRows } from "./real-espruino";
 import { cliRows } from "./cli";
 import { tellerRows } from "./teller";
+import { nodeTargetRows } from "./node-target";
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   rows.push(...(await tellerRows()));
   process.stderr.write("bench: firmware (profiles per board, signer cost, a day on the Espruino emulation)…\n");
   rows.push(...(await firmwareRows()));
+  process.stderr.write("bench: node target (the Pi's bundle, signer and a simulated day)…\n");
+  rows.push(...(await nodeTargetRows()));
   process.stderr.write("bench: simulator (device-days per second for 1, 100 and 1000 boards)…\n");
   rows.push(...(await simRows()));
   process.stderr.write("bench: real Espruino (signing per board beside tweetnacl on the same interpreter)…\n");

@@ -20,6 +20,8 @@ export class MemFs {
   private onCut: (() => void) | undefined = undefined;
   /** True between a cut and the next power-on: nothing reaches the card. */
   dead = false;
+  /** What reached the card: bytes written, fsyncs (each at least one page program), files replaced by rename. */
+  readonly stats = { bytes: 0, fsyncs: 0, renames: 0 };
 
   constructor(readonly capacity: number) {}
 
@@ -102,6 +104,7 @@ export class MemFs {
   fsyncSync(fd: number): void {
     if (!this.fds.has(fd)) throw errno("EBADF", String(fd));
     if (this.dead) throw errno("EIO", "fsync");
+    this.stats.fsyncs++;
   }
 
   writeSync(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number {
@@ -119,6 +122,7 @@ export class MemFs {
     }
     f.set(buf.subarray(off, off + n), pos);
     this.budget -= n;
+    this.stats.bytes += n;
     if (n < len) {
       this.dead = true;
       this.budget = Infinity;
@@ -136,6 +140,7 @@ export class MemFs {
     if (f === undefined) throw errno("ENOENT", a);
     this.files.set(b, f);
     this.files.delete(a);
+    this.stats.renames++;
   }
 
   unlinkSync(p: string): void {

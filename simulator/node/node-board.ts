@@ -70,6 +70,11 @@ export class NodeBoard {
     return this.t;
   }
 
+  /** What the program wrote to the card so far (bench: SD-card wear per day). */
+  get cardStats(): { bytes: number; fsyncs: number; renames: number } {
+    return this.fs.stats;
+  }
+
   /** Pin names are lines: "GPIO17" → 17. */
   private line(pin: string): number {
     return Number(/^GPIO(\d+)$/.exec(pin)?.[1] ?? NaN);
