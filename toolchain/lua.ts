@@ -26,6 +26,10 @@ export interface LuaBuildOptions {
   outFile?: string;
   /** Root that module names are relative to (default: the repository root). */
   rootDir?: string;
+  /** Declaration files of the target's globals (NodeMCU's modules), compiled with the entry. */
+  declarations?: string[];
+  /** Lua put between the typed-array prelude and the bundle (a target's bridges, board facts). */
+  prelude?: string;
 }
 
 export interface LuaBuildResult {
@@ -149,7 +153,7 @@ export async function buildLuaBundle(opts: LuaBuildOptions): Promise<LuaBuildRes
   const rootDir = resolve(opts.rootDir ?? REPO_ROOT);
   const written: { [name: string]: string } = {};
   // tstl.transpileFiles, plus our plugin (it only takes plugins by module path).
-  const program = ts.createProgram([entry], options(entry, rootDir));
+  const program = ts.createProgram([entry, ...(opts.declarations ?? []).map((d) => resolve(d))], options(entry, rootDir));
   const emitted = new tstl.Transpiler().emit({
     program,
     plugins: [PORTABLE_LUA],
@@ -168,7 +172,7 @@ export async function buildLuaBundle(opts: LuaBuildOptions): Promise<LuaBuildRes
     throw new SolkitError("E_LUA_BUILD", `expected one Lua bundle from ${opts.entry}, got ${names.length}`);
   }
   const prelude = await readFile(PRELUDE, "utf8");
-  const code = `${prelude}\n${written[names[0]]}`;
+  const code = `${prelude}\n${opts.prelude === undefined ? "" : `${opts.prelude}\n`}${written[names[0]]}`;
   if (opts.outFile !== undefined) {
     await mkdir(dirname(opts.outFile), { recursive: true });
     await writeFile(opts.outFile, code);

@@ -1,0 +1,24 @@
+-- The NodeMCU target's bridge between typed arrays (toolchain/lua-prelude.lua: tables with
+-- keys 0..n-1 and `length`) and the Lua strings NodeMCU's file and crypto modules take.
+-- In chunks: string.char takes at most a few thousand arguments (the C stack).
+function solkit_bytes_to_string(b)
+  local parts, n = {}, b.length
+  for i = 0, n - 1, 256 do
+    local last = math.min(i + 255, n - 1)
+    local t = {}
+    for j = i, last do t[#t + 1] = b[j] end
+    parts[#parts + 1] = string.char(table.unpack(t))
+  end
+  return table.concat(parts)
+end
+
+function solkit_string_to_bytes(s)
+  local n = #s
+  local b = setmetatable({}, Uint8Array.prototype)
+  b:____constructor(n)
+  for i = 1, n, 256 do
+    local bytes = { string.byte(s, i, math.min(i + 255, n)) }
+    for j = 1, #bytes do rawset(b, i + j - 2, bytes[j]) end
+  end
+  return b
+end

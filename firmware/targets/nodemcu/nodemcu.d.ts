@@ -1,0 +1,91 @@
+/**
+ * The NodeMCU firmware's Lua modules this target uses (nodemcu.readthedocs.io: tmr, gpio, file,
+ * node, crypto, uart), as typescript-to-lua sees them: module functions are called with a dot
+ * (@noSelf), methods of timer and file objects with a colon. Plus the byte/string bridge of
+ * nodemcu-prelude.lua (Lua strings are the byte buffers of NodeMCU's file and crypto APIs).
+ */
+
+/** @noSelf */
+declare namespace tmr {
+  /** Microseconds since boot; on the ESP8266 it wraps at 2^31 (about 35 minutes). */
+  function now(): number;
+  function create(): NodeMcuTimer;
+  /** A software watchdog: the chip restarts unless re-armed within `seconds` (-1 disables). */
+  function softwd(seconds: number): void;
+  const ALARM_SINGLE: number;
+  const ALARM_AUTO: number;
+}
+
+interface NodeMcuTimer {
+  alarm(ms: number, mode: number, cb: (this: void, t: NodeMcuTimer) => void): boolean;
+  unregister(): void;
+}
+
+/** @noSelf */
+declare namespace gpio {
+  const OUTPUT: number;
+  const INPUT: number;
+  const INT: number;
+  const PULLUP: number;
+  const FLOAT: number;
+  const HIGH: number;
+  const LOW: number;
+  function mode(pin: number, mode: number, pull?: number): void;
+  function write(pin: number, level: number): void;
+  function read(pin: number): number;
+  /** `cb(level, when, eventcount)`: `when` in µs (tmr.now's clock). */
+  function trig(pin: number, type: string, cb: (this: void, level: number, when: number, count: number) => void): void;
+}
+
+interface NodeMcuFile {
+  write(data: string): boolean;
+  read(n?: number): string | undefined;
+  seek(whence: string, offset: number): number | undefined;
+  close(): void;
+}
+
+/** @noSelf */
+declare namespace file {
+  function open(name: string, mode: string): NodeMcuFile | undefined;
+  function remove(name: string): void;
+  function exists(name: string): boolean;
+  /** remaining, used, total bytes of the filesystem. */
+  function fsinfo(): LuaMultiReturn<[number, number, number]>;
+}
+
+/** @noSelf */
+declare namespace node {
+  function restart(): void;
+  /** An integer in [l, u] from the chip's random number generator. */
+  function random(l: number, u: number): number;
+  function heap(): number;
+}
+
+/** @noSelf */
+declare namespace uart {
+  /** `run_input` 0: lines go to `cb` only, never to the Lua interpreter (the locked console). */
+  function on(event: string, terminator?: string, cb?: (this: void, data: string) => void, runInput?: number): void;
+}
+
+/** The firmware's optional crypto module: binary digests as Lua strings; nil when not built in. */
+declare const crypto: { hash(this: void, algo: string, data: string): string } | undefined;
+
+/** Lua's global table: the REPL's `solkit.rx(…)` and `solkit_rx(…)` live there. */
+declare const _G: Record<string, unknown>;
+
+/** @noSelf */ declare function print(this: void, text: string): void;
+
+/** nodemcu-prelude.lua: bytes of a Uint8Array as a Lua string, and back. */
+declare function solkit_bytes_to_string(this: void, b: Uint8Array): string;
+declare function solkit_string_to_bytes(this: void, s: string): Uint8Array;
+
+/**
+ * The board facts `solkit build` embeds: a Lua table put before the bundle
+ * (toolchain/nodemcu-target.ts), since a Lua bundle has no virtual modules.
+ */
+declare const SOLKIT_BOARD: {
+  id: string;
+  relay: { pin: number; activeHigh: boolean }[];
+  meter: { pin: number; edge: string; pull: string; debounceMs: number } | undefined;
+  config: { firmwareVersion: string; meterImpPerKwh: number; outboxCapacity: number; segmentSlots: number; trustedRng: boolean };
+};

@@ -1,0 +1,90 @@
+/**
+ * `solkit build` for the NodeMCU target (ESP8266/ESP32 under NodeMCU Lua): ONE Lua file,
+ * dist/<id>/firmware.lua — typescript-to-lua's bundle of the device program with the typed-array
+ * prelude, the NodeMCU bridges (firmware/targets/nodemcu/nodemcu-prelude.lua) and the board
+ * facts as a Lua table. Lua 5.3: NodeMCU builds it since firmware 3.0 (LUA=53), and it has the
+ * 64-bit integers and native bitwise operators the protocol's u32 arithmetic and TSTL's output
+ * need (5.1 has neither: every `&` would become a bit-library call, every u32 a float).
+ */
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Board } from "../boards/board-type";
+import { SolkitError } from "../shared/errors";
+import { DEFAULT_DEVICE_CONFIG } from "../firmware/config";
+import { buildLuaBundle } from "./lua";
+import { toLuaLiteral } from "./lua-literal";
+import { planStorage, type StoragePlan } from "./firmware-plan";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const TARGET = join(REPO, "firmware", "targets", "nodemcu");
+const FACTS = "nil -- @@solkit board facts@@";
+
+export interface NodemcuBuildReport {
+  board: string;
+  target: "nodemcu";
+  file: string;
+  bytes: number;
+  storage: StoragePlan;
+  firmwareVersion: string;
+  lua: "5.3";
+}
+
+/**
+ * The number NodeMCU's gpio module takes: the pin index on the ESP8266 ("D5" → 5), the GPIO
+ * number on the ESP32 ("GPIO26" → 26). @throws SolkitError E_BOARD
+ */
+function pinIndex(board: Board, pin: string): number {
+  const m = /^(?:D|GPIO)(\d{1,2})$/.exec(pin);
+  if (m === null) throw new SolkitError("E_BOARD", `${board.id}: pin ${pin} is neither a NodeMCU pin index (D0…D12) nor GPIO<n>`);
+  return Number(m[1]);
+}
+
+/** The board facts as the Lua table SOLKIT_BOARD (firmware/targets/nodemcu/nodemcu.d.ts). */
+export function nodemcuBoardFacts(board: Board, outboxCapacity: number): Record<string, unknown> {
+  const p = board.pins;
+  if (p.sensor !== undefined) throw new SolkitError("E_UNSUPPORTED", `${p.sensor.kind} sensor unsupported on nodemcu yet (board ${board.id}): an S0 meter input only`);
+  const facts: Record<string, unknown> = {
+    id: board.id,
+    relay: p.relay.map((r) => ({ pin: pinIndex(board, r.pin), activeHigh: r.activeHigh })),
+    config: {
+      firmwareVersion: DEFAULT_DEVICE_CONFIG.firmwareVersion,
+      meterImpPerKwh: p.meterInput ? p.meterInput.impPerKWh : DEFAULT_DEVICE_CONFIG.meterImpPerKwh,
+      outboxCapacity, segmentSlots: DEFAULT_DEVICE_CONFIG.segmentSlots, trustedRng: board.trustedRng === true,
+    },
+  };
+  if (p.meterInput) facts.meter = { pin: pinIndex(board, p.meterInput.pin), edge: p.meterInput.edge, pull: p.meterInput.pull, debounceMs: p.meterInput.debounceMs };
+  return facts;
+}
+
+/**
+ * The Lua bundle's text for `board` (nothing written).
+ * @throws SolkitError E_UNSUPPORTED, E_BOARD, E_LUA_BUILD
+ */
+export async function nodemcuBundle(board: Board, outboxCapacity?: number): Promise<{ code: string; plan: StoragePlan }> {
+  if (board.target !== "nodemcu") throw new SolkitError("E_UNSUPPORTED", `nodemcu build: ${board.id} is a ${board.target} board`);
+  if (!board.limits) throw new SolkitError("E_UNSUPPORTED", `${board.id} has no limits (storage bytes); the build cannot size its outbox`);
+  const bridges = await readFile(join(TARGET, "nodemcu-prelude.lua"), "utf8");
+  // The facts hold the outbox size, which depends on the bundle's size: a placeholder first.
+  const built = await buildLuaBundle({ entry: join(TARGET, "main.ts"), declarations: [join(TARGET, "nodemcu.d.ts")], prelude: `${bridges}\nSOLKIT_BOARD = ${FACTS}` });
+  const plan = planStorage(board, built.code.length);
+  const facts = toLuaLiteral(nodemcuBoardFacts(board, outboxCapacity ?? plan.outboxCapacity));
+  return { code: built.code.replace(FACTS, () => facts), plan };
+}
+
+/** Builds dist/<id>/firmware.lua and report.json. @throws as nodemcuBundle */
+export async function buildNodemcuFirmware(board: Board, outDir?: string): Promise<NodemcuBuildReport> {
+  if (!board.buildable) throw new SolkitError("E_UNSUPPORTED", `${board.id} is not buildable yet: ${board.whyNotBuildable ?? "its target is not implemented"}`);
+  const { code, plan } = await nodemcuBundle(board);
+  const file = join(outDir ?? join(REPO, "dist", board.id), "firmware.lua");
+  const report: NodemcuBuildReport = {
+    board: board.id, target: "nodemcu", file: relative(REPO, file), bytes: Buffer.byteLength(code),
+    storage: { ...plan, codeBytes: Buffer.byteLength(code) }, firmwareVersion: DEFAULT_DEVICE_CONFIG.firmwareVersion, lua: "5.3",
+  };
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, code);
+  await rename(tmp, file);
+  await writeFile(join(dirname(file), "report.json"), JSON.stringify(report, null, 2) + "\n");
+  return report;
+}
