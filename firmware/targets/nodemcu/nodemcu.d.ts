@@ -49,8 +49,8 @@ declare namespace file {
   function open(name: string, mode: string): NodeMcuFile | undefined;
   function remove(name: string): void;
   function exists(name: string): boolean;
-  /** remaining, used, total bytes of the filesystem. */
-  function fsinfo(): LuaMultiReturn<[number, number, number]>;
+  /** Bytes remaining on the filesystem (Lua returns remaining, used, total; an expression takes the first). */
+  function fsinfo(): number;
 }
 
 /** @noSelf */

@@ -25,7 +25,7 @@ export function nodemcuStore(): Store {
     return solkit_string_to_bytes(s);
   }
   function free(): number {
-    const [remaining] = file.fsinfo();
+    const remaining = file.fsinfo();
     return remaining > RESERVE ? remaining - RESERVE : 0;
   }
   function replace(name: string, data: Uint8Array): boolean {

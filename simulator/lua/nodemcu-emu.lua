@@ -1,0 +1,198 @@
+-- The NodeMCU firmware's Lua API on virtual time, around the real Lua 5.3 interpreter: the
+-- simulated NodeMCU board (simulator/lua/nodemcu-board.ts drives it). What it emulates:
+--   tmr    now() (µs, wrapping at 2^31 as on the ESP8266), create():alarm/unregister, softwd
+--   gpio   mode, write (each change reported), read, trig (edges the host schedules)
+--   file   open/read/write/seek/close, remove, exists, fsinfo over a real folder (the flash),
+--          with a power cut after N written bytes
+--   node   random (seeded), restart, heap (collectgarbage("count"))
+--   uart   on("data", term, cb, 0): the locked console; otherwise lines run as Lua (the REPL)
+--   print  console output
+-- An error in a callback is NodeMCU's "PANIC: unprotected error": reported, then a restart.
+--
+-- Usage: lua5.3 nodemcu-emu.lua FIRMWARE.lua FLASH_DIR CAPACITY SEED
+-- Commands on stdin, one per line; every command is answered, its output first, then "D <ms>":
+--   A <ms>          advance virtual time, running what falls due
+--   I <hex>         bytes typed on the console
+--   P <pin> <at_ms> an edge on an input pin at a virtual time (its trig callback runs then)
+--   C <n>           cut the power after n more bytes are written to flash
+--   Q               quit
+-- Output: O <hex> console text, G <pin> <level>, L <ms> <what> a new longest callback,
+--         X a power cut (the process ends), R <reason> a restart (the process ends).
+
+local firmware, dir, capacity, seed = arg[1], arg[2], tonumber(arg[3]), tonumber(arg[4])
+math.randomseed(seed)
+local now_us = 0
+local timers = {}     -- [obj] = { at, period, cb, order }
+local order = 0
+local edges = {}      -- { at, pin }
+local trig = {}       -- [pin] = { type, cb }
+local levels = {}
+local uart_cb = nil
+local budget = math.huge
+local longest = 0
+local softwd_at = nil
+local softwd_s = nil
+local out = io.stdout
+
+local function emit(s) out:write(s, "\n") end
+local function hex(s) return (s:gsub(".", function(c) return string.format("%02x", c:byte()) end)) end
+local function unhex(h) return (h:gsub("%x%x", function(x) return string.char(tonumber(x, 16)) end)) end
+local function end_run(tag) emit(tag); out:flush(); os.exit(0) end
+
+function print(...)
+  local parts = {}
+  for i = 1, select("#", ...) do parts[#parts + 1] = tostring((select(i, ...))) end
+  emit("O " .. hex(table.concat(parts, "\t") .. "\n"))
+end
+
+-- Runs a callback like the NodeMCU task loop: an error is a panic and a restart.
+local function run(what, fn, ...)
+  local c0 = os.clock()
+  local ok, err = xpcall(fn, debug.traceback, ...)
+  local ms = (os.clock() - c0) * 1000
+  if ms > longest then longest = ms; emit(string.format("L %.3f %s", ms, what)) end
+  if not ok then
+    print("PANIC: unprotected error in call to Lua API (" .. tostring(err) .. ")")
+    end_run("R panic")
+  end
+end
+
+tmr = { ALARM_SINGLE = 0, ALARM_AUTO = 1 }
+function tmr.now() return math.floor(now_us) % 2147483648 end
+function tmr.softwd(s)
+  if s < 0 then softwd_at = nil else softwd_at = now_us + s * 1e6; softwd_s = s end
+end
+local Timer = {}
+Timer.__index = Timer
+function tmr.create() return setmetatable({}, Timer) end
+function Timer:alarm(ms, mode, cb)
+  order = order + 1
+  timers[self] = { at = now_us + ms * 1000, period = mode == tmr.ALARM_AUTO and ms * 1000 or nil, cb = cb, order = order }
+  return true
+end
+function Timer:unregister() timers[self] = nil end
+
+gpio = { OUTPUT = 1, INPUT = 0, INT = 2, PULLUP = 1, FLOAT = 0, HIGH = 1, LOW = 0 }
+function gpio.mode(pin, mode, pull) end
+function gpio.write(pin, level)
+  if levels[pin] ~= level then levels[pin] = level; emit("G " .. pin .. " " .. level) end
+end
+function gpio.read(pin) return levels[pin] or 0 end
+function gpio.trig(pin, typ, cb) trig[pin] = { type = typ, cb = cb } end
+
+local sizes = {}
+local function path(name) return dir .. "/" .. name end
+local function used() local n = 0; for _, s in pairs(sizes) do n = n + s end; return n end
+for name, size in (arg[5] or ""):gmatch("([^,:]+):(%d+)") do sizes[name] = tonumber(size) end
+
+local File = {}
+File.__index = File
+file = {}
+function file.open(name, mode)
+  local m = ({ r = "rb", w = "wb", ["r+"] = "r+b", a = "ab" })[mode]
+  if m == nil then return nil end
+  local h = io.open(path(name), m)
+  if h == nil then return nil end
+  if mode == "w" then sizes[name] = 0 end
+  return setmetatable({ h = h, name = name }, File)
+end
+function File:read(n)
+  local s = self.h:read(n or 1024)
+  if s == nil or #s == 0 then return nil end
+  return s
+end
+function File:write(s)
+  local pos = self.h:seek()
+  if used() + math.max(0, pos + #s - (sizes[self.name] or 0)) > capacity then return false end
+  local n = math.min(#s, budget)
+  self.h:write(s:sub(1, n))
+  budget = budget - n
+  sizes[self.name] = math.max(sizes[self.name] or 0, pos + n)
+  if n < #s then self.h:close(); end_run("X") end
+  return true
+end
+function File:seek(whence, off) return self.h:seek(whence, off) end
+function File:close() self.h:close() end
+function file.remove(name) os.remove(path(name)); sizes[name] = nil end
+function file.exists(name) return sizes[name] ~= nil end
+function file.fsinfo() local u = used(); return capacity - u, u, capacity end
+
+node = {}
+function node.random(l, u) return math.random(l, u) end
+function node.restart() end_run("R reboot") end
+function node.heap() return math.floor(capacity) end
+
+uart = {}
+function uart.on(event, term, cb, run_input)
+  if cb == nil then uart_cb = nil else uart_cb = cb end
+end
+
+crypto = nil -- the ESP8266's default build: no crypto module (the portable hashes run)
+
+local function due()
+  local best, bt = nil, nil
+  for obj, t in pairs(timers) do
+    if best == nil or t.at < bt.at or (t.at == bt.at and t.order < bt.order) then best, bt = obj, t end
+  end
+  return best, bt
+end
+
+local function advance(ms)
+  local target = now_us + ms * 1000
+  while true do
+    local obj, t = due()
+    local e = edges[1]
+    local next_at = t and t.at or math.huge
+    if e and e.at < next_at then next_at = e.at end
+    if softwd_at and softwd_at < next_at then next_at = softwd_at end
+    if next_at > target then break end
+    now_us = math.max(now_us, next_at)
+    if softwd_at and softwd_at <= now_us then end_run("R watchdog") end
+    if e and e.at <= now_us and (t == nil or e.at <= t.at) then
+      table.remove(edges, 1)
+      local h = trig[e.pin]
+      if h then run("trig", h.cb, h.type == "up" and 1 or 0, math.floor(e.at) % 2147483648, 1) end
+    else
+      if t.period then t.at = t.at + t.period; order = order + 1; t.order = order else timers[obj] = nil end
+      run("alarm", t.cb, obj)
+    end
+  end
+  now_us = target
+end
+
+local pending = ""
+local function input(bytes)
+  local text = pending .. bytes
+  while true do
+    local i = text:find("\n", 1, true)
+    if i == nil then break end
+    local line = text:sub(1, i)
+    text = text:sub(i + 1)
+    if uart_cb then
+      run("uart", uart_cb, line)
+    else
+      local chunk, err = load(line, "stdin")
+      if chunk == nil then print(err) else run("repl", chunk) end
+    end
+  end
+  pending = text
+end
+
+run("boot", dofile, firmware)
+io.stdout:setvbuf("full")
+emit("D " .. math.floor(now_us / 1000))
+out:flush()
+for line in io.stdin:lines() do
+  local cmd, rest = line:match("^(%a) ?(.*)$")
+  if cmd == "A" then advance(tonumber(rest))
+  elseif cmd == "I" then input(unhex(rest))
+  elseif cmd == "P" then
+    local pin, at = rest:match("^(%d+) ([%d.]+)$")
+    edges[#edges + 1] = { pin = tonumber(pin), at = tonumber(at) * 1000 }
+    table.sort(edges, function(a, b) return a.at < b.at end)
+  elseif cmd == "C" then budget = tonumber(rest)
+  elseif cmd == "Q" then break
+  end
+  emit("D " .. math.floor(now_us / 1000))
+  out:flush()
+end
