@@ -28,6 +28,8 @@ export interface NodemcuBuildReport {
   storage: StoragePlan;
   firmwareVersion: string;
   lua: "5.3";
+  /** What `solkit build` measured of it in real lua5.3 (cli/commands/build.ts), when it could. */
+  measured?: { lua: string; heapKiBAtBoot: number; heapKiBAfterHour: number; longestCallbackMs: number };
 }
 
 /**

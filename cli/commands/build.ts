@@ -13,6 +13,8 @@ import { type BuildProfile, parseProfile } from "../../toolchain/firmware-profil
 import type { Output } from "../output";
 import { summary as commandSummary } from "../command-list";
 import { buildNodeFirmware, type NodeBuildReport } from "../../toolchain/node-target";
+import { buildNodemcuFirmware, type NodemcuBuildReport } from "../../toolchain/nodemcu-target";
+import { NodeMcuBoard } from "../../simulator/lua/nodemcu-board";
 
 function kb(n: number): string {
   return `${(n / 1024).toFixed(1)} KiB`;
@@ -51,6 +53,53 @@ async function buildNode(out: Output, board: Board, opts: { out?: string; profil
   }
   if (out.jsonMode) out.json(report);
   else printNodeSummary(out, report);
+}
+
+/**
+ * The Lua bundle in real lua5.3 under the NodeMCU emulation: provisioned, then an hour of
+ * readings; the Lua heap after a full collection at boot and after the hour, and the longest
+ * callback (on this machine). Undefined when lua5.3 is missing.
+ */
+function measureLua(board: Board, code: string): NodemcuBuildReport["measured"] {
+  let b: NodeMcuBoard | undefined = undefined;
+  try {
+    b = new NodeMcuBoard(board, code, 1);
+    b.powerOn();
+    const atBoot = b.heapKiB();
+    b.repl(`print(solkit.provisionKey(false, "${"5a".repeat(32)}"))`);
+    b.repl(`solkit.setHostKey("${"a5".repeat(32)}")`);
+    b.advance(3_600_000);
+    return { lua: "lua5.3", heapKiBAtBoot: atBoot, heapKiBAfterHour: b.heapKiB(), longestCallbackMs: Math.round(b.longestBlock.ms * 10) / 10 };
+  } catch {
+    return undefined;
+  } finally {
+    b?.dispose();
+  }
+}
+
+async function buildNodemcu(out: Output, board: Board, opts: { out?: string; profile?: string; measure?: string | boolean }): Promise<void> {
+  if (opts.profile !== undefined) throw new CliError(`--profile is for Espruino boards; ${board.id} has one Lua build`);
+  let report: NodemcuBuildReport;
+  try {
+    report = await buildNodemcuFirmware(board, opts.out);
+  } catch (err: any) {
+    if (err && (err.code === "E_UNSUPPORTED" || err.code === "E_USAGE" || err.code === "E_BOARD")) throw new CliError(err.message);
+    throw err;
+  }
+  const file = join(buildDir(board, opts.out), "firmware.lua");
+  report.measured = measureLua(board, readFileSync(file, "latin1"));
+  writeFileSync(join(buildDir(board, opts.out), "report.json"), JSON.stringify(report, null, 2) + "\n");
+  const ram = board.limits?.ramBytes ?? 0;
+  if (out.jsonMode) return out.json(report);
+  out.line(`built ${report.file} for ${report.board} (nodemcu, Lua ${report.lua})`);
+  out.line(`  size      ${report.bytes} bytes (${kb(report.bytes)}) of Lua source`);
+  out.line(`  storage   ${kb(report.storage.storageBytes)}: outbox ${report.storage.outboxCapacity} readings (${report.storage.offlineHours.toFixed(1)} h offline at 60 s)`);
+  const m = report.measured;
+  if (m === undefined) out.line("  heap      not measured (lua5.3 missing: apt-get install lua5.3)");
+  else {
+    out.line(`  heap      ${m.heapKiBAtBoot.toFixed(0)} KiB of Lua heap at boot, ${m.heapKiBAfterHour.toFixed(0)} KiB after an hour of signed readings (lua5.3); longest callback ${m.longestCallbackMs} ms here`);
+    if (m.heapKiBAfterHour * 1024 > ram * 0.5) out.line(`  WARNING   more than half the chip's ${kb(ram)} of RAM: it runs in the simulator, not yet on the chip (docs/nodemcu.md)`);
+  }
 }
 
 /**
@@ -102,6 +151,7 @@ interpreter on this machine it says why and the build still succeeds (docs/real-
       const board = loadBoard(opts.board);
       out.info(`building ${board.id}…`);
       if (board.target === "node") return buildNode(out, board, opts);
+      if (board.target === "nodemcu") return buildNodemcu(out, board, opts);
       let report: BuildReport;
       let profile: BuildProfile | undefined = undefined;
       try {

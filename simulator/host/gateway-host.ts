@@ -82,12 +82,12 @@ export class GatewayHost implements SimHost {
   }
 
   addDevice(dev: HostDevice, tap: LineTap): void {
-    this.gateway.registry.add({ id: dev.id, hmacKey: dev.hmacKey, board: "sim", repl: "espruino", name: dev.id.slice(0, 8) });
+    this.gateway.registry.add({ id: dev.id, hmacKey: dev.hmacKey, board: "sim", repl: dev.repl ?? "espruino", name: dev.id.slice(0, 8) });
     const ctx: LinkContext = {
       name: `serial:sim-${dev.id.slice(0, 8)}`,
       relay: true,
       sendAck: (_device, ack) => {
-        if (this.acking) dev.write(encodeDownlinkLine(ack, "espruino"));
+        if (this.acking) dev.write(encodeDownlinkLine(ack, dev.repl ?? "espruino"));
       },
     };
     this.lines.set(dev.id, { dev, tap, parser: new LineParser(), ctx });

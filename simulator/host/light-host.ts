@@ -60,7 +60,7 @@ export class LightHost implements SimHost {
       if (newest <= e.acked && !again) continue;
       e.acked = newest;
       const ack = encodeAck({ deviceId: e.dev.publicKey, seq: newest, hostTime: this.hostTimeS(simMs) }, e.dev.hmacKey, nodeSha256);
-      e.dev.write(encodeDownlinkLine(encodeFrame(ack), "espruino"));
+      e.dev.write(encodeDownlinkLine(encodeFrame(ack), e.dev.repl ?? "espruino"));
     }
   }
 

@@ -13,6 +13,8 @@ export interface HostDevice {
   hmacKey: Uint8Array;
   /** Writes a line to the device's console (through its cable). */
   write(line: string): void;
+  /** How its console takes a downlink frame (shared/protocol/frame.ts encodeDownlinkLine); default espruino. */
+  repl?: "espruino" | "nodemcu";
 }
 
 export interface SimHost {

@@ -6,18 +6,22 @@
 --          with a power cut after N written bytes
 --   node   random (seeded), restart, heap (collectgarbage("count"))
 --   uart   on("data", term, cb, 0): the locked console; otherwise lines run as Lua (the REPL)
+--   crypto hash and new_hash (ESP8266 and ESP32 firmware), answered by the host
 --   print  console output
 -- An error in a callback is NodeMCU's "PANIC: unprotected error": reported, then a restart.
 --
--- Usage: lua5.3 nodemcu-emu.lua FIRMWARE.lua FLASH_DIR CAPACITY SEED
+-- Usage: lua5.3 nodemcu-emu.lua FIRMWARE FLASH_DIR CAPACITY SEED [NAME:SIZE,...] [nocrypto]
+-- (FIRMWARE: the bundle as source or as luac5.3 bytecode; the files already in FLASH_DIR.)
 -- Commands on stdin, one per line; every command is answered, its output first, then "D <ms>":
 --   A <ms>          advance virtual time, running what falls due
 --   I <hex>         bytes typed on the console
---   P <pin> <at_ms> an edge on an input pin at a virtual time (its trig callback runs then)
+--   P <pin> <at_ms>... edges on an input pin at virtual times (its trig callback runs at each)
 --   C <n>           cut the power after n more bytes are written to flash
+--   S <name> <size> another program's file of `size` bytes (the storage-full fault; 0 removes it)
+--   K               the Lua heap in use after a full collection ("K <KiB>")
 --   Q               quit
 -- Output: O <hex> console text, G <pin> <level>, L <ms> <what> a new longest callback,
---         X a power cut (the process ends), R <reason> a restart (the process ends).
+--         X <at_ms> a power cut, R <reason> <at_ms> a restart (either ends the process).
 
 local firmware, dir, capacity, seed = arg[1], arg[2], tonumber(arg[3]), tonumber(arg[4])
 math.randomseed(seed)
@@ -37,7 +41,7 @@ local out = io.stdout
 local function emit(s) out:write(s, "\n") end
 local function hex(s) return (s:gsub(".", function(c) return string.format("%02x", c:byte()) end)) end
 local function unhex(h) return (h:gsub("%x%x", function(x) return string.char(tonumber(x, 16)) end)) end
-local function end_run(tag) emit(tag); out:flush(); os.exit(0) end
+local function end_run(tag) emit(tag .. " " .. math.floor(now_us / 1000)); out:flush(); os.exit(0) end
 
 function print(...)
   local parts = {}
@@ -127,7 +131,27 @@ function uart.on(event, term, cb, run_input)
   if cb == nil then uart_cb = nil else uart_cb = cb end
 end
 
-crypto = nil -- the ESP8266's default build: no crypto module (the portable hashes run)
+-- The crypto module (a firmware built with it): its C digests, here asked of the host, which
+-- answers on stdin at once ("H <algo> <hex>"). "nocrypto" as the 6th argument: a build without
+-- it, where the firmware falls back to its portable hashes.
+if arg[6] == "nocrypto" then
+  crypto = nil
+else
+  local function digest(algo, data)
+    out:write("H ", algo, " ", hex(data), "\n")
+    out:flush()
+    return unhex(io.stdin:read("l"))
+  end
+  crypto = {}
+  function crypto.hash(algo, data) return digest(algo, data) end
+  function crypto.new_hash(algo)
+    local parts = {}
+    return {
+      update = function(self, s) parts[#parts + 1] = s end,
+      finalize = function(self) return digest(algo, table.concat(parts)) end,
+    }
+  end
+end
 
 local function due()
   local best, bt = nil, nil
@@ -187,10 +211,14 @@ for line in io.stdin:lines() do
   if cmd == "A" then advance(tonumber(rest))
   elseif cmd == "I" then input(unhex(rest))
   elseif cmd == "P" then
-    local pin, at = rest:match("^(%d+) ([%d.]+)$")
-    edges[#edges + 1] = { pin = tonumber(pin), at = tonumber(at) * 1000 }
+    local pin = tonumber(rest:match("^(%d+)"))
+    for at in rest:gmatch(" ([%d.]+)") do edges[#edges + 1] = { pin = pin, at = tonumber(at) * 1000 } end
     table.sort(edges, function(a, b) return a.at < b.at end)
   elseif cmd == "C" then budget = tonumber(rest)
+  elseif cmd == "S" then
+    local name, size = rest:match("^(%S+) (%d+)$")
+    sizes[name] = tonumber(size) > 0 and tonumber(size) or nil
+  elseif cmd == "K" then collectgarbage("collect"); emit(string.format("K %.1f", collectgarbage("count")))
   elseif cmd == "Q" then break
   end
   emit("D " .. math.floor(now_us / 1000))

@@ -25,7 +25,8 @@ function newestMtime(dir: string): number {
 
 /** Where the built firmware of `boardId` lives: firmware.js for Espruino, firmware.cjs for a Pi (Node). */
 export function firmwarePath(boardId: string): string {
-  return join(REPO, "dist", boardId, loadBoard(boardId).target === "node" ? "firmware.cjs" : "firmware.js");
+  const target = loadBoard(boardId).target;
+  return join(REPO, "dist", boardId, target === "node" ? "firmware.cjs" : target === "nodemcu" ? "firmware.lua" : "firmware.js");
 }
 
 /** True when dist/<board>/firmware.js exists and is newer than every source that makes it. */
@@ -57,7 +58,9 @@ export async function ensureFirmware(boardId: string, onBuild?: (why: string) =>
       const board = loadBoard(boardId);
       const report = board.target === "node"
         ? await (await import("../../toolchain/node-target")).buildNodeFirmware(board, tmp)
-        : await (await import("../../toolchain/firmware")).buildFirmware(board, tmp);
+        : board.target === "nodemcu"
+          ? await (await import("../../toolchain/nodemcu-target")).buildNodemcuFirmware(board, tmp)
+          : await (await import("../../toolchain/firmware")).buildFirmware(board, tmp);
       writeFileSync(join(dirname(file), "report.json"), JSON.stringify({ ...report, file: relative(REPO, file) }, null, 2) + "\n");
       renameSync(join(tmp, basename(file)), file);
     } finally {

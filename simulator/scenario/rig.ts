@@ -10,6 +10,7 @@ import { encodeDownlinkLine } from "../../shared/protocol/frame";
 import { EspruinoBoard } from "../espruino/board";
 import { emulatedBoard, flashAndBoot } from "../espruino/from-board";
 import { NodeBoard } from "../node/node-board";
+import { NodeMcuBoard } from "../lua/nodemcu-board";
 import type { SimBoard } from "./sim-board";
 import type { HostDevice, SimHost } from "../host/sim-host";
 import { LineTap } from "../host/tap";
@@ -44,7 +45,9 @@ export class DeviceRig {
 
   constructor(readonly o: RigOptions) {
     const b = o.board;
-    this.board = b.target === "node" ? new NodeBoard(b, o.firmware, o.seed) : emulatedBoard(b, o.seed, { callbackTimeoutMs: o.callbackTimeoutMs });
+    this.board = b.target === "node" ? new NodeBoard(b, o.firmware, o.seed)
+      : b.target === "nodemcu" ? new NodeMcuBoard(b, o.firmware, o.seed)
+      : emulatedBoard(b, o.seed, { callbackTimeoutMs: o.callbackTimeoutMs });
     this.world = new World({ ...o.world, seed: o.seed });
     this.cable = new SerialCable(this.board, o.seed);
     const m = b.pins.meterInput;
@@ -75,6 +78,15 @@ export class DeviceRig {
         b.command(`host-key ${key}`);
         if (this.o.device) b.command(`config ${this.o.device.intervalS} ${this.o.device.signEvery}`);
       }
+    } else if (b instanceof NodeMcuBoard) {
+      // NodeMCU's REPL runs Lua and prints only what is printed.
+      b.powerOn();
+      this.seenResets = 0;
+      id = b.repl(`print(solkit.provisionKey(false, "${entropy}"))`).split("\n").pop();
+      if (typeof id === "string" && id.startsWith("G")) {
+        b.repl(`solkit.setHostKey("${key}")`);
+        if (this.o.device) b.repl(`solkit.setConfig(${this.o.device.intervalS}, ${this.o.device.signEvery})`);
+      }
     } else {
       const e = b as EspruinoBoard;
       flashAndBoot(e, this.o.firmware);
@@ -89,7 +101,7 @@ export class DeviceRig {
     this.id = id;
     this.publicKey = decodePublicKey(id);
     this.noteBoots();
-    const dev: HostDevice = { id, publicKey: this.publicKey, hmacKey: this.hmacKey, write: (line) => this.cable.write(line) };
+    const dev: HostDevice = { id, publicKey: this.publicKey, hmacKey: this.hmacKey, write: (line) => this.cable.write(line), repl: this.repl() };
     host.addDevice(dev, this.tap);
   }
 
@@ -115,9 +127,14 @@ export class DeviceRig {
     this.board.console.printed.length = 0;
   }
 
-  /** Sends a downlink frame (a token) down the line as the REPL call Espruino runs. */
+  /** How the board's console takes a downlink frame. */
+  private repl(): "espruino" | "nodemcu" {
+    return this.o.board.target === "nodemcu" ? "nodemcu" : "espruino";
+  }
+
+  /** Sends a downlink frame (a token) down the line as the REPL call the board runs. */
   sendFrame(bytes: Uint8Array): void {
-    this.cable.write(encodeDownlinkLine(bytes, "espruino"));
+    this.cable.write(encodeDownlinkLine(bytes, this.repl()));
   }
 
   private noteBoots(): void {

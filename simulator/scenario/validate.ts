@@ -44,7 +44,7 @@ export function validateScenario(json: unknown, file: string): ScenarioIssue[] {
   if (!boardIds().includes(board)) add("board", `no board "${board}" (known: ${boardIds().join(", ")})`);
   else {
     const b = loadBoard(board);
-    if ((b.target !== "espruino" && b.target !== "node") || !b.buildable) add("board", `${board}: the simulator runs buildable Espruino and Node (Pi) boards only (${board} is ${b.target}${b.buildable ? "" : ", not buildable yet"})`);
+    if (!b.buildable) add("board", `${board}: the simulator runs buildable boards only (${board} is not buildable yet: ${b.whyNotBuildable ?? "its target is not implemented"})`);
   }
   const tokens: Raw[] = s.host?.tokens ?? [];
   tokens.forEach((t, i) => {

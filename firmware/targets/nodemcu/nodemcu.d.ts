@@ -67,8 +67,15 @@ declare namespace uart {
   function on(event: string, terminator?: string, cb?: (this: void, data: string) => void, runInput?: number): void;
 }
 
-/** The firmware's optional crypto module: binary digests as Lua strings; nil when not built in. */
-declare const crypto: { hash(this: void, algo: string, data: string): string } | undefined;
+/**
+ * The firmware's optional crypto module, nil when not built in: crypto.hash(algo, s) on the
+ * ESP8266, crypto.new_hash(algo) with update/finalize on the ESP32; binary digests as Lua strings.
+ */
+interface NodeMcuHasher {
+  update(data: string): void;
+  finalize(): string;
+}
+declare const crypto: { hash?: (this: void, algo: string, data: string) => string; new_hash?: (this: void, algo: string) => NodeMcuHasher } | undefined;
 
 /** Lua's global table: the REPL's `solkit.rx(…)` and `solkit_rx(…)` live there. */
 declare const _G: Record<string, unknown>;

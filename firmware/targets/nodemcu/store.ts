@@ -52,15 +52,25 @@ export function nodemcuStore(): Store {
       return replace(name, b);
     },
     writeAt: function (name: string, offset: number, data: Uint8Array): boolean {
-      const cur = read(name);
-      if (cur === undefined || offset < 0 || offset + data.length > cur.length) return false;
-      for (let i = 0; i < data.length; i++) if (cur[offset + i] !== 0xff) return false;
+      // Only the bytes to program are read and checked, not the whole file: an outbox file is
+      // 3 KiB, and an ESP8266 has ~40 KiB of heap.
+      if (offset < 0 || !file.exists(name)) return false;
       const f = file.open(name, "r+");
       if (f === undefined) return false;
-      f.seek("set", offset);
-      const ok = f.write(solkit_bytes_to_string(data));
+      const size = f.seek("end", 0);
+      let ok = size !== undefined && offset + data.length <= size;
+      if (ok) {
+        f.seek("set", offset);
+        const cur = f.read(data.length);
+        ok = cur !== undefined && cur.length === data.length;
+        for (let i = 0; ok && i < data.length; i++) if (cur!.charCodeAt(i) !== 0xff) ok = false;
+      }
+      if (ok) {
+        f.seek("set", offset);
+        ok = f.write(solkit_bytes_to_string(data)) === true;
+      }
       f.close();
-      return ok === true;
+      return ok;
     },
     erase: function (name: string): void {
       if (file.exists(name)) file.remove(name);

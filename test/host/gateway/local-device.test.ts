@@ -54,7 +54,8 @@ describe("the gateway's local device (a Pi that is its own meter)", () => {
       await waitFor(() => seen.some((b) => b.device === gw.localDevice?.id), "a verified reading of the local device", 30_000);
       const id = gw.localDevice!.id!;
       expect(gw.registry.get(id)).toMatchObject({ board: "rpi4", name: "local device" });
-      expect(seen.flatMap((b) => b.readings).every((r) => r.reading.power <= 6000)).toBe(true);
+      // 6 W from the registers, averaged over each interval on the wall clock: within a percent.
+      expect(seen.flatMap((b) => b.readings).every((r) => r.reading.power <= 6060)).toBe(true);
     } finally {
       await gw.stop();
     }

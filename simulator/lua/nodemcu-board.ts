@@ -1,0 +1,216 @@
+/**
+ * A simulated NodeMCU board: the NodeMCU bundle (dist/<id>/firmware.lua) in Debian's real
+ * lua5.3, one process per power-on, with the NodeMCU API emulated on virtual time around it
+ * (nodemcu-emu.lua). Its flash is a real folder, so a restart or a power cut (the process
+ * ends) keeps what was written. It offers the scenario runner the same surface as the other
+ * simulated boards (scenario/sim-board.ts); calls are synchronous through sync-process.ts.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Board } from "../../boards/board-type";
+import { SyncProcess } from "./sync-process";
+
+const EMU = resolve(fileURLToPath(new URL(".", import.meta.url)), "nodemcu-emu.lua");
+const DONE = /^D \d+$/;
+
+export class NodeMcuBoard {
+  readonly kind = "nodemcu";
+  readonly resets: { t: number; reason: string }[] = [];
+  readonly longestBlock = { ms: 0, at: 0, what: "" };
+  readonly pins = { log: [] as unknown[] };
+  readonly console = { printed: [] as unknown[] };
+  readonly flash: { onPowerCut: (() => void) | undefined } = { onPowerCut: undefined };
+  readonly loop = { schedule: (at: number, fn: () => void) => this.events.push({ at, fn }) };
+  readonly storage: { compact(): void; getFree(): number; write(name: string, data: Uint8Array): void; erase(name: string): void };
+  isOn = false;
+  private t = 0;
+  /** Virtual time of the running process's boot: its clock starts at 0 there. */
+  private bootAt = 0;
+  /** The worker that talks to the Lua process: one for the board's life, a new process per boot. */
+  private sp: SyncProcess | undefined = undefined;
+  /** The process now running, or undefined while the board is off. */
+  private proc: SyncProcess | undefined = undefined;
+  private readonly dir: string;
+  private readonly firmwareFile: string;
+  private readonly levels = new Map<number, 0 | 1>();
+  private readonly outputs: ((text: string) => void)[] = [];
+  private events: { at: number; fn: () => void }[] = [];
+  private foreign = 0;
+  /** The last console text, for an error that says why the firmware could not boot. */
+  private tail = "";
+  private bootCount = 0;
+
+  /** The firmware has the crypto module (board file nativeHashes): digests in C, not in Lua. */
+  private readonly crypto: boolean;
+
+  constructor(readonly board: Board, firmware: string, private readonly seed: number, private readonly capacity = board.limits?.storageBytes ?? 1 << 20) {
+    this.crypto = (board.nativeHashes ?? []).length > 0;
+    this.dir = mkdtempSync(join(tmpdir(), `solkit-nodemcu-${board.id}-`));
+    this.firmwareFile = join(this.dir, "..", `${this.dir.split("/").pop()}.lua`);
+    writeFileSync(this.firmwareFile, firmware, "latin1");
+    // Compiled to bytecode once, as NodeMCU keeps it (LFS): each boot then skips parsing 280 KB.
+    const luac = spawnSync(process.env.SOLKIT_LUAC ?? "luac5.3", ["-s", "-o", this.firmwareFile, this.firmwareFile], { encoding: "utf8" });
+    if (luac.status !== 0 && luac.error === undefined) throw new Error(`luac5.3: ${luac.stderr.trim()}`);
+    this.storage = {
+      compact: () => {},
+      getFree: () => this.capacity - this.used(),
+      write: (_name, data) => this.setForeign(data.length),
+      erase: () => this.setForeign(0),
+    };
+  }
+
+  get now(): number {
+    return this.t;
+  }
+
+  private used(): number {
+    let n = this.foreign;
+    for (const f of readdirSync(this.dir)) n += statSync(join(this.dir, f)).size;
+    return n;
+  }
+
+  private setForeign(size: number): void {
+    this.foreign = size;
+    if (this.proc !== undefined) this.take(this.proc.call(`S ~filler ${size}`));
+  }
+
+  /** Lines of the emulator's answer: console text, pins, timings, and a process end. */
+  private take(lines: string[]): void {
+    for (const l of lines) {
+      const [tag, a, b] = l.split(" ");
+      if (tag === "O") {
+        const text = Buffer.from(a, "hex").toString("latin1");
+        this.tail = (this.tail + text).slice(-600);
+        for (const o of this.outputs) o(text.replace(/\n/g, "\r\n"));
+      } else if (tag === "G") this.levels.set(Number(a), Number(b) as 0 | 1);
+      else if (tag === "L" && Number(a) > this.longestBlock.ms) Object.assign(this.longestBlock, { ms: Number(a), at: this.t, what: b });
+      else if (tag === "X") this.ended("cut", Number(a));
+      else if (tag === "R") this.ended(a, Number(b));
+      else if (tag === "D") this.t = Math.max(this.t, this.bootAt + Number(a));
+      else if (tag === "__EXIT__" && this.isOn) throw new Error(`the NodeMCU emulation ended without a restart or a cut (a bug in nodemcu-emu.lua?): ${l}`);
+    }
+  }
+
+  private ended(reason: string, atMs: number): void {
+    this.t = this.bootAt + atMs;
+    this.proc = undefined; // it has exited; its worker stays for the next boot
+    this.isOn = false;
+    this.levels.clear(); // outputs undriven
+    if (reason === "cut") {
+      this.flash.onPowerCut?.();
+      return;
+    }
+    this.boot(reason); // NodeMCU restarts itself: node.restart(), the watchdog, a panic
+  }
+
+  private boot(reason: string): void {
+    this.bootCount++;
+    const recent = this.resets.filter((r) => r.t > this.t - 10_000).length;
+    if (recent > 20) throw new Error(`the NodeMCU firmware restarted ${recent} times in 10 s (last: ${reason}): it cannot boot. Its console: ${this.tail}`);
+    const files = readdirSync(this.dir).map((f) => `${f}:${statSync(join(this.dir, f)).size}`).join(",");
+    this.bootAt = this.t;
+    this.isOn = true;
+    this.resets.push({ t: this.t, reason });
+    const lua = process.env.SOLKIT_LUA ?? "lua5.3";
+    const args = [EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto"];
+    let first: string[];
+    if (this.sp === undefined) {
+      this.sp = new SyncProcess(lua, args, DONE, this.crypto);
+      first = this.sp.call("");
+    } else first = this.sp.restart(lua, args);
+    this.proc = this.sp;
+    this.take(first);
+    if (this.foreign > 0 && this.proc !== undefined) this.take(this.proc.call(`S ~filler ${this.foreign}`));
+  }
+
+  powerOn(): void {
+    if (!this.isOn) this.boot("power-on");
+  }
+
+  powerOff(): void {
+    if (!this.isOn) return;
+    this.proc?.call("Q");
+    this.proc = undefined;
+    this.isOn = false;
+    this.levels.clear();
+  }
+
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      this.events.sort((x, y) => x.at - y.at);
+      const next = this.events.length > 0 && this.events[0].at <= end ? this.events[0].at : end;
+      while (this.isOn && this.proc !== undefined && this.t < next) this.take(this.proc.call(`A ${next - this.t}`));
+      this.t = Math.max(this.t, next);
+      if (this.events.length > 0 && this.events[0].at <= end) {
+        this.events.shift()!.fn();
+        continue;
+      }
+      break;
+    }
+    this.t = end;
+  }
+
+  cutAfterBytes(n: number): void {
+    if (this.proc !== undefined) this.take(this.proc.call(`C ${n}`));
+  }
+
+  setNetworkUp(): void {
+    // The serial console link does not use the network.
+  }
+
+  private pinNumber(pin: string): number {
+    return Number(/^(?:D|GPIO)(\d+)$/.exec(pin)?.[1] ?? NaN);
+  }
+
+  pulse(pin: string, count: number, overMs: number, opts?: { at?: number }): void {
+    if (this.proc === undefined) return;
+    const from = opts?.at ?? this.t;
+    const gap = overMs / count;
+    const at: number[] = [];
+    for (let i = 0; i < count; i++) at.push(Math.max(from + i * gap, this.t) - this.bootAt);
+    this.take(this.proc.call(`P ${this.pinNumber(pin)} ${at.join(" ")}`));
+  }
+
+  pinLevel(pin: string): 0 | 1 {
+    return this.levels.get(this.pinNumber(pin)) ?? 0;
+  }
+
+  onConsoleOutput(cb: (text: string) => void): () => void {
+    this.outputs.push(cb);
+    return () => this.outputs.splice(this.outputs.indexOf(cb), 1);
+  }
+
+  consoleConnected(): void {}
+
+  consoleInput(text: string): void {
+    if (this.proc !== undefined) this.take(this.proc.call(`I ${Buffer.from(text, "latin1").toString("hex")}`));
+  }
+
+  /** KiB of Lua heap in use after a full garbage collection (what the chip's RAM must hold). */
+  heapKiB(): number {
+    const line = this.proc?.call("K").find((l) => l.startsWith("K "));
+    return line === undefined ? NaN : Number(line.slice(2));
+  }
+
+  /** A line typed at the REPL; returns what the board printed in answer. */
+  repl(line: string): string {
+    let said = "";
+    const off = this.onConsoleOutput((t) => (said += t));
+    this.consoleInput(`${line}\n`);
+    off();
+    return said.replace(/\r\n/g, "\n").trim();
+  }
+
+  /** Ends the process and removes the flash folder (a finished run). */
+  dispose(): void {
+    this.powerOff();
+    this.sp?.close();
+    this.sp = undefined;
+    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.firmwareFile, { force: true });
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The scenario library on a simulated NodeMCU board (issue 14): dist/nodemcu-esp32/firmware.lua
+ * (typescript-to-lua's bundle of the device program) in Debian's real lua5.3, one process per
+ * power-on, with the NodeMCU API emulated on virtual time around it (simulator/lua/). The two
+ * week-long files are not run here: 1,007 Ed25519 signatures in Lua take about a minute each
+ * (`solkit sim simulator/scenarios/*.json --board nodemcu-esp32` runs them; all pass).
+ * The 1000 power cuts are in library-nodemcu-cuts.test.ts (a file each, so both cores work).
+ */
+import { describe, expect, it } from "vitest";
+import { GROUPS, runLibraryScenario } from "./library";
+
+const WEEKS = GROUPS["weeks"];
+
+describe("scenario library on nodemcu-esp32 (real Lua 5.3)", () => {
+  for (const name of Object.values(GROUPS).flat().filter((n) => !WEEKS.includes(n) && n !== "power-cuts")) {
+    it(name, async () => {
+      // outbox-full as written: the bundle shares the 448 KiB SPIFFS, leaving 448 readings (7.2 h).
+      const r = await runLibraryScenario(name, "nodemcu-esp32");
+      expect(r.boots).toBe(r.powerCuts + 1); // no panic, no watchdog restart
+    }, 600_000);
+  }
+});
