@@ -190,6 +190,11 @@ export class NodeMcuBoard {
     if (this.proc !== undefined) this.take(this.proc.call(`I ${Buffer.from(text, "latin1").toString("hex")}`));
   }
 
+  /** A file in the board's flash before it boots (a test giving several targets one identity). */
+  putFile(name: string, data: Uint8Array): void {
+    writeFileSync(join(this.dir, name), data);
+  }
+
   /** KiB of Lua heap in use after a full garbage collection (what the chip's RAM must hold). */
   heapKiB(): number {
     const line = this.proc?.call("K").find((l) => l.startsWith("K "));

@@ -70,6 +70,13 @@ export class NodeBoard {
     return this.t;
   }
 
+  /** A file in the device's store before it boots (a test giving several targets one identity). */
+  putFile(name: string, data: Uint8Array): void {
+    const fd = this.fs.openSync(`${DATA}/${name}`, "w");
+    this.fs.writeSync(fd, data, 0, data.length, 0);
+    this.fs.closeSync(fd);
+  }
+
   /** What the program wrote to the card so far (bench: SD-card wear per day). */
   get cardStats(): { bytes: number; fsyncs: number; renames: number } {
     return this.fs.stats;
