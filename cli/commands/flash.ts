@@ -130,7 +130,8 @@ export const registerFlash: RegisterCommand = (program, ctx) => {
     .action(async (opts: FlashOpts) => {
       const out = ctx.output();
       const board = loadBoard(opts.board);
-      if (board.target !== "espruino") throw new CliError(`${board.id} runs ${board.target}: solkit flash uploads to Espruino boards only`);
+      if (board.target === "node") throw new CliError(`${board.id} runs Node, not a flashed program: copy dist/${board.id}/firmware.cjs, or 'solkit service install --board ${board.id}' on the Pi (docs/pi.md)`);
+      if (board.target !== "espruino") throw new CliError(`${board.id} runs ${board.target}: solkit flash uploads to Espruino boards only (NodeMCU: docs/nodemcu.md)`);
       const baud = parseBaud(opts.baud, board);
       try {
         const { file, code } = opts.bundle

@@ -27,7 +27,7 @@ describe("shipped boards", () => {
       if (b.target === "espruino") expect(b.limits.jsVars).toBeGreaterThan(1000);
       if (!b.buildable) expect(typeof b.whyNotBuildable).toBe("string");
     }
-    expect(boardIds().filter((id) => board(id).buildable)).toEqual(["esp32-devkitc", "espruino-wifi", "rpi-zero-2w", "rpi4"]);
+    expect(boardIds().filter((id) => board(id).buildable)).toEqual(["esp32-devkitc", "espruino-wifi", "nodemcu-esp32", "rpi-zero-2w", "rpi4"]);
   });
 });
 
