@@ -74,6 +74,15 @@ export async function nodemcuBundle(board: Board, outboxCapacity?: number): Prom
   return { code: built.code.replace(FACTS, () => facts), plan };
 }
 
+/**
+ * Another entry of the target (the HAL contract suite's probe) as a Lua program with the same
+ * preludes and no board facts. @throws SolkitError E_LUA_BUILD
+ */
+export async function nodemcuProgram(entryFile: string): Promise<string> {
+  const bridges = await readFile(join(TARGET, "nodemcu-prelude.lua"), "utf8");
+  return (await buildLuaBundle({ entry: join(TARGET, entryFile), declarations: [join(TARGET, "nodemcu.d.ts")], prelude: bridges })).code;
+}
+
 /** Builds dist/<id>/firmware.lua and report.json. @throws as nodemcuBundle */
 export async function buildNodemcuFirmware(board: Board, outDir?: string): Promise<NodemcuBuildReport> {
   if (!board.buildable) throw new SolkitError("E_UNSUPPORTED", `${board.id} is not buildable yet: ${board.whyNotBuildable ?? "its target is not implemented"}`);
