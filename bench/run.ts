@@ -14,6 +14,7 @@ import { realEspruinoRows } from "./real-espruino";
 import { cliRows } from "./cli";
 import { tellerRows } from "./teller";
 import { nodeTargetRows } from "./node-target";
+import { nodemcuTargetRows } from "./nodemcu-target";
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   rows.push(...(await firmwareRows()));
   process.stderr.write("bench: node target (the Pi's bundle, signer and a simulated day)…\n");
   rows.push(...(await nodeTargetRows()));
+  process.stderr.write("bench: nodemcu target (signing in lua5.3, the Lua heap, a simulated day)…\n");
+  rows.push(...(await nodemcuTargetRows()));
   process.stderr.write("bench: simulator (device-days per second for 1, 100 and 1000 boards)…\n");
   rows.push(...(await simRows()));
   process.stderr.write("bench: real Espruino (signing per board beside tweetnacl on the same interpreter)…\n");

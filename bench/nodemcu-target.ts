@@ -1,0 +1,61 @@
+/**
+ * The NodeMCU target (issue 14): firmware.lua's bytes; one signature of the device's signer in
+ * Debian's lua5.3 beside the same TypeScript signer in Node (there is no tweetnacl for Lua: the
+ * baseline is our own code on V8); and the Lua heap and a simulated day of the bundle in lua5.3
+ * under the NodeMCU emulation (simulator/lua): heap at boot and after the day, longest callback.
+ * A chip runs Lua far slower than this machine: the ratios carry over, the milliseconds do not.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadBoard } from "../boards/validate";
+import { buildLuaBundle } from "../toolchain/lua";
+import { nodemcuBundle } from "../toolchain/nodemcu-target";
+import { createSigner } from "../shared/crypto/ed25519";
+import { NodeMcuBoard } from "../simulator/lua/nodemcu-board";
+import { opsPerSecond, type Row } from "./harness";
+
+const DAY = 86_400_000;
+
+export async function nodemcuTargetRows(): Promise<Row[]> {
+  const section = "nodemcu target";
+  const rows: Row[] = [];
+  const seed = new Uint8Array(32).fill(7);
+  const msg = new Uint8Array(138).fill(1);
+  const js = createSigner(seed);
+  const jsMs = 1000 / opsPerSecond(() => js.sign(msg));
+  rows.push({ section, name: "sign: the device signer in Node (baseline)", value: jsMs, unit: "ms/sig", ratio: 1 });
+  const dir = mkdtempSync(join(tmpdir(), "solkit-bench-lua-"));
+  try {
+    const file = join(dir, "sign.lua");
+    writeFileSync(file, (await buildLuaBundle({ entry: join(import.meta.dirname, "lua-sign-entry.ts") })).code);
+    const r = spawnSync(process.env.SOLKIT_LUA ?? "lua5.3", [file], { encoding: "utf8" });
+    const [n, s] = r.stdout.trim().split(" ").map(Number);
+    if (r.status === 0 && n > 0) rows.push({ section, name: "sign: the same signer in lua5.3", value: (s * 1000) / n, unit: "ms/sig", ratio: (s * 1000) / n / jsMs, note: "ratio: times the Node time" });
+    else rows.push({ section, name: "sign: the same signer in lua5.3", value: 0, unit: "ms/sig", note: `not measured: ${r.error?.message ?? r.stderr.trim().slice(0, 80)}` });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const board = loadBoard("nodemcu-esp32");
+  const { code } = await nodemcuBundle(board);
+  rows.push({ section, name: "nodemcu-esp32: firmware.lua", value: Buffer.byteLength(code) / 1024, unit: "KiB", note: "Lua source; typed arrays as Lua tables" });
+  const b = new NodeMcuBoard(board, code, 1);
+  try {
+    b.powerOn();
+    const atBoot = b.heapKiB();
+    b.repl(`print(solkit.provisionKey(false, "${"5a".repeat(32)}"))`);
+    b.repl(`solkit.setHostKey("${"a5".repeat(32)}")`);
+    const t0 = performance.now();
+    for (let t = 60_000; t <= DAY; t += 60_000) b.advance(60_000);
+    const wall = performance.now() - t0;
+    const after = b.heapKiB();
+    const ram = (board.limits?.ramBytes ?? 0) / 1024;
+    rows.push({ section, name: "nodemcu-esp32: Lua heap at boot", value: atBoot, unit: "KiB", ratio: atBoot / ram, note: `ratio: share of the chip's ${ram} KiB RAM (code included: LFS would keep it in flash)` });
+    rows.push({ section, name: "nodemcu-esp32: Lua heap after a day", value: after, unit: "KiB", ratio: after / ram, note: "does not fit the chip yet (docs/nodemcu.md)" });
+    rows.push({ section, name: "nodemcu-esp32: a simulated day in lua5.3", value: DAY / wall, unit: "× real time", note: `longest callback ${b.longestBlock.ms.toFixed(1)} ms (${b.longestBlock.what}) on this machine` });
+  } finally {
+    b.dispose();
+  }
+  return rows;
+}
