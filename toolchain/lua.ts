@@ -12,6 +12,7 @@
  * mismatches, unsupported built-ins) as diagnostics; any error among them fails the build,
  * all listed, because a Lua file compiled past them would misbehave only at run time.
  */
+import { spawnSync } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -103,8 +104,21 @@ function untypedUse(node: ts.Node, text: string): ts.Diagnostic {
 }
 
 /**
+ * A number or a string used as a condition: JavaScript treats 0, NaN and "" as false, Lua treats
+ * every number and string as true — the same code would take the other branch. Compare
+ * explicitly (`n !== 0`, `s !== ""`).
+ */
+function checkCondition(context: tstl.TransformationContext, cond: ts.Expression): void {
+  const type = context.checker.getTypeAtLocation(cond);
+  const parts = type.isUnion() ? type.types : [type];
+  const loose = parts.some((t) => (t.flags & (ts.TypeFlags.NumberLike | ts.TypeFlags.StringLike)) !== 0);
+  if (loose) context.diagnostics.push(untypedUse(cond, `a ${context.checker.typeToString(type)} as a condition: 0 and "" are false in JavaScript, true in Lua; compare explicitly (x !== 0, s !== "")`));
+}
+
+/**
  * TSTL plugin: folds string-literal `+` chains into one Lua string (see the file comment),
- * and fails the build where the Lua would silently differ because a value is typed `any`:
+ * fails the build on a number or string used as a condition (checkCondition), and where the
+ * Lua would silently differ because a value is typed `any`:
  * TSTL picks `#x` for `.length` and `string.sub` & co. for string methods from the static
  * type, and on `any` emits a plain field access (`x.length` is nil for a Lua table or string).
  */
@@ -129,7 +143,25 @@ const PORTABLE_LUA: tstl.Plugin = {
       }
       return context.superTransformExpression(node);
     },
+    [ts.SyntaxKind.IfStatement]: (node: ts.IfStatement, context: tstl.TransformationContext) => {
+      checkCondition(context, node.expression);
+      return context.superTransformStatements(node);
+    },
+    [ts.SyntaxKind.WhileStatement]: (node: ts.WhileStatement, context: tstl.TransformationContext) => {
+      checkCondition(context, node.expression);
+      return context.superTransformStatements(node);
+    },
+    [ts.SyntaxKind.ConditionalExpression]: (node: ts.ConditionalExpression, context: tstl.TransformationContext) => {
+      checkCondition(context, node.condition);
+      return context.superTransformExpression(node);
+    },
+    [ts.SyntaxKind.PrefixUnaryExpression]: (node: ts.PrefixUnaryExpression, context: tstl.TransformationContext) => {
+      if (node.operator === ts.SyntaxKind.ExclamationToken) checkCondition(context, node.operand);
+      return context.superTransformExpression(node);
+    },
     [ts.SyntaxKind.BinaryExpression]: (node: ts.BinaryExpression, context: tstl.TransformationContext) => {
+      const op = node.operatorToken.kind;
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) checkCondition(context, node.left);
       const folded = literalChain(node);
       if (folded !== undefined) return tstl.createStringLiteral(folded, node);
       return context.superTransformExpression(node);
@@ -142,6 +174,18 @@ function describe(d: ts.Diagnostic): string {
   if (d.file === undefined || d.start === undefined) return text;
   const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
   return `${relative(process.cwd(), d.file.fileName)}:${line + 1}:${character + 1} ${text}`;
+}
+
+/**
+ * Lua's own compiler over the bundle (`luac5.3 -p`, when installed): limits TypeScript cannot see
+ * — 200 locals in a function, 255 upvalues, a chain of 200 nested calls — fail the build here,
+ * not on the board at load time. Without luac the check is skipped (the simulator loads it anyway).
+ * @throws SolkitError E_LUA_BUILD with Lua's message
+ */
+function checkWithLuac(code: string, entry: string): void {
+  const r = spawnSync(process.env.SOLKIT_LUAC ?? "luac5.3", ["-p", "-"], { input: code, encoding: "utf8" });
+  if (r.error !== undefined) return; // not installed
+  if (r.status !== 0) throw new SolkitError("E_LUA_BUILD", `Lua 5.3 refuses the bundle of ${entry}: ${r.stderr.trim().replace(/^luac5\.3: /, "")}`);
 }
 
 /**
@@ -173,6 +217,7 @@ export async function buildLuaBundle(opts: LuaBuildOptions): Promise<LuaBuildRes
   }
   const prelude = await readFile(PRELUDE, "utf8");
   const code = `${prelude}\n${opts.prelude === undefined ? "" : `${opts.prelude}\n`}${written[names[0]]}`;
+  checkWithLuac(code, opts.entry);
   if (opts.outFile !== undefined) {
     await mkdir(dirname(opts.outFile), { recursive: true });
     await writeFile(opts.outFile, code);
