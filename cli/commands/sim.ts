@@ -119,6 +119,8 @@ async function pty(out: Output, opts: SimOptions, seedGiven: boolean): Promise<n
   if (!boardIds().includes(opts.board)) throw new CliError(`no board "${opts.board}"; see 'solkit boards'`);
   checkPtyPath(opts.pty!); // before a build that may take a while
   const board = loadBoard(opts.board);
+  if (board.target === "node") throw new CliError(`--pty emulates Espruino boards; a Pi's program speaks the serial line itself: node dist/${board.id}/firmware.cjs --link console (docs/pi.md), behind socat for a pty`);
+  if (board.target !== "espruino") throw new CliError(`--pty emulates Espruino boards; ${board.id}'s NodeMCU REPL on a pty is not built yet (docs/nodemcu.md)`);
   const fw = await firmware(out, opts.board);
   // A board of its own unless --seed asks to repeat one: its random sources differ from the last.
   const seed = seedGiven ? whole("--seed", opts.seed, 0) : randomInt(1, 2 ** 31);
