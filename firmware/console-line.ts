@@ -56,9 +56,7 @@ export function parseConsoleLine(line: string): ConsoleCall | undefined {
     if (s === EXACT[i]) return { name: EXACT[i + 1], body: "" };
   }
   const q = s.charAt(10);
-  // solkit.rx(…) on Espruino, solkit_rx(…) on NodeMCU (shared/protocol/frame.ts encodeDownlinkLine).
-  const call = s.substring(0, 10);
-  if ((call === "solkit.rx(" || call === "solkit_rx(") && (q === "\"" || q === "'") && s.substring(s.length - 2) === q + ")") {
+  if (s.substring(0, 10) === "solkit.rx(" && (q === "\"" || q === "'") && s.substring(s.length - 2) === q + ")") {
     const body = s.substring(11, s.length - 2);
     if (isBodyText(body)) return { name: "rx", body: body };
   }

@@ -87,8 +87,8 @@ export class NodeMcuBoard {
         for (const o of this.outputs) o(text.replace(/\n/g, "\r\n"));
       } else if (tag === "G") this.levels.set(Number(a), Number(b) as 0 | 1);
       else if (tag === "L" && Number(a) > this.longestBlock.ms) Object.assign(this.longestBlock, { ms: Number(a), at: this.t, what: b });
-      else if (tag === "X") this.ended("cut", Number(a));
-      else if (tag === "R") this.ended(a, Number(b));
+      else if (tag === "X") return this.ended("cut", Number(a)); // the rest is the ended process's exit
+      else if (tag === "R") return this.ended(a, Number(b)); // the new process's boot has been taken already
       else if (tag === "D") this.t = Math.max(this.t, this.bootAt + Number(a));
       else if (tag === "__EXIT__" && this.isOn) throw new Error(`the NodeMCU emulation ended without a restart or a cut (a bug in nodemcu-emu.lua?): ${l}`);
     }

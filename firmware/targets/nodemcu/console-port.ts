@@ -6,6 +6,17 @@
  */
 import type { Console, Timers } from "../../hal";
 
+/**
+ * NodeMCU's downlink line is `solkit_rx("…")` (PROTOCOL.md 5.3: a global function the Lua REPL
+ * runs); the shared locked-console parser knows Espruino's `solkit.rx("…")`. Same call, one name.
+ */
+function asShared(line: string): string {
+  const at = line.indexOf("solkit_rx(");
+  if (at < 0) return line;
+  for (let i = 0; i < at; i++) if (line.charCodeAt(i) > 32) return line; // not at the start: not a downlink line
+  return line.substring(0, at) + "solkit.rx(" + line.substring(at + 10);
+}
+
 export function nodemcuConsole(timers: Timers): { console: Console; run: (line: string) => string } {
   let onCommand: (line: string) => string = function (): string {
     return "";
@@ -20,7 +31,7 @@ export function nodemcuConsole(timers: Timers): { console: Console; run: (line: 
     relock = -1;
     locked = true;
     uart.on("data", "\n", function (line: string): void {
-      const answer = onLocked(line);
+      const answer = onLocked(asShared(line));
       if (answer !== "") print(answer);
     }, 0);
   }
