@@ -16,6 +16,11 @@ import { performance } from "node:perf_hooks";
 import { SolkitError } from "../shared/errors";
 import { visibleLine } from "../shared/protocol/frame";
 
+/** DLE, SOH and the 16-bit type|length word of a binary packet (flash/upload-packets.ts). */
+const PACKET_HEADER_BYTES = 4;
+/** Time for an idle board's loop to take a packet header in before its data follows (see packet()). */
+const HEADER_SETTLE_MS = 40;
+
 const XON = 0x11;
 const XOFF = 0x13;
 /** What a board answers a binary packet with (flash/upload-packets.ts). */
@@ -222,7 +227,15 @@ export class ReplSession {
    */
   async packet(bytes: Uint8Array, timeoutMs = 5000): Promise<"ack" | "nak" | "timeout"> {
     const answer = new Promise<"ack" | "nak">((resolve) => (this.packetWaiter = resolve));
-    await this.write(Buffer.from(bytes).toString("latin1"));
+    // The header first, then a pause, then the data: Espruino takes a 0x03 as Ctrl-C when the
+    // byte is *queued* (jsdevices.c jshPushIOCharEventsHandler → jsiCtrlC), and only skips that
+    // once the header has been *processed* into packet-receiving state (IS_PACKET_TRANSFER). A
+    // 0x03 of compressed data arriving in the header's input chunk broke the packet — and the
+    // real interpreter's console with it (found by the real-interpreter tier: one bundle's bytes
+    // did it every time, another's never; raw JavaScript text has no 0x03).
+    await this.write(Buffer.from(bytes.subarray(0, PACKET_HEADER_BYTES)).toString("latin1"));
+    await new Promise((r) => setTimeout(r, HEADER_SETTLE_MS));
+    await this.write(Buffer.from(bytes.subarray(PACKET_HEADER_BYTES)).toString("latin1"));
     let cancel = () => {};
     const timeout = new Promise<"timeout">((resolve) => {
       cancel = awakeTimeout(timeoutMs, () => resolve("timeout"));
