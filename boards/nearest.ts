@@ -27,14 +27,18 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
+  let bestWhole = Infinity;
   for (const c of candidates) {
     // People type the short name ("esp33" for "esp32-devkitc"): also compare with the candidate's
     // prefix of the word's length.
     const prefix = word.length >= 3 && c.length > word.length ? editDistance(word, c.slice(0, word.length)) : Infinity;
-    const d = Math.min(editDistance(word, c), prefix);
-    if (d < bestDistance) {
+    const whole = editDistance(word, c);
+    const d = Math.min(whole, prefix);
+    // On a tie the whole id wins over a prefix: "rpi5" → "rpi4", not "rpi-zero-2w".
+    if (d < bestDistance || (d === bestDistance && whole < bestWhole)) {
       best = c;
       bestDistance = d;
+      bestWhole = whole;
     }
   }
   return bestDistance <= limit ? best : undefined;

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { loadBoard } from "../../boards/validate";
 import { SolkitError } from "../../shared/errors";
 import { checkSite } from "../../shared/protocol/topics";
 import { parseTellerConfig, type TellerConfig } from "../teller/teller-config";
@@ -238,7 +239,15 @@ function localDevice(c: Checker, v: unknown, base: string): LocalDeviceConfig | 
   const o = c.object(v, "$.localDevice", ["board", "data", "intervalS", "signEvery"]) ?? {};
   if (o.board === undefined) c.err("$.localDevice.board", "required (rpi4 or rpi-zero-2w)");
   const board = c.string(o.board, "$.localDevice.board", "");
-  if (board !== "" && !/^rpi/.test(board)) c.err("$.localDevice.board", `expected a Node board (rpi4, rpi-zero-2w), got "${board}"`);
+  if (board !== "") {
+    // The board's own file says whether Node runs it: a new Pi board needs no change here.
+    try {
+      const target = loadBoard(board).target;
+      if (target !== "node") c.err("$.localDevice.board", `expected a board that runs Node (rpi4, rpi-zero-2w); "${board}" runs ${target}`);
+    } catch (e) {
+      c.err("$.localDevice.board", e instanceof Error ? e.message : String(e));
+    }
+  }
   const data = c.string(o.data, "$.localDevice.data", join(".solkit", "device"));
   return {
     board,

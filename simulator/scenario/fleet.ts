@@ -104,7 +104,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
       heapBytesPerBoard: heapPerBoard, rssBytesPerBoard: rssPerBoard,
     };
   } finally {
-    for (const r of rigs) r.board.powerOff();
+    for (const r of rigs) r.dispose();
     await host.close();
   }
 }

@@ -7,11 +7,8 @@
 import type { Board } from "../../boards/board-type";
 import { decodePublicKey } from "../../shared/crypto/strkey";
 import { encodeDownlinkLine } from "../../shared/protocol/frame";
-import { EspruinoBoard } from "../espruino/board";
-import { emulatedBoard, flashAndBoot } from "../espruino/from-board";
-import { NodeBoard } from "../node/node-board";
-import { NodeMcuBoard } from "../lua/nodemcu-board";
 import type { SimBoard } from "./sim-board";
+import { simTarget, type DeviceSettings, type SimTarget } from "./sim-target";
 import type { HostDevice, SimHost } from "../host/sim-host";
 import { LineTap } from "../host/tap";
 import { SerialCable } from "../world/cable";
@@ -23,13 +20,14 @@ export interface RigOptions {
   firmware: string;
   seed: number;
   world: Omit<WorldOptions, "seed">;
-  device?: { intervalS: number; signEvery: number };
+  device?: DeviceSettings;
   /** Wall-clock limit per board callback (hang protection); 0 = none. */
   callbackTimeoutMs: number;
 }
 
 export class DeviceRig {
   readonly board: SimBoard;
+  private readonly target: SimTarget;
   readonly world: World;
   readonly cable: SerialCable;
   readonly tap = new LineTap();
@@ -45,9 +43,8 @@ export class DeviceRig {
 
   constructor(readonly o: RigOptions) {
     const b = o.board;
-    this.board = b.target === "node" ? new NodeBoard(b, o.firmware, o.seed)
-      : b.target === "nodemcu" ? new NodeMcuBoard(b, o.firmware, o.seed)
-      : emulatedBoard(b, o.seed, { callbackTimeoutMs: o.callbackTimeoutMs });
+    this.target = simTarget(b, o.firmware, o.seed, o.callbackTimeoutMs);
+    this.board = this.target.board;
     this.world = new World({ ...o.world, seed: o.seed });
     this.cable = new SerialCable(this.board, o.seed);
     const m = b.pins.meterInput;
@@ -67,41 +64,13 @@ export class DeviceRig {
     const r = prng(this.o.seed ^ 0x6e70);
     const entropy = Buffer.from(new Uint8Array(32).map(() => Math.floor(r() * 256))).toString("hex");
     const key = Buffer.from(this.hmacKey).toString("hex");
-    const b = this.board;
-    let id: unknown;
-    if (b instanceof NodeBoard) {
-      // A Pi has no REPL: its console's text commands (firmware/console.ts runCommand).
-      b.powerOn();
-      this.seenResets = 0;
-      id = b.command(`provision-key ${entropy}`);
-      if (typeof id === "string" && id.startsWith("G")) {
-        b.command(`host-key ${key}`);
-        if (this.o.device) b.command(`config ${this.o.device.intervalS} ${this.o.device.signEvery}`);
-      }
-    } else if (b instanceof NodeMcuBoard) {
-      // NodeMCU's REPL runs Lua and prints only what is printed.
-      b.powerOn();
-      this.seenResets = 0;
-      id = b.repl(`print(solkit.provisionKey(false, "${entropy}"))`).split("\n").pop();
-      if (typeof id === "string" && id.startsWith("G")) {
-        b.repl(`solkit.setHostKey("${key}")`);
-        if (this.o.device) b.repl(`solkit.setConfig(${this.o.device.intervalS}, ${this.o.device.signEvery})`);
-      }
-    } else {
-      const e = b as EspruinoBoard;
-      flashAndBoot(e, this.o.firmware);
-      this.seenResets = e.resets.length - 1; // the flasher's power-on with empty flash is no firmware boot
-      id = e.runCode(`solkit.provisionKey(false, "${entropy}")`).value;
-      if (typeof id === "string" && id.startsWith("G")) {
-        e.runCode(`solkit.setHostKey("${key}")`);
-        if (this.o.device) e.runCode(`solkit.setConfig(${this.o.device.intervalS}, ${this.o.device.signEvery})`);
-      }
-    }
+    const id = this.target.provision(entropy, key, this.o.device);
+    this.seenResets = this.target.resetsBeforeFirmware;
     if (typeof id !== "string" || !id.startsWith("G")) throw new Error(`${this.o.board.id}: the firmware did not return a device id (got ${String(id)})`);
     this.id = id;
     this.publicKey = decodePublicKey(id);
     this.noteBoots();
-    const dev: HostDevice = { id, publicKey: this.publicKey, hmacKey: this.hmacKey, write: (line) => this.cable.write(line), repl: this.repl() };
+    const dev: HostDevice = { id, publicKey: this.publicKey, hmacKey: this.hmacKey, write: (line) => this.cable.write(line), repl: this.target.dialect };
     host.addDevice(dev, this.tap);
   }
 
@@ -127,14 +96,14 @@ export class DeviceRig {
     this.board.console.printed.length = 0;
   }
 
-  /** How the board's console takes a downlink frame. */
-  private repl(): "espruino" | "nodemcu" {
-    return this.o.board.target === "nodemcu" ? "nodemcu" : "espruino";
-  }
-
   /** Sends a downlink frame (a token) down the line as the REPL call the board runs. */
   sendFrame(bytes: Uint8Array): void {
-    this.cable.write(encodeDownlinkLine(bytes, this.repl()));
+    this.cable.write(encodeDownlinkLine(bytes, this.target.dialect));
+  }
+
+  /** Powers the board off and ends what it holds outside this heap (a Lua process, temporary folders). */
+  dispose(): void {
+    this.target.dispose();
   }
 
   private noteBoots(): void {

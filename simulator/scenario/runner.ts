@@ -101,6 +101,7 @@ export async function runScenario(sc: Scenario, o: RunOptions): Promise<Scenario
       lineErrors: rig.tap.lineErrors, deviceRejects: rig.tap.deviceRejects,
     };
   } finally {
+    rig.dispose();
     await host.close();
   }
 }

@@ -126,6 +126,7 @@ export class TellerSite {
 
   async close(): Promise<void> {
     this.stopped = true;
+    this.rig.dispose();
     await this.host.close();
     this.ledger.close();
     rmSync(this.dir, { recursive: true, force: true });

@@ -75,6 +75,7 @@ describe("nearest", () => {
     expect(editDistance("kitten", "sitting")).toBe(3);
     expect(nearest("esp33", ["esp32-devkitc", "rpi4"])).toBe("esp32-devkitc");
     expect(nearest("rpi3", ["esp32-devkitc", "rpi4"])).toBe("rpi4");
+    expect(nearest("rpi5", ["rpi-zero-2w", "rpi4"])).toBe("rpi4"); // a tie: the whole id wins over a prefix
     expect(nearest("relays", ["relay", "led"])).toBe("relay");
     expect(nearest("arduino", ["espruino", "nodemcu", "node"])).toBeUndefined();
   });

@@ -26,6 +26,13 @@ describe("gateway config", () => {
     expect(c.homeAssistant).toEqual({ enabled: true, prefix: "homeassistant" });
   });
 
+  it("takes a local device only on a board that runs Node, judged by the board's own file", () => {
+    const c = parseConfig({ localDevice: { board: "rpi-zero-2w", data: "dev" } }, "/srv");
+    expect(c.localDevice).toEqual({ board: "rpi-zero-2w", data: "/srv/dev", intervalS: 60, signEvery: 10 });
+    expect(() => parseConfig({ localDevice: { board: "esp32-devkitc" } }, "/")).toThrow(/\$\.localDevice\.board: .*"esp32-devkitc" runs espruino/);
+    expect(() => parseConfig({ localDevice: { board: "rpi5" } }, "/")).toThrow(/\$\.localDevice\.board: no board 'rpi5' \(did you mean 'rpi4'\?\)/);
+  });
+
   it("lists every error with its path at once", () => {
     let msg = "";
     try {

@@ -6,7 +6,8 @@
  * (`solkit sim simulator/scenarios/*.json --board nodemcu-esp32` runs them; all pass).
  * The 1000 power cuts are in library-nodemcu-cuts.test.ts (a file each, so both cores work).
  */
-import { describe, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { afterAll, describe, expect, it } from "vitest";
 import { GROUPS, runLibraryScenario } from "./library";
 
 const WEEKS = GROUPS["weeks"];
@@ -22,4 +23,10 @@ describe("scenario library on nodemcu-esp32 (real Lua 5.3)", () => {
       if (r.boots !== r.powerCuts + 1) console.warn(`${name}: ${r.boots} boots for ${r.powerCuts} power cuts`);
     }, 600_000);
   }
+
+  afterAll(() => {
+    // Each run disposes its board: no lua5.3 process of a finished scenario outlives it.
+    const children = spawnSync("ps", ["-o", "comm=", "--ppid", String(process.pid)], { encoding: "utf8" }).stdout.split("\n");
+    expect(children.filter((c) => c.startsWith("lua"))).toEqual([]);
+  });
 });

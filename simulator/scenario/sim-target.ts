@@ -1,0 +1,99 @@
+/**
+ * A board of any target behind one surface: the board the runner drives, how its console is
+ * spoken (provisioning and downlink frames), and how it ends. The scenario runner and the
+ * fleet use this instead of asking which target a board is.
+ */
+import type { Board } from "../../boards/board-type";
+import { emulatedBoard, flashAndBoot } from "../espruino/from-board";
+import { NodeMcuBoard } from "../lua/nodemcu-board";
+import { NodeBoard } from "../node/node-board";
+import type { SimBoard } from "./sim-board";
+
+/** How the board's console takes a REPL call: Espruino's JavaScript or NodeMCU's Lua. */
+export type ConsoleDialect = "espruino" | "nodemcu";
+
+export interface DeviceSettings {
+  intervalS: number;
+  signEvery: number;
+}
+
+export interface SimTarget {
+  readonly board: SimBoard;
+  readonly dialect: ConsoleDialect;
+  /**
+   * Boots the firmware and provisions it as `solkit provision` does (device key made on the
+   * board from the host's entropy, host key set, settings). Returns what the firmware answered
+   * for the key: a device id when all went well.
+   */
+  provision(entropyHex: string, hostKeyHex: string, device?: DeviceSettings): unknown;
+  /** Resets the board logged before the firmware first booted (a flasher's power-on). */
+  readonly resetsBeforeFirmware: number;
+  /** Ends what the board holds outside this process's heap (a Lua process, temporary folders). */
+  dispose(): void;
+}
+
+const isId = (id: unknown): boolean => typeof id === "string" && id.startsWith("G");
+
+/** The simulated board for `board`'s target, running `firmware`. */
+export function simTarget(board: Board, firmware: string, seed: number, callbackTimeoutMs: number): SimTarget {
+  if (board.target === "node") return piTarget(new NodeBoard(board, firmware, seed));
+  if (board.target === "nodemcu") return nodemcuTarget(new NodeMcuBoard(board, firmware, seed));
+  const e = emulatedBoard(board, seed, { callbackTimeoutMs });
+  let before = 0;
+  return {
+    board: e,
+    dialect: "espruino",
+    get resetsBeforeFirmware() {
+      return before;
+    },
+    provision(entropy, key, device) {
+      flashAndBoot(e, firmware);
+      before = e.resets.length - 1; // the flasher's power-on with empty flash is no firmware boot
+      const id = e.runCode(`solkit.provisionKey(false, "${entropy}")`).value;
+      if (isId(id)) {
+        e.runCode(`solkit.setHostKey("${key}")`);
+        if (device) e.runCode(`solkit.setConfig(${device.intervalS}, ${device.signEvery})`);
+      }
+      return id;
+    },
+    dispose: () => e.powerOff(),
+  };
+}
+
+/** A Pi has no REPL: its console's text commands (firmware/console.ts runCommand). */
+function piTarget(b: NodeBoard): SimTarget {
+  return {
+    board: b,
+    dialect: "espruino",
+    resetsBeforeFirmware: 0,
+    provision(entropy, key, device) {
+      b.powerOn();
+      const id = b.command(`provision-key ${entropy}`);
+      if (isId(id)) {
+        b.command(`host-key ${key}`);
+        if (device) b.command(`config ${device.intervalS} ${device.signEvery}`);
+      }
+      return id;
+    },
+    dispose: () => b.powerOff(),
+  };
+}
+
+/** NodeMCU's REPL runs Lua and prints only what is printed. */
+function nodemcuTarget(b: NodeMcuBoard): SimTarget {
+  return {
+    board: b,
+    dialect: "nodemcu",
+    resetsBeforeFirmware: 0,
+    provision(entropy, key, device) {
+      b.powerOn();
+      const id = b.repl(`print(solkit.provisionKey(false, "${entropy}"))`).split("\n").pop();
+      if (isId(id)) {
+        b.repl(`solkit.setHostKey("${key}")`);
+        if (device) b.repl(`solkit.setConfig(${device.intervalS}, ${device.signEvery})`);
+      }
+      return id;
+    },
+    dispose: () => b.dispose(),
+  };
+}
