@@ -1,5 +1,5 @@
 /**
- * The bundle `solkit flash` sends: dist/<board>/firmware.js, rebuilt first when it is missing
+ * The bundle `solkit flash` sends: dist/<board>/firmware.js (firmware.lua for NodeMCU), rebuilt first when it is missing
  * or older than anything it is built from (the device program, shared/, the board file, the
  * build itself).
  */
@@ -43,13 +43,14 @@ export function bundleIsStale(board: Board, file = join(REPO, "dist", board.id, 
  * @throws SolkitError from buildFirmware (E_UNSUPPORTED, E_TOO_BIG, E_BUILD…)
  */
 export async function bundleFor(board: Board, opts: { rebuild?: boolean; onNote?: (s: string) => void } = {}): Promise<{ file: string; code: string; built: boolean }> {
-  const file = join(REPO, "dist", board.id, "firmware.js");
+  const name = board.target === "nodemcu" ? "firmware.lua" : "firmware.js";
+  const file = join(REPO, "dist", board.id, name);
   let built = false;
   if (opts.rebuild || bundleIsStale(board, file)) {
-    opts.onNote?.(`building ${board.id} (dist/${board.id}/firmware.js is ${existsSync(file) ? "older than its sources" : "missing"})…`);
+    opts.onNote?.(`building ${board.id} (dist/${board.id}/${name} is ${existsSync(file) ? "older than its sources" : "missing"})…`);
     // Loaded only to build: the bundlers cost seconds at start for a flash that needs no build.
-    const { buildFirmware } = await import("../toolchain/firmware");
-    await buildFirmware(board);
+    if (board.target === "nodemcu") await (await import("../toolchain/nodemcu-target")).buildNodemcuFirmware(board);
+    else await (await import("../toolchain/firmware")).buildFirmware(board);
     built = true;
   }
   return { file, code: readFileSync(file, "latin1"), built };

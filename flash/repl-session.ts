@@ -204,8 +204,17 @@ export class ReplSession {
    * @throws SolkitError E_PORT when the port is gone
    */
   async call(expr: string, timeoutMs = 2000): Promise<CallResult> {
+    return this.callLine((tag) => callLine(expr, tag), timeoutMs);
+  }
+
+  /**
+   * Sends the line `lineFor(tag)` makes and waits for its `<<tag:[ok,value]:tag>>` answer: the
+   * same conversation in another REPL's language (NodeMCU's Lua: flash/nodemcu-repl.ts).
+   * @throws SolkitError E_PORT when the port is gone
+   */
+  async callLine(lineFor: (tag: string) => string, timeoutMs = 2000): Promise<CallResult> {
     const tag = `SK${++this.seq}`;
-    const line = callLine(expr, tag);
+    const line = lineFor(tag);
     const answer = new Promise<CallResult>((resolve) => this.waiters.push({ tag, resolve }));
     await this.write(line);
     let cancel = () => {};

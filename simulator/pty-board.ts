@@ -22,9 +22,11 @@ import { performance } from "node:perf_hooks";
 import type { Board } from "../boards/board-type";
 import { loadBoard } from "../boards/validate";
 import { SolkitError } from "../shared/errors";
+import { NODEMCU_INIT_LUA, NODEMCU_PROGRAM_FILE } from "../toolchain/nodemcu-files";
 import type { EspruinoBoard } from "./espruino/board";
 import { emulatedBoard, flashAndBoot } from "./espruino/from-board";
-import { SerialWire, type ExecModel } from "./pty-wire";
+import { NodeMcuBoard } from "./lua/nodemcu-board";
+import { espruinoWire, SerialWire, type ExecModel, type WireBoard } from "./pty-wire";
 
 export interface PtyBoardOptions {
   /** Board id (boards/<id>.json) or a loaded board. */
@@ -54,8 +56,18 @@ export interface PtyEvent {
   t: number;
 }
 
-export interface PtyBoard {
-  readonly emu: EspruinoBoard;
+/** What the pty needs of a board beyond the wire's part: power, the USB link, its clock. */
+export interface PtyHostedBoard {
+  readonly isOn: boolean;
+  readonly now: number;
+  powerOn(): void;
+  powerOff(): void;
+  consoleConnected(connected: boolean): void;
+  advance(ms: number): void;
+}
+
+export interface PtyBoard<B extends PtyHostedBoard = EspruinoBoard> {
+  readonly emu: B;
   readonly wire: SerialWire;
   readonly path: string;
   /** The console as a TCP socket on 127.0.0.1 (one client at a time; the newest wins). */
@@ -150,7 +162,53 @@ export async function startPtyBoard(opts: PtyBoardOptions): Promise<PtyBoard> {
     if (opts.firmware !== undefined) flashAndBoot(emu, opts.firmware);
     else emu.powerOn();
   }
-  const wire = new SerialWire(emu, { baud: opts.baud ?? board.link.serial?.baud ?? 115200, rxBufferBytes: opts.rxBufferBytes, flowControl: opts.flowControl, exec: opts.exec });
+  return servePty(emu, espruinoWire(emu), board, opts);
+}
+
+export interface NodeMcuPtyOptions {
+  board: string | Board;
+  seed?: number;
+  path: string;
+  /** A Lua bundle already in its flash (as `solkit flash` leaves it); without one, a NodeMCU board with an empty flash. */
+  firmware?: string;
+  baud?: number;
+  tickMs?: number;
+}
+
+/**
+ * A simulated NodeMCU board (real lua5.3, simulator/lua/) on a pseudo-terminal: its REPL echoes
+ * and prompts as on a board's serial console; what `solkit flash --board nodemcu-*` talks to.
+ * Call `emu.dispose()` after `stop()`: it ends the Lua process and removes the flash folder.
+ * @throws SolkitError E_USAGE/E_IN_USE for the path, E_TIMEOUT when socat does not make the pty
+ */
+export async function startNodemcuPtyBoard(opts: NodeMcuPtyOptions): Promise<PtyBoard<NodeMcuBoard>> {
+  checkPtyPath(opts.path);
+  const board = typeof opts.board === "string" ? loadBoard(opts.board) : opts.board;
+  const emu = new NodeMcuBoard(board, undefined, opts.seed ?? 1, { echo: true });
+  if (opts.firmware !== undefined) {
+    emu.putFile(NODEMCU_PROGRAM_FILE, new Uint8Array(Buffer.from(opts.firmware, "latin1")));
+    emu.putFile("init.lua", new Uint8Array(Buffer.from(NODEMCU_INIT_LUA, "latin1")));
+  }
+  emu.powerOn();
+  const wire: WireBoard = {
+    get isOn() {
+      return emu.isOn;
+    },
+    get now() {
+      return emu.now;
+    },
+    consoleInput: (text) => emu.consoleInput(text),
+    onConsoleOutput: (cb) => emu.onConsoleOutput(cb),
+    receivingPacket: () => false,
+    flashWork: () => ({ bytesProgrammed: 0, pageErases: 0 }),
+  };
+  // NodeMCU's console has no XON/XOFF: a host paces itself by the answers.
+  return servePty(emu, wire, board, { ...opts, flowControl: false });
+}
+
+/** Serves `emu` (through `wireBoard`) on a pty and a TCP port, in real time. */
+async function servePty<B extends PtyHostedBoard>(emu: B, wireBoard: WireBoard, board: Board, opts: Pick<PtyBoardOptions, "path" | "baud" | "rxBufferBytes" | "flowControl" | "exec" | "tickMs">): Promise<PtyBoard<B>> {
+  const wire = new SerialWire(wireBoard, { baud: opts.baud ?? board.link.serial?.baud ?? 115200, rxBufferBytes: opts.rxBufferBytes, flowControl: opts.flowControl, exec: opts.exec });
   const cdc = board.link.serial?.usb === "cdc";
   const events: PtyEvent[] = [];
   const listeners: ((e: PtyEvent) => void)[] = [];
@@ -168,7 +226,7 @@ export async function startPtyBoard(opts: PtyBoardOptions): Promise<PtyBoard> {
   let plugged = false;
   let poweredOffByUnplug = false;
   let lastScan = 0;
-  const self: PtyBoard = {
+  const self: PtyBoard<B> = {
     emu,
     wire,
     path: opts.path,

@@ -1,5 +1,5 @@
 /**
- * The serial wire between a host and an emulated Espruino board's console, in real time:
+ * The serial wire between a host and a simulated board's console (Espruino's, or NodeMCU's), in real time:
  * bytes take 10 bit times each at the configured baud (8N1: start, 8 data, stop), the board
  * has a bounded input buffer, and a console line costs the interpreter time to run, during
  * which further input waits in that buffer.
@@ -16,6 +16,35 @@
  * erased), read off the emulated flash's own counters around the line.
  */
 import type { EspruinoBoard } from "./espruino/board";
+
+/** What the wire needs of a board: its console and its clock, and what a line cost it. */
+export interface WireBoard {
+  readonly isOn: boolean;
+  /** Virtual time, ms. */
+  readonly now: number;
+  consoleInput(text: string): void;
+  onConsoleOutput(cb: (text: string) => void): () => void;
+  /** Inside a binary packet (Espruino): its bytes are data, not lines. */
+  receivingPacket(): boolean;
+  /** Flash programmed and pages erased so far: their time is part of a line's cost. */
+  flashWork(): { bytesProgrammed: number; pageErases: number };
+}
+
+/** An emulated Espruino board as the wire sees it. */
+export function espruinoWire(emu: EspruinoBoard): WireBoard {
+  return {
+    get isOn() {
+      return emu.isOn;
+    },
+    get now() {
+      return emu.now;
+    },
+    consoleInput: (text) => emu.consoleInput(text),
+    onConsoleOutput: (cb) => emu.onConsoleOutput(cb),
+    receivingPacket: () => emu.console.receivingPacket,
+    flashWork: () => emu.flash.stats(),
+  };
+}
 
 export const XON = 0x11;
 export const XOFF = 0x13;
@@ -104,7 +133,7 @@ export class SerialWire {
   private readonly exec: ExecModel;
   baud: number;
 
-  constructor(private readonly emu: EspruinoBoard, opts: WireOptions) {
+  constructor(private readonly emu: WireBoard, opts: WireOptions) {
     this.baud = opts.baud;
     this.cap = opts.rxBufferBytes ?? 1024;
     this.flow = opts.flowControl !== false;
@@ -187,14 +216,14 @@ export class SerialWire {
       const take = nl < 0 ? this.buffer.length : nl + 1;
       const chunk = this.buffer.splice(0, take);
       const text = String.fromCharCode(...chunk);
-      const packetBefore = this.emu.console.receivingPacket;
+      const packetBefore = this.emu.receivingPacket();
       const mark = this.outbound.length;
-      const before = this.emu.flash.stats();
+      const before = this.emu.flashWork();
       this.emu.consoleInput(text);
-      const after = this.emu.flash.stats();
+      const after = this.emu.flashWork();
       // A line costs its run; a binary packet's bytes (newlines in them too) only the flash
       // they program once the packet is complete.
-      const isLine = nl >= 0 && !packetBefore && !this.emu.console.receivingPacket;
+      const isLine = nl >= 0 && !packetBefore && !this.emu.receivingPacket();
       if (isLine) this.stats.linesRun++;
       const cost =
         (isLine ? this.exec.lineMs + chunk.length / this.exec.charsPerMs : 0) +

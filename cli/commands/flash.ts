@@ -14,6 +14,7 @@ import { progressPrinter } from "../../flash/progress";
 import { chunkExpr, chunkWireBytes, helperExpr } from "../../flash/upload-protocol";
 import { summary as commandSummary } from "../command-list";
 import { registryDatabase } from "../host-database";
+import { flashNodemcuCommand } from "./flash-nodemcu";
 
 interface FlashOpts {
   board: string;
@@ -36,12 +37,15 @@ Examples:
   $ solkit flash --board espruino-pico --port /dev/ttyACM0 --dry-run
   $ solkit flash --board esp32-devkitc --port /dev/ttyUSB0 --erase --yes   also wipe keys, counters, credit
   $ solkit flash --board esp32-devkitc --port /dev/ttyUSB0 --no-packets    base64 text over the REPL only
+  $ solkit flash --board nodemcu-esp32 --port /dev/ttyUSB0                   solkit.lua + init.lua via the Lua REPL
 
 The bundle goes to the board's Storage as .bootcde: as binary packets, heatshrink-compressed,
 where the interpreter has them (Espruino 2v25+; about 1.6x faster than text on the same wire),
 else (or when that fails) as base64 text in checked chunks. Its SHA-256 is read back and
 compared, and the board restarts into it. The device's own files (sk.*: its key,
 counters, credit, unsent readings) are kept unless --erase is given and confirmed.
+On NodeMCU the bundle (dist/<board>/firmware.lua) goes through the Lua REPL as solkit.lua in
+acknowledged lines, hashed on the board, renamed into place, with an init.lua that runs it.
 Exit 0 flashed and verified, 1 upload or verification failed, 2 setup (port, board, size).`;
 
 /** Turns the flash library's setup errors into one-line CLI errors (exit 2). */
@@ -117,7 +121,7 @@ export const registerFlash: RegisterCommand = (program, ctx) => {
     .requiredOption("-b, --board <id>", "board id (see 'solkit boards')")
     .option("-p, --port <path>", "serial port (see 'solkit ports')")
     .option("--baud <rate>", "baud rate (default: the board file's)")
-    .option("--bundle <file>", "flash this JavaScript file instead of dist/<board>/firmware.js")
+    .option("--bundle <file>", "flash this file instead of dist/<board>/firmware.js (firmware.lua on NodeMCU)")
     .option("--rebuild", "build the bundle even when it looks up to date")
     .option("--dry-run", "show what would be sent; do not open the port")
     .option("--erase", "also erase the device's provisioning data (sk.*: key, counters, credit)")
@@ -131,12 +135,16 @@ export const registerFlash: RegisterCommand = (program, ctx) => {
       const out = ctx.output();
       const board = loadBoard(opts.board);
       if (board.target === "node") throw new CliError(`${board.id} runs Node, not a flashed program: copy dist/${board.id}/firmware.cjs, or 'solkit service install --board ${board.id}' on the Pi (docs/pi.md)`);
-      if (board.target !== "espruino") throw new CliError(`${board.id} runs ${board.target}: solkit flash uploads to Espruino boards only (NodeMCU: docs/nodemcu.md)`);
       const baud = parseBaud(opts.baud, board);
       try {
         const { file, code } = opts.bundle
           ? { file: opts.bundle, code: readFileSync(opts.bundle, "latin1") }
           : await bundleFor(board, { rebuild: opts.rebuild, onNote: (s) => out.info(s) });
+        if (board.target === "nodemcu") {
+          if (!opts.dryRun && !opts.port) throw new CliError("give the port with --port (run 'solkit ports' to list them)");
+          if (!opts.dryRun) await confirmErase(opts, out);
+          return ctx.exit(await flashNodemcuCommand(out, { board, port: opts.port, baud, file, code, erase: Boolean(opts.erase), dryRun: Boolean(opts.dryRun) }, opts.port ?? ""));
+        }
         if (opts.dryRun) return dryRun(out, board, opts.port, baud, file, code, Boolean(opts.erase));
         if (!opts.port) throw new CliError("give the port with --port (run 'solkit ports' to list them)");
         await confirmErase(opts, out);

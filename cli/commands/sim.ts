@@ -9,7 +9,7 @@ import { paint, type Output } from "../output";
 import { boardIds, loadBoard } from "../../boards/validate";
 import { boardFromState, saveState, stateFile } from "../../simulator/board-state";
 import type { EspruinoBoard } from "../../simulator/espruino/board";
-import { checkPtyPath, startPtyBoard } from "../../simulator/pty-board";
+import { checkPtyPath, startNodemcuPtyBoard, startPtyBoard } from "../../simulator/pty-board";
 import { ensureFirmware, firmwarePath } from "../../simulator/scenario/artifact";
 import { demoSummary, runDemo } from "../../simulator/scenario/demo";
 import { runFleet } from "../../simulator/scenario/fleet";
@@ -31,6 +31,7 @@ interface SimOptions {
   seed: string;
   pty?: string;
   state?: string;
+  blank?: boolean;
 }
 
 function whole(name: string, text: string, min: number): number {
@@ -114,16 +115,41 @@ async function demo(out: Output, opts: SimOptions): Promise<number> {
   return r.ok ? EXIT_OK : EXIT_FAILED;
 }
 
+/** Ctrl-C, SIGTERM, or --duration of wall time (for scripts). */
+function untilStopped(opts: SimOptions): Promise<void> {
+  return new Promise<void>((res) => {
+    process.once("SIGINT", res);
+    process.once("SIGTERM", res);
+    if (opts.duration !== undefined) setTimeout(res, duration(opts.duration)).unref();
+  });
+}
+
+/** A NodeMCU board (real lua5.3) on a pty: its Lua REPL, with solkit.lua and init.lua in flash unless --blank. */
+async function nodemcuPty(out: Output, opts: SimOptions, seed: number): Promise<number> {
+  if (opts.state !== undefined) throw new CliError("--state keeps an Espruino board's flash; a NodeMCU pty board starts fresh each time (leave out --state)");
+  const fw = opts.blank ? undefined : await firmware(out, opts.board);
+  const b = await startNodemcuPtyBoard({ board: opts.board, path: opts.pty!, seed, firmware: fw });
+  out.info(`${opts.board} (NodeMCU in lua5.3) running ${fw === undefined ? "nothing (an empty flash: flash it with solkit flash)" : `dist/${opts.board}/firmware.lua as solkit.lua`} on ${b.path} (console also on tcp://127.0.0.1:${b.tcpPort}; seed ${seed}); Ctrl-C stops it`);
+  try {
+    await untilStopped(opts);
+  } finally {
+    await b.stop();
+    b.emu.dispose();
+  }
+  return EXIT_OK;
+}
+
 /** One board on a pty until Ctrl-C (or --duration of wall time, for scripts). */
 async function pty(out: Output, opts: SimOptions, seedGiven: boolean): Promise<number> {
   if (!boardIds().includes(opts.board)) throw new CliError(`no board "${opts.board}"; see 'solkit boards'`);
   checkPtyPath(opts.pty!); // before a build that may take a while
   const board = loadBoard(opts.board);
-  if (board.target === "node") throw new CliError(`--pty emulates Espruino boards; a Pi's program speaks the serial line itself: node dist/${board.id}/firmware.cjs --link console (docs/pi.md), behind socat for a pty`);
-  if (board.target !== "espruino") throw new CliError(`--pty emulates Espruino boards; ${board.id}'s NodeMCU REPL on a pty is not built yet (docs/nodemcu.md)`);
-  const fw = await firmware(out, opts.board);
+  if (board.target === "node") throw new CliError(`--pty emulates Espruino and NodeMCU boards; a Pi's program speaks the serial line itself: node dist/${board.id}/firmware.cjs --link console (docs/pi.md), behind socat for a pty`);
   // A board of its own unless --seed asks to repeat one: its random sources differ from the last.
   const seed = seedGiven ? whole("--seed", opts.seed, 0) : randomInt(1, 2 ** 31);
+  if (board.target === "nodemcu") return nodemcuPty(out, opts, seed);
+  const fw = opts.blank ? undefined : await firmware(out, opts.board);
+  if (opts.blank && opts.state !== undefined) throw new CliError("--blank starts with an empty flash; --state restores one: give one of them");
   let emu: EspruinoBoard | undefined;
   let restored = false;
   if (opts.state !== undefined) {
@@ -135,7 +161,7 @@ async function pty(out: Output, opts: SimOptions, seedGiven: boolean): Promise<n
     emu.powerOn();
     const boot = emu.storage.read(".bootcde");
     // A rebuilt bundle replaces the old one, as solkit flash would; keys, credit and outbox stay.
-    if (boot === undefined || Buffer.from(boot).toString("latin1") !== fw) emu.storage.write(".bootcde", new Uint8Array(Buffer.from(fw, "latin1")));
+    if (boot === undefined || Buffer.from(boot).toString("latin1") !== fw) emu.storage.write(".bootcde", new Uint8Array(Buffer.from(fw!, "latin1")));
     emu.powerOff();
     emu.powerOn();
   }
@@ -145,12 +171,8 @@ async function pty(out: Output, opts: SimOptions, seedGiven: boolean): Promise<n
     if (state !== undefined) saveState(state, board, b.emu);
   };
   const saver = state === undefined ? undefined : setInterval(save, 5000);
-  out.info(`${opts.board} running dist/${opts.board}/firmware.js on ${b.path} (console also on tcp://127.0.0.1:${b.tcpPort}; seed ${seed}${state ? `; flash ${restored ? "restored from" : "kept in"} ${stateFile(state, board)}` : ""}); Ctrl-C stops it`);
-  await new Promise<void>((res) => {
-    process.once("SIGINT", res);
-    process.once("SIGTERM", res);
-    if (opts.duration !== undefined) setTimeout(res, duration(opts.duration)).unref();
-  });
+  out.info(`${opts.board} running ${fw === undefined ? "nothing (an empty Storage: flash it with solkit flash)" : `dist/${opts.board}/firmware.js`} on ${b.path} (console also on tcp://127.0.0.1:${b.tcpPort}; seed ${seed}${state ? `; flash ${restored ? "restored from" : "kept in"} ${stateFile(state, board)}` : ""}); Ctrl-C stops it`);
+  await untilStopped(opts);
   clearInterval(saver);
   await b.stop();
   save();
@@ -172,6 +194,7 @@ export const registerSim: RegisterCommand = (program, ctx) => {
     .option("--threads <n>", "fleet, light host: worker threads to spread the boards over (default: one per CPU, at most 8)")
     .option("--pty <path>", "one board on a pseudo-terminal at <path>, in real time, for solkit flash/monitor/host (needs socat)")
     .option("--state <dir>", "with --pty: keep the board's flash (bundle, keys, credit, outbox) in DIR across restarts")
+    .option("--blank", "with --pty: a board with nothing flashed yet (for solkit flash)")
     .option("--demo", "one board, its world and the light host, the device's console lines as they happen (npm start is 'solkit demo')")
     .option("--speed <x>", "demo: simulated seconds per wall-clock second", "600")
     .addHelpText("after", `
@@ -184,6 +207,7 @@ Examples:
   $ solkit sim --devices 20 --host gateway           ... against the real gateway
   $ solkit sim --board esp32-devkitc --pty /tmp/ttySIM   a board the gateway can open
   $ solkit sim --pty /tmp/ttySIM --state ~/.solkit/sim   ... that keeps its keys and credit across restarts
+  $ solkit sim --board nodemcu-esp32 --pty /tmp/ttyMCU --blank   NodeMCU's Lua REPL, empty flash, for solkit flash
   $ solkit sim --demo                                the device's console and the host's verdicts
 
 The firmware is dist/<board>/firmware.js (firmware.cjs for a Pi), built first when missing or older than its sources.
@@ -192,6 +216,7 @@ Exit codes: 0 every expectation held, 1 one failed, 2 a scenario file is invalid
       const out = ctx.output();
       let code: number;
       if (opts.state !== undefined && opts.pty === undefined) throw new CliError("--state keeps a --pty board's flash: give --pty <path> too");
+      if (opts.blank && opts.pty === undefined) throw new CliError("--blank is for a --pty board: give --pty <path> too");
       if (opts.pty !== undefined) code = await pty(out, opts, cmd.getOptionValueSource("seed") !== "default");
       else if (opts.demo) code = await demo(out, opts);
       else if (opts.devices !== undefined) {

@@ -6,7 +6,7 @@
  * simulated boards (scenario/sim-board.ts); calls are synchronous through sync-process.ts.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,18 +42,31 @@ export class NodeMcuBoard {
   /** The last console text, for an error that says why the firmware could not boot. */
   private tail = "";
   private bootCount = 0;
+  private readonly capacity: number;
 
   /** The firmware has the crypto module (board file nativeHashes): digests in C, not in Lua. */
   private readonly crypto: boolean;
 
-  constructor(readonly board: Board, firmware: string, private readonly seed: number, private readonly capacity = board.limits?.storageBytes ?? 1 << 20) {
+  /** The REPL echoes typed text and prompts "> " (a board on a serial console; off for scripted runs). */
+  private readonly echo: boolean;
+
+  /**
+   * @param firmware the bundle the board runs at every boot (compiled once), or undefined: the
+   *   board boots as NodeMCU does, running init.lua from its flash when there is one (what
+   *   `solkit flash` writes there)
+   */
+  constructor(readonly board: Board, firmware: string | undefined, private readonly seed: number, opts: { capacity?: number; echo?: boolean } = {}) {
+    this.capacity = opts.capacity ?? board.limits?.storageBytes ?? 1 << 20;
+    this.echo = opts.echo === true;
     this.crypto = (board.nativeHashes ?? []).length > 0;
     this.dir = mkdtempSync(join(tmpdir(), `solkit-nodemcu-${board.id}-`));
-    this.firmwareFile = join(this.dir, "..", `${this.dir.split("/").pop()}.lua`);
-    writeFileSync(this.firmwareFile, firmware, "latin1");
-    // Compiled to bytecode once, as NodeMCU keeps it (LFS): each boot then skips parsing 280 KB.
-    const luac = spawnSync(process.env.SOLKIT_LUAC ?? "luac5.3", ["-s", "-o", this.firmwareFile, this.firmwareFile], { encoding: "utf8" });
-    if (luac.status !== 0 && luac.error === undefined) throw new Error(`luac5.3: ${luac.stderr.trim()}`);
+    this.firmwareFile = firmware === undefined ? "-" : join(this.dir, "..", `${this.dir.split("/").pop()}.lua`);
+    if (firmware !== undefined) {
+      writeFileSync(this.firmwareFile, firmware, "latin1");
+      // Compiled to bytecode once, as NodeMCU keeps it (LFS): each boot then skips parsing 280 KB.
+      const luac = spawnSync(process.env.SOLKIT_LUAC ?? "luac5.3", ["-s", "-o", this.firmwareFile, this.firmwareFile], { encoding: "utf8" });
+      if (luac.status !== 0 && luac.error === undefined) throw new Error(`luac5.3: ${luac.stderr.trim()}`);
+    }
     this.storage = {
       compact: () => {},
       getFree: () => this.capacity - this.used(),
@@ -115,7 +128,7 @@ export class NodeMcuBoard {
     this.isOn = true;
     this.resets.push({ t: this.t, reason });
     const lua = process.env.SOLKIT_LUA ?? "lua5.3";
-    const args = [EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto"];
+    const args = [EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto", this.echo ? "echo" : "-"];
     let first: string[];
     if (this.sp === undefined) {
       this.sp = new SyncProcess(lua, args, DONE, this.crypto);
@@ -190,6 +203,15 @@ export class NodeMcuBoard {
     if (this.proc !== undefined) this.take(this.proc.call(`I ${Buffer.from(text, "latin1").toString("hex")}`));
   }
 
+  /** A file of the board's flash as it is now, or undefined when there is none. */
+  readFile(name: string): Uint8Array | undefined {
+    try {
+      return new Uint8Array(readFileSync(join(this.dir, name)));
+    } catch {
+      return undefined;
+    }
+  }
+
   /** A file in the board's flash before it boots (a test giving several targets one identity). */
   putFile(name: string, data: Uint8Array): void {
     writeFileSync(join(this.dir, name), data);
@@ -216,6 +238,6 @@ export class NodeMcuBoard {
     this.sp?.close();
     this.sp = undefined;
     rmSync(this.dir, { recursive: true, force: true });
-    rmSync(this.firmwareFile, { force: true });
+    if (this.firmwareFile !== "-") rmSync(this.firmwareFile, { force: true });
   }
 }

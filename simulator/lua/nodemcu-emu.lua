@@ -2,16 +2,18 @@
 -- simulated NodeMCU board (simulator/lua/nodemcu-board.ts drives it). What it emulates:
 --   tmr    now() (µs, wrapping at 2^31 as on the ESP8266), create():alarm/unregister, softwd
 --   gpio   mode, write (each change reported), read, trig (edges the host schedules)
---   file   open/read/write/seek/close, remove, exists, fsinfo over a real folder (the flash),
+--   file   open/read/write/seek/close, remove, rename, exists, list, fsinfo over a real folder (the flash),
 --          with a power cut after N written bytes
---   node   random (seeded), restart, heap (collectgarbage("count"))
+--   node   random (seeded), restart, heap (collectgarbage("count")); dofile reads the flash
 --   uart   on("data", term, cb, 0): the locked console; otherwise lines run as Lua (the REPL)
---   crypto hash and new_hash (ESP8266 and ESP32 firmware), answered by the host
+--   crypto hash, new_hash (ESP8266 and ESP32 firmware), answered by the host; toHex
 --   print  console output
 -- An error in a callback is NodeMCU's "PANIC: unprotected error": reported, then a restart.
 --
--- Usage: lua5.3 nodemcu-emu.lua FIRMWARE FLASH_DIR CAPACITY SEED [NAME:SIZE,...] [nocrypto]
--- (FIRMWARE: the bundle as source or as luac5.3 bytecode; the files already in FLASH_DIR.)
+-- Usage: lua5.3 nodemcu-emu.lua FIRMWARE FLASH_DIR CAPACITY SEED [NAME:SIZE,...] [nocrypto] [echo]
+-- (FIRMWARE: the bundle as source or as luac5.3 bytecode; "-" boots as NodeMCU does: init.lua
+-- from the flash if there is one. The files already in FLASH_DIR. "echo": the REPL echoes what
+-- is typed and prompts "> ", as on a board's serial console.)
 -- Commands on stdin, one per line; every command is answered, its output first, then "D <ms>":
 --   A <ms>          advance virtual time, running what falls due
 --   I <hex>         bytes typed on the console
@@ -37,6 +39,9 @@ local longest = 0
 local softwd_at = nil
 local softwd_s = nil
 local out = io.stdout
+local echo = arg[7] == "echo"
+local prompt = echo -- a console board prompts "> " even with its echo turned off
+local real_dofile = dofile
 
 local function emit(s) out:write(s, "\n") end
 local function hex(s) return (s:gsub(".", function(c) return string.format("%02x", c:byte()) end)) end
@@ -93,11 +98,13 @@ local File = {}
 File.__index = File
 file = {}
 function file.open(name, mode)
-  local m = ({ r = "rb", w = "wb", ["r+"] = "r+b", a = "ab" })[mode]
+  mode = mode or "r"
+  local m = ({ r = "rb", w = "wb", ["r+"] = "r+b", a = "ab", ["w+"] = "w+b", ["a+"] = "a+b" })[mode]
   if m == nil then return nil end
   local h = io.open(path(name), m)
   if h == nil then return nil end
-  if mode == "w" then sizes[name] = 0 end
+  if mode:sub(1, 1) == "w" then sizes[name] = 0 end
+  if mode:sub(1, 1) == "a" then sizes[name] = sizes[name] or 0; h:seek("end") end
   return setmetatable({ h = h, name = name }, File)
 end
 function File:read(n)
@@ -119,6 +126,23 @@ function File:seek(whence, off) return self.h:seek(whence, off) end
 function File:close() self.h:close() end
 function file.remove(name) os.remove(path(name)); sizes[name] = nil end
 function file.exists(name) return sizes[name] ~= nil end
+function file.rename(old, new)
+  if sizes[old] == nil or sizes[new] ~= nil then return false end
+  if not os.rename(path(old), path(new)) then return false end
+  sizes[new], sizes[old] = sizes[old], nil
+  return true
+end
+function file.list()
+  local t = {}
+  for name, size in pairs(sizes) do if name ~= "~filler" then t[name] = size end end
+  return t
+end
+-- NodeMCU's dofile reads SPIFFS: names are the flash's files.
+function dofile(name)
+  local chunk, err = loadfile(path(name))
+  if chunk == nil then error(err, 2) end
+  return chunk()
+end
 function file.fsinfo() local u = used(); return capacity - u, u, capacity end
 
 node = {}
@@ -126,7 +150,12 @@ function node.random(l, u) return math.random(l, u) end
 function node.restart() end_run("R reboot") end
 function node.heap() return math.floor(capacity) end
 
-uart = {}
+uart = { PARITY_NONE = 0, STOPBITS_1 = 1 }
+-- setup(id, baud, databits, parity, stopbits, echo): only the echo matters on a virtual wire.
+function uart.setup(id, baud, databits, parity, stopbits, e)
+  if e ~= nil then echo = e ~= 0 end
+  return baud
+end
 function uart.on(event, term, cb, run_input)
   if cb == nil then uart_cb = nil else uart_cb = cb end
 end
@@ -143,6 +172,7 @@ else
     return unhex(io.stdin:read("l"))
   end
   crypto = {}
+  function crypto.toHex(s) return hex(s) end
   function crypto.hash(algo, data) return digest(algo, data) end
   function crypto.new_hash(algo)
     local parts = {}
@@ -195,14 +225,23 @@ local function input(bytes)
     if uart_cb then
       run("uart", uart_cb, line)
     else
+      if echo then emit("O " .. hex(line)) end
       local chunk, err = load(line, "stdin")
       if chunk == nil then print(err) else run("repl", chunk) end
+      if prompt and uart_cb == nil then emit("O " .. hex("> ")) end
     end
   end
   pending = text
 end
 
-run("boot", dofile, firmware)
+if firmware ~= "-" then
+  run("boot", real_dofile, firmware)
+else
+  -- NodeMCU's start: its banner, then init.lua when the flash has one, then the REPL.
+  print("\nNodeMCU 3.0.0.0 (solkit emulation)\n        lua: Lua 5.3.6")
+  if sizes["init.lua"] ~= nil then run("boot", dofile, "init.lua") else print("lua: cannot open init.lua") end
+end
+if prompt and uart_cb == nil then emit("O " .. hex("> ")) end
 io.stdout:setvbuf("full")
 emit("D " .. math.floor(now_us / 1000))
 out:flush()

@@ -116,7 +116,7 @@ function subject(board: NodeMcuBoard): HalSubject {
 }
 
 halContract("NodeMCU target in real lua5.3 (NodeMCU API emulated)", async () => {
-  const board = new NodeMcuBoard({ ...loadBoard("nodemcu-esp32"), nativeHashes: [] }, probe, 1, 256 * 1024);
+  const board = new NodeMcuBoard({ ...loadBoard("nodemcu-esp32"), nativeHashes: [] }, probe, 1, { capacity: 256 * 1024 });
   boards.push(board);
   board.powerOn();
   return subject(board);

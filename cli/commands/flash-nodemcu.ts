@@ -1,0 +1,78 @@
+/**
+ * `solkit flash --board nodemcu-*`: the Lua bundle through the NodeMCU REPL (flash/nodemcu-flash.ts).
+ * The CLI's own part: the dry-run plan, the progress bar, the summary and its exit code.
+ */
+import { createHash } from "node:crypto";
+import type { Board } from "../../boards/board-type";
+import { flashNodeMcu, type NodeMcuFlashResult } from "../../flash/nodemcu-flash";
+import { progressPrinter } from "../../flash/progress";
+import { NODEMCU_PROGRAM_FILE } from "../../toolchain/nodemcu-files";
+import { EXIT_FAILED, EXIT_OK } from "../errors";
+import { paint, type Output } from "../output";
+
+export interface NodeMcuFlashCall {
+  board: Board;
+  port: string | undefined;
+  baud: number;
+  file: string;
+  code: string;
+  erase: boolean;
+  dryRun: boolean;
+}
+
+function dryRun(out: Output, c: NodeMcuFlashCall): number {
+  const sha = createHash("sha256").update(Buffer.from(c.code, "latin1")).digest("hex");
+  const steps = [
+    "probe: define the answer helper, ask the Lua REPL for free flash, heap, crypto module and files",
+    c.erase ? "erase every sk.* file (keys, journals, outbox)" : "keep sk.* files (keys, counters, credit, outbox)",
+    `uart.setup(0, ${c.baud}, …, echo 0): no echo during the upload`,
+    `write solkit.new in acknowledged lines of up to 255 characters (~${Math.ceil(c.code.length / 190)} lines, ~${((c.code.length * 1.35 * 10) / c.baud).toFixed(0)} s of wire at ${c.baud} baud)`,
+    "hash solkit.new on the board (SHA-256 with the crypto module, else FNV-1a) and compare",
+    `rename solkit.new to ${NODEMCU_PROGRAM_FILE}; write init.lua the same way`,
+    "node.restart(), watch the program start",
+  ];
+  if (out.jsonMode) {
+    out.json({ dryRun: true, board: c.board.id, port: c.port ?? "(none given)", baud: c.baud, bundle: c.file, bytes: c.code.length, sha256: sha, steps });
+    return EXIT_OK;
+  }
+  out.line(`dry run: would flash ${c.file} (${c.code.length} bytes, sha256 ${sha.slice(0, 16)}…) to ${c.board.id} on ${c.port ?? "(none given)"} at ${c.baud} baud`);
+  steps.forEach((s, i) => out.line(`  ${i + 1}. ${s}`));
+  return EXIT_OK;
+}
+
+function summary(out: Output, r: NodeMcuFlashResult, c: NodeMcuFlashCall): void {
+  if (out.jsonMode) {
+    out.json({
+      board: c.board.id, port: c.port, bytes: r.bytes, method: "nodemcu-repl", chunks: r.chunks, chunkBytes: r.chunkBytes, seconds: r.seconds,
+      bytesPerSecond: Math.round(r.bytesPerSecond), check: r.check, hash: r.info.hash, verified: true, erased: r.erased, replacedInPlace: r.replacedInPlace, boot: r.boot,
+    });
+    return;
+  }
+  out.line(`${paint(out, "green", "✓")} flashed ${r.bytes} bytes to ${c.board.id} on ${c.port} in ${r.seconds.toFixed(1)} s (${(r.bytesPerSecond / 1024).toFixed(1)} KiB/s, ${r.chunks} lines of up to ${r.chunkBytes} B through the NodeMCU REPL)`);
+  out.line(`  verified  ${r.info.hash === "sha256" ? "SHA-256" : "FNV-1a"} ${r.check.slice(0, 16)}… computed by the board over ${NODEMCU_PROGRAM_FILE}`);
+  if (r.erased.length) out.line(`  erased    ${r.erased.join(", ")}`);
+  const bootLine = r.boot.lines.find((l) => /solkit .* boot/.test(l)) ?? r.boot.lines.find((l) => l.trim() !== "") ?? "(nothing printed)";
+  out.line(`  running   ${r.boot.solkit ? "solkit device program" : "not the solkit program"}: ${bootLine}`);
+}
+
+/** Runs the NodeMCU flash for the CLI; returns the exit code. */
+export async function flashNodemcuCommand(out: Output, c: NodeMcuFlashCall, port: string): Promise<number> {
+  if (c.dryRun) return dryRun(out, c);
+  const bar = progressPrinter((s) => process.stderr.write(s), Boolean(process.stderr.isTTY) && !out.quiet && !out.jsonMode);
+  out.info(`flashing ${c.file} (${c.code.length} bytes) to ${c.board.id} on ${port} at ${c.baud} baud through the NodeMCU REPL`);
+  let r: NodeMcuFlashResult;
+  try {
+    r = await flashNodeMcu({
+      path: port, baud: c.baud, board: c.board, code: c.code, erase: c.erase,
+      onNote: (s) => out.info(s), onProgress: (p) => (out.quiet ? undefined : bar.update(p)),
+    });
+  } finally {
+    bar.done();
+  }
+  summary(out, r, { ...c, port });
+  if (!r.boot.ok) {
+    out.info(`the new program did not start cleanly: ${r.boot.lines.filter((l) => /PANIC|failed|error/i.test(l)).slice(0, 2).join(" | ") || "the board stopped answering"}`);
+    return EXIT_FAILED;
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,243 @@
+/**
+ * `solkit flash` for NodeMCU boards (issue 14): the Lua bundle uploaded through the NodeMCU
+ * REPL as files in its flash (SPIFFS), the way NodeMCU's own tools (nodemcu-tool, ESPlorer) do,
+ * but checked: every chunk is acknowledged by the board, the whole file is hashed on the board
+ * and compared, and only then does it replace the running program.
+ *
+ *   solkit.lua  the device program (dist/<board>/firmware.lua)
+ *   init.lua    what NodeMCU runs at boot: solkit.lua (toolchain/nodemcu-files.ts: and a program that fails)
+ *
+ * A new program goes to solkit.new first and is renamed over solkit.lua once its hash matches,
+ * so a cut cable or a power cut mid-upload leaves the old program running. Where the flash
+ * cannot hold both, the old one is removed first (said in a note).
+ */
+import { createHash } from "node:crypto";
+import type { Board } from "../boards/board-type";
+import { SolkitError } from "../shared/errors";
+import { closePort, openPort } from "./port-open";
+import { ReplSession, sleep } from "./repl-session";
+import { luaString, luaStringLength, NODEMCU_MAX_LINE, NodeMcuRepl } from "./nodemcu-repl";
+import type { Progress } from "./upload";
+import { NODEMCU_INIT_LUA as INIT_LUA, NODEMCU_PROGRAM_FILE } from "../toolchain/nodemcu-files";
+
+const PROGRAM_FILE = NODEMCU_PROGRAM_FILE;
+/** Where a new program lands until it is proven. */
+const STAGING_FILE = "solkit.new";
+
+export interface NodeMcuInfo {
+  freeBytes: number;
+  totalBytes: number;
+  /** Size of the program now in flash, -1 when there is none. */
+  programBytes: number;
+  stagingBytes: number;
+  /** The solkit program is running (global `solkit`). */
+  solkit: boolean;
+  /** How the board hashes a file: the crypto module's SHA-256, or FNV-1a in Lua without it. */
+  hash: "sha256" | "fnv1a";
+  heapBytes: number;
+  /** The device's provisioning files (sk.*). */
+  files: string[];
+  rttMs: number;
+}
+
+export interface NodeMcuFlashOptions {
+  path: string;
+  baud: number;
+  board: Board;
+  /** The bundle (dist/<board>/firmware.lua), one character per byte. */
+  code: string;
+  erase?: boolean;
+  onProgress?: (p: Progress) => void;
+  onNote?: (text: string) => void;
+  /** How long to watch the new program start before calling it good (default 3000 ms). */
+  settleMs?: number;
+}
+
+export interface NodeMcuFlashResult {
+  info: NodeMcuInfo;
+  bytes: number;
+  chunks: number;
+  chunkBytes: number;
+  retries: number;
+  seconds: number;
+  bytesPerSecond: number;
+  /** The hash the board computed over what it stored, equal to the bundle's. */
+  check: string;
+  erased: string[];
+  /** The old program was removed before the upload (the flash could not hold both). */
+  replacedInPlace: boolean;
+  boot: { ok: boolean; solkit: boolean; lines: string[] };
+}
+
+/** FNV-1a (32 bits) of `bytes`: what the board computes in Lua when it has no crypto module. */
+export function fnv1a(bytes: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ (bytes.charCodeAt(i) & 0xff), 16777619) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}
+
+function hostHash(kind: NodeMcuInfo["hash"], bytes: string): string {
+  return kind === "sha256" ? createHash("sha256").update(Buffer.from(bytes, "latin1")).digest("hex") : fnv1a(bytes);
+}
+
+/** The Lua expression that hashes a flash file on the board (each under the REPL's line limit). */
+function hashExpr(kind: NodeMcuInfo["hash"], name: string): string {
+  const open = `file.open("${name}")`;
+  return kind === "sha256"
+    ? `(function() local h,f=crypto.new_hash("SHA256"),${open} repeat local s=f:read(256) or "" h:update(s) until s=="" f:close() return crypto.toHex(h:finalize()) end)()`
+    : `(function() local h,f=0x811c9dc5,${open} repeat local s=f:read(256) or "" for i=1,#s do h=((h~s:byte(i))*16777619)&0xffffffff end until s=="" f:close() return ("%08x"):format(h) end)()`;
+}
+
+/** Two probe calls (one would pass the REPL's line limit): the chip and firmware, then the files that matter. */
+const PROBE = `(function() local r,u,t=file.fsinfo() return r.." "..t.." "..node.heap().." "..(solkit and 1 or 0).." "..((crypto and crypto.new_hash) and 1 or 0) end)()`;
+const PROBE_FILES = `(function() local k={} for n,s in pairs(file.list()) do if n:sub(1,3)=="sk." or n:sub(1,6)=="solkit" then k[#k+1]=n..":"..s end end return table.concat(k," ") end)()`;
+
+/**
+ * What answers on the port, if it is NodeMCU.
+ * @throws SolkitError E_LOCKED (a provisioned solkit device), E_WRONG_FIRMWARE (something that
+ *   is not a Lua REPL answered), E_NO_ANSWER
+ */
+export async function probeNodeMcu(r: NodeMcuRepl, path: string): Promise<NodeMcuInfo> {
+  await r.prepare();
+  const t0 = performance.now();
+  let a = await r.call(PROBE, 3000);
+  if (!a.ok && a.value === "timeout" && !r.s.locked) {
+    await r.prepare(); // a board that was printing its boot banner may have lost the first lines
+    a = await r.call(PROBE, 3000);
+  }
+  const rttMs = performance.now() - t0;
+  if (r.s.locked || r.s.log.some((l) => l.startsWith("solkit: console locked"))) {
+    throw new SolkitError("E_LOCKED", `the solkit device on ${path} has locked its console (it is provisioned); flashing a provisioned NodeMCU device through its console is not built yet — see docs/nodemcu.md`);
+  }
+  if (!a.ok) {
+    const said = r.s.log.slice(-3).join(" | ");
+    if (said !== "") throw new SolkitError("E_WRONG_FIRMWARE", `something answers on ${path} but not as NodeMCU's Lua REPL (said: ${said.slice(0, 160)}); an Espruino board? check --board`);
+    throw new SolkitError("E_NO_ANSWER", `no board answering on ${path} (is it a NodeMCU board at this baud rate, and powered?)`);
+  }
+  const [free, total, heap, solkit, crypto] = String(a.value).split(" ");
+  const f = await r.call(PROBE_FILES, 3000);
+  if (!f.ok) throw new SolkitError("E_NO_ANSWER", `the board on ${path} did not list its files: ${String(f.value).slice(0, 120)}`);
+  const sizes = new Map(String(f.value).split(" ").filter(Boolean).map((e) => [e.slice(0, e.lastIndexOf(":")), Number(e.slice(e.lastIndexOf(":") + 1))] as const));
+  return {
+    freeBytes: Number(free), totalBytes: Number(total), programBytes: sizes.get(PROGRAM_FILE) ?? -1, stagingBytes: sizes.get(STAGING_FILE) ?? 0,
+    solkit: solkit === "1", hash: crypto === "1" ? "sha256" : "fnv1a", heapBytes: Number(heap),
+    files: [...sizes.keys()].filter((n) => n.startsWith("sk.")).sort(), rttMs,
+  };
+}
+
+async function must(r: NodeMcuRepl, expr: string, what: string, timeoutMs = 5000): Promise<string> {
+  const a = await r.call(expr, timeoutMs);
+  if (!a.ok) throw new SolkitError("E_UPLOAD", `${what} failed on the board: ${String(a.value).slice(0, 120)}`);
+  return String(a.value);
+}
+
+/** Payload bytes per line: the REPL's line less the call around it (`__sk("SKn",pcall(function() return __w("…") end))`). */
+const CALL_OVERHEAD = 60;
+
+/**
+ * Writes `data` to the board's file `name` in acknowledged chunks and checks its hash.
+ * @returns chunks sent and the board's hash
+ * @throws SolkitError E_UPLOAD (a write the board refused), E_VERIFY (the hash differs)
+ */
+async function writeFile(r: NodeMcuRepl, info: NodeMcuInfo, name: string, data: string, onChunk: (done: number, chunkBytes: number) => void): Promise<{ chunks: number; check: string }> {
+  await must(r, `(function() file.remove("${name}") __f=file.open("${name}","w") __w=function(s) assert(__f:write(s),"flash write failed (full?)") return #s end return __f and 1 end)()`, `opening ${name}`);
+  let chunks = 0;
+  for (let at = 0; at < data.length; ) {
+    let end = at;
+    while (end < data.length && luaStringLength(data, at, end + 1) <= NODEMCU_MAX_LINE - CALL_OVERHEAD) end++;
+    const a = await r.call(`__w(${luaString(data.slice(at, end))})`, 5000);
+    if (!a.ok || Number(a.value) !== end - at) throw new SolkitError("E_UPLOAD", `writing ${name} at byte ${at} failed: ${String(a.value).slice(0, 120)}`);
+    chunks++;
+    onChunk(end, end - at);
+    at = end;
+  }
+  await must(r, `(function() __f:close() __f=nil __w=nil return 1 end)()`, `closing ${name}`);
+  const check = await must(r, hashExpr(info.hash, name), `hashing ${name}`, 60_000);
+  const want = hostHash(info.hash, data);
+  if (check !== want) throw new SolkitError("E_VERIFY", `${name} on the board hashes to ${check.slice(0, 16)}…, the bundle to ${want.slice(0, 16)}… (bytes lost on the line); nothing was replaced — try again`);
+  return { chunks, check };
+}
+
+/** Renames `from` over `to` in one line (SPIFFS renames only to a free name). */
+async function replace(r: NodeMcuRepl, from: string, to: string): Promise<void> {
+  const ok = await must(r, `(function() file.remove("${to}") return file.rename("${from}","${to}") end)()`, `renaming ${from} to ${to}`);
+  if (ok !== "true") throw new SolkitError("E_UPLOAD", `the board could not rename ${from} to ${to}`);
+}
+
+/**
+ * node.restart() and watch the program start: its boot lines, then whether `solkit` answers
+ * (an unprovisioned device) or the console says it is locked (a provisioned one).
+ */
+async function restartAndWatch(r: NodeMcuRepl, settleMs: number): Promise<NodeMcuFlashResult["boot"]> {
+  const lines: string[] = [];
+  const off = r.s.onLine((l) => {
+    if (l.trim() !== "" && !l.includes("<<SK") && !l.includes("__sk")) lines.push(l.replace(/^> /, ""));
+  });
+  await r.s.write("node.restart()\n");
+  await sleep(settleMs);
+  await r.prepare();
+  const a = await r.call(`type(solkit)`, 5000);
+  off();
+  const failed = lines.some((l) => /PANIC|failed to start|no device program/.test(l));
+  const locked = r.s.locked || lines.some((l) => l.startsWith("console locked") || l.startsWith("solkit: console locked"));
+  return { ok: !failed && (a.ok || locked), solkit: !failed && (locked || a.value === "table"), lines };
+}
+
+/**
+ * Flashes `code` to the NodeMCU board on `path`.
+ * @throws SolkitError E_PORT_* (opening), E_NO_ANSWER, E_WRONG_FIRMWARE, E_LOCKED, E_TOO_BIG, E_UPLOAD, E_VERIFY
+ */
+export async function flashNodeMcu(o: NodeMcuFlashOptions): Promise<NodeMcuFlashResult> {
+  const capacity = o.board.limits?.storageBytes ?? Infinity;
+  if (o.code.length + INIT_LUA.length > capacity) {
+    throw new SolkitError("E_TOO_BIG", `the bundle (${o.code.length} bytes) is bigger than ${o.board.id}'s flash file system (${capacity} bytes)`);
+  }
+  const port = await openPort(o.path, o.baud);
+  try {
+    const s = new ReplSession(port, o.baud);
+    const r = new NodeMcuRepl(s);
+    const info = await probeNodeMcu(r, o.path);
+    o.onNote?.(`found NodeMCU on ${o.path}: ${info.freeBytes} of ${info.totalBytes} bytes of flash free, ${info.heapBytes} bytes of heap, ` +
+      `${info.programBytes >= 0 ? `a ${info.programBytes}-byte ${PROGRAM_FILE}` : `no ${PROGRAM_FILE}`}${info.solkit ? " (running)" : ""}, ` +
+      `${info.hash === "sha256" ? "crypto module: files checked by SHA-256" : "no crypto module: files checked by FNV-1a in Lua"}, round trip ${info.rttMs.toFixed(0)} ms`);
+    const room = info.freeBytes + info.stagingBytes;
+    const old = Math.max(0, info.programBytes);
+    if (o.code.length + INIT_LUA.length > room + old) {
+      throw new SolkitError("E_TOO_BIG", `the bundle needs ${o.code.length} bytes of flash and the board has ${room + old} free with the old program removed; remove other files with file.remove(…)`);
+    }
+    // SPIFFS needs some room of its own beyond the bytes (pages, metadata): 5 % kept aside.
+    const replacedInPlace = o.code.length * 1.05 > room;
+    const erased: string[] = [];
+    if (o.erase) {
+      for (const f of info.files) {
+        await must(r, `(function() file.remove("${f}") return 1 end)()`, `erasing ${f}`);
+        erased.push(f);
+      }
+    } else if (info.files.length > 0) o.onNote?.(`keeping the device's ${info.files.length} provisioning file(s) (sk.*): keys, counters, credit, outbox`);
+    if (replacedInPlace && old > 0) {
+      o.onNote?.(`the flash cannot hold the old and the new program at once: the old ${PROGRAM_FILE} is removed first (a cut now leaves the board without a program until it is flashed again)`);
+      await must(r, `(function() file.remove("${PROGRAM_FILE}") return 1 end)()`, `removing the old ${PROGRAM_FILE}`);
+    }
+    // Echo off for the upload (NodeMCU's own tools do the same): the board would send every line back.
+    await must(r, `uart.setup(0,${o.baud},8,uart.PARITY_NONE,uart.STOPBITS_1,0)`, "turning the console's echo off");
+    const t0 = performance.now();
+    let lastChunk = 0;
+    const progress = (done: number, chunkBytes: number) => {
+      lastChunk = Math.max(lastChunk, chunkBytes);
+      const secs = (performance.now() - t0) / 1000;
+      o.onProgress?.({ done, total: o.code.length, bytesPerSecond: secs > 0 ? done / secs : 0, chunkBytes, retries: 0 });
+    };
+    const up = await writeFile(r, info, STAGING_FILE, o.code, progress);
+    const seconds = (performance.now() - t0) / 1000;
+    await replace(r, STAGING_FILE, PROGRAM_FILE);
+    await writeFile(r, info, "init.new", INIT_LUA, () => {});
+    await replace(r, "init.new", "init.lua");
+    const boot = await restartAndWatch(r, o.settleMs ?? 3000);
+    return {
+      info, bytes: o.code.length, chunks: up.chunks, chunkBytes: lastChunk, retries: 0, seconds, bytesPerSecond: o.code.length / seconds,
+      check: up.check, erased, replacedInPlace, boot,
+    };
+  } finally {
+    await closePort(port);
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * `solkit flash --board nodemcu-esp32` (issue 14) against a simulated NodeMCU board — the real
+ * lua5.3 with the NodeMCU API emulated (simulator/lua/) — on a real pseudo-terminal (socat): the
+ * REPL echoes and prompts as a board's console does. The whole device program is flashed through
+ * the CLI and runs after node.restart(); small programs show the failure paths: a byte changed
+ * on the wire is caught by the board's hash and the old program stays, a board without the
+ * crypto module checks by FNV-1a, a provisioned device refuses (its console is locked), and a
+ * broken program on a provisioned device does not hand the cable a REPL.
+ */
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadBoard } from "../../boards/validate";
+import type { Board } from "../../boards/board-type";
+import { flashNodeMcu, fnv1a } from "../../flash/nodemcu-flash";
+import { luaString } from "../../flash/nodemcu-repl";
+import type { NodeMcuBoard } from "../../simulator/lua/nodemcu-board";
+import { startNodemcuPtyBoard, type PtyBoard } from "../../simulator/pty-board";
+import { ensureFirmware } from "../../simulator/scenario/artifact";
+import { NODEMCU_INIT_LUA, NODEMCU_PROGRAM_FILE } from "../../toolchain/nodemcu-files";
+import { Rig, smallBundle, tempDir } from "./helpers";
+
+const BAUD = 921_600;
+const mcu = loadBoard("nodemcu-esp32");
+const rig = new Rig();
+const boards: PtyBoard<NodeMcuBoard>[] = [];
+
+afterEach(async () => {
+  for (const b of boards.splice(0)) {
+    await b.stop();
+    b.emu.dispose();
+  }
+  await rig.cleanup();
+});
+
+async function nodemcuBoard(board: Board = mcu, firmware?: string): Promise<PtyBoard<NodeMcuBoard>> {
+  const b = await startNodemcuPtyBoard({ board, path: join(tempDir("solkit-pty-"), "ttyMCU"), seed: 5, baud: BAUD, firmware });
+  boards.push(b);
+  return b;
+}
+
+/** A small Lua program that says `tag` at boot; one `~` in it for the line-noise test. */
+function luaBundle(tag: string, body = `solkit = { tag = "${tag}" }\nprint("solkit test ${tag} boot")\n`): string {
+  let pad = "";
+  for (let i = 0; pad.length < 3000; i++) pad += `-- padding ${i} "quoted" \\ back ${"abcdefghij".repeat(4)}\n`;
+  return `-- ~ marker\n${pad}${body}`;
+}
+
+const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b).toString("latin1"));
+
+describe("the NodeMCU REPL's strings and hashes", () => {
+  it("luaString gives Lua back every byte value, in real lua5.3", () => {
+    const all = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("") + "\\0\"12";
+    const lua = `local s = ${luaString(all)} io.write((s:gsub(".", function(c) return ("%02x"):format(c:byte()) end)))`;
+    const r = spawnSync("lua5.3", ["-e", lua], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(Buffer.from(all, "latin1").toString("hex"));
+  });
+
+  it("fnv1a is the FNV-1a the board computes without a crypto module", () => {
+    expect(fnv1a("")).toBe("811c9dc5");
+    expect(fnv1a("a")).toBe("e40c292c"); // the published FNV-1a 32 test vector
+    expect(fnv1a("foobar")).toBe("bf9cf968");
+  });
+});
+
+describe("solkit flash on a NodeMCU pty board", () => {
+  beforeAll(async () => {
+    await ensureFirmware(mcu.id);
+  }, 300_000);
+
+  it("flashes the device program into an empty flash: verified, renamed into place, runs after node.restart(); a provisioned device then refuses", async () => {
+    const b = await nodemcuBoard();
+    const r = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--json"]);
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const code = (await ensureFirmware(mcu.id)).code;
+    expect(j).toMatchObject({ board: mcu.id, bytes: code.length, method: "nodemcu-repl", verified: true, hash: "sha256", replacedInPlace: false, boot: { ok: true, solkit: true } });
+    expect(j.check).toBe(createHash("sha256").update(Buffer.from(code, "latin1")).digest("hex"));
+    expect(j.boot.lines.join("\n")).toMatch(/solkit .* boot 1: UNPROVISIONED/);
+    expect(text(b.emu.readFile(NODEMCU_PROGRAM_FILE))).toBe(code);
+    expect(text(b.emu.readFile("init.lua"))).toBe(NODEMCU_INIT_LUA);
+    expect(b.emu.readFile("solkit.new")).toBeUndefined();
+    expect(b.emu.resets.map((x) => x.reason)).toEqual(["power-on", "reboot"]);
+
+    // Provisioned (key made on the board, host key set, locked): flash says why it cannot go on.
+    b.emu.repl(`solkit.provisionKey(false, "${"ab".repeat(32)}")`);
+    b.emu.repl(`solkit.setHostKey("${"cd".repeat(32)}")`);
+    b.emu.repl("solkit.lock()"); // as solkit provision ends
+    const again = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD)]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/locked its console \(it is provisioned\)/);
+    expect(text(b.emu.readFile(NODEMCU_PROGRAM_FILE))).toBe(code);
+  }, 240_000);
+
+  it("a byte changed on the wire: the board's hash differs, nothing is replaced, the old program still runs", async () => {
+    const b = await nodemcuBoard();
+    const first = await flashNodeMcu({ path: b.path, baud: BAUD, board: mcu, code: luaBundle("A"), settleMs: 300 });
+    expect(first.boot).toMatchObject({ ok: true, solkit: true });
+    expect(first.info).toMatchObject({ programBytes: -1, hash: "sha256" });
+    let flipped = false;
+    b.hostFilter = (d) => {
+      const i = d.indexOf(0x7e); // "~": once, inside the first chunk's data
+      if (flipped || i < 0) return d;
+      flipped = true;
+      const c = Uint8Array.from(d);
+      c[i] = 0x5e;
+      return c;
+    };
+    await expect(flashNodeMcu({ path: b.path, baud: BAUD, board: mcu, code: luaBundle("B"), settleMs: 300 })).rejects.toMatchObject({ code: "E_VERIFY" });
+    expect(flipped).toBe(true);
+    expect(text(b.emu.readFile(NODEMCU_PROGRAM_FILE))).toBe(luaBundle("A"));
+    b.hostFilter = undefined;
+    const said = b.emu.repl("node.restart()");
+    expect(said).toMatch(/solkit test A boot/);
+  }, 120_000);
+
+  it("without the crypto module the board checks by FNV-1a; --erase removes the device's files", async () => {
+    const b = await nodemcuBoard({ ...mcu, nativeHashes: [] });
+    b.emu.putFile("sk.id", new Uint8Array(64));
+    b.emu.putFile("sk.st", new Uint8Array(32));
+    b.emu.repl("node.restart()"); // the board lists its files at boot
+    const code = luaBundle("C");
+    const r = await flashNodeMcu({ path: b.path, baud: BAUD, board: mcu, code, erase: true, settleMs: 300 });
+    expect(r.info.hash).toBe("fnv1a");
+    expect(r.check).toBe(fnv1a(code));
+    expect(r.erased).toEqual(["sk.id", "sk.st"]);
+    expect(b.emu.readFile("sk.id")).toBeUndefined();
+    expect(r.boot).toMatchObject({ ok: true, solkit: true });
+  }, 120_000);
+
+  it("a program that fails on a provisioned device locks the console: the cable gets no REPL to drive the relay", async () => {
+    const b = await nodemcuBoard();
+    b.emu.putFile("sk.id", new Uint8Array(64)); // provisioned: the device's files are there
+    const r = await flashNodeMcu({ path: b.path, baud: BAUD, board: mcu, code: luaBundle("D", `error("boom")\n`), settleMs: 300 });
+    expect(r.boot.ok).toBe(false);
+    expect(r.boot.lines.join("\n")).toMatch(/the device program failed to start: .*boom/);
+    const relay = mcu.pins.relay[0].pin;
+    const before = b.emu.pinLevel(relay);
+    const answer = b.emu.repl(`gpio.mode(26, gpio.OUTPUT) gpio.write(26, ${before === 1 ? 0 : 1})`);
+    expect(answer).toMatch(/console locked/);
+    expect(b.emu.pinLevel(relay)).toBe(before);
+  }, 120_000);
+
+  it("an Espruino board on the port, a bundle too big, no port: one-line errors, exit 2", async () => {
+    const esp = await rig.board({ firmware: smallBundle("E", 2000) });
+    const wrong = await rig.run(["flash", "--board", mcu.id, "--port", esp.path, "--baud", String(BAUD), "--bundle", writeTemp("x.lua", luaBundle("E"))]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/not as NodeMCU's Lua REPL .*check --board/);
+    const big = await rig.run(["flash", "--board", mcu.id, "--port", "/dev/null", "--bundle", writeTemp("big.lua", "-- x\n".repeat(100_000))]);
+    expect(big.status).toBe(2);
+    expect(big.stderr).toMatch(/bigger than nodemcu-esp32's flash file system/);
+    const noPort = await rig.run(["flash", "--board", mcu.id, "--bundle", writeTemp("y.lua", luaBundle("F"))]);
+    expect(noPort.status).toBe(2);
+    expect(noPort.stderr).toMatch(/give the port with --port/);
+  }, 120_000);
+});
+
+function writeTemp(name: string, body: string): string {
+  const f = join(tempDir(), name);
+  writeFileSync(f, body, "latin1");
+  return f;
+}
