@@ -15,8 +15,10 @@ import { SolkitError } from "../shared/errors";
 import { hostKeyChangeMac } from "../shared/protocol/host-key";
 import { TokenIssuer } from "../host/gateway/tokens";
 import { idFromStatus, probeOrOpen, tokenCounterFromStatus } from "./maintenance";
+import { NodeMcuRepl } from "./nodemcu-repl";
+import { probeNodeMcu } from "./nodemcu-flash";
 import { closePort, openPort } from "./port-open";
-import { ReplSession } from "./repl-session";
+import { ReplSession, type CallResult } from "./repl-session";
 import { checkSite, MAX_SITE } from "../shared/protocol/topics";
 
 export interface ProvisionOptions {
@@ -44,9 +46,38 @@ export interface ProvisionResult {
   updated: boolean;
 }
 
+/**
+ * The device program's REPL calls, in the board's own language. The calls provisioning makes
+ * (`solkit.provisionKey(false,"…")`, `solkit.setHostKey("…")`, `solkit.cmd("status")`, …) read the
+ * same in JavaScript and in Lua; only the line around them differs.
+ */
+interface DeviceRepl {
+  readonly dialect: "espruino" | "nodemcu";
+  call(expr: string, timeoutMs: number): Promise<CallResult>;
+}
 
+/** Espruino: a locked console is opened with a token from the registry first. */
+async function espruinoRepl(s: ReplSession, o: ProvisionOptions): Promise<DeviceRepl> {
+  const info = await probeOrOpen(s, o.path, o.board, o.database, o.onNote);
+  if (!info.solkit) {
+    throw new SolkitError("E_WRONG_FIRMWARE", `no solkit program runs on the board at ${o.path} (Espruino ${info.version} answered); flash it first: solkit flash --board ${o.board.id} --port ${o.path}`);
+  }
+  return { dialect: "espruino", call: (expr, t) => s.call(expr, t) };
+}
 
-async function status(s: ReplSession): Promise<string> {
+/** NodeMCU: its Lua REPL, with the echo off so the host key never comes back up the cable. */
+async function nodemcuRepl(s: ReplSession, o: ProvisionOptions): Promise<DeviceRepl> {
+  const r = new NodeMcuRepl(s);
+  const info = await probeNodeMcu(r, o.path);
+  if (!info.solkit) {
+    throw new SolkitError("E_WRONG_FIRMWARE", `no solkit program runs on the NodeMCU board at ${o.path}; flash it first: solkit flash --board ${o.board.id} --port ${o.path}`);
+  }
+  const echo = await r.call(`uart.setup(0,${o.baud},8,uart.PARITY_NONE,uart.STOPBITS_1,0)`, 3000);
+  if (!echo.ok) throw new SolkitError("E_PROVISION", `the board did not turn its console's echo off: ${String(echo.value).slice(0, 100)}`);
+  return { dialect: "nodemcu", call: (expr, t) => r.call(expr, t) };
+}
+
+async function status(s: DeviceRepl): Promise<string> {
   const r = await s.call(`solkit.cmd("status")`, 5000);
   if (!r.ok || typeof r.value !== "string") throw new SolkitError("E_WRONG_FIRMWARE", `the device program did not answer status (${String(r.value).slice(0, 60)}); flash it again`);
   return r.value;
@@ -56,7 +87,7 @@ async function status(s: ReplSession): Promise<string> {
 const KEY_TIMEOUT_MS = 600_000;
 
 /** Polls status() until it shows an id other than `before`; undefined after `timeoutMs`. */
-async function waitForNewId(s: ReplSession, before: string | undefined, timeoutMs: number): Promise<string | undefined> {
+async function waitForNewId(s: DeviceRepl, before: string | undefined, timeoutMs: number): Promise<string | undefined> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     await new Promise((r) => setTimeout(r, 1000));
@@ -83,12 +114,13 @@ function registeredHostKey(database: string, id: string): Uint8Array | undefined
 }
 
 /** Records the device and its host key; its token counters go on from the device's. True when the id was known. */
-function register(o: ProvisionOptions, id: string, hmacKey: Uint8Array, deviceCounter: number): boolean {
+function register(o: ProvisionOptions, id: string, hmacKey: Uint8Array, deviceCounter: number, repl: DeviceRepl["dialect"]): boolean {
   const db = openStore(o.database);
   try {
     const reg = new Registry(db);
     const updated = reg.get(id) !== undefined;
-    reg.add({ id, hmacKey, board: o.board.id, repl: "espruino", name: o.name ?? "" });
+    // The registry's repl says how the gateway writes this device's downlink lines (PROTOCOL.md 5.3).
+    reg.add({ id, hmacKey, board: o.board.id, repl, name: o.name ?? "" });
     new TokenIssuer(db).atLeast(id, deviceCounter);
     return updated;
   } finally {
@@ -105,11 +137,8 @@ export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionRes
   }
   const port = await openPort(o.path, o.baud);
   try {
-    const s = new ReplSession(port, o.baud);
-    const info = await probeOrOpen(s, o.path, o.board, o.database, o.onNote);
-    if (!info.solkit) {
-      throw new SolkitError("E_WRONG_FIRMWARE", `no solkit program runs on the board at ${o.path} (Espruino ${info.version} answered); flash it first: solkit flash --board ${o.board.id} --port ${o.path}`);
-    }
+    const session = new ReplSession(port, o.baud);
+    const s = o.board.target === "nodemcu" ? await nodemcuRepl(session, o) : await espruinoRepl(session, o);
     const shown = await status(s);
     const before = idFromStatus(shown);
     if (before && !o.force) {
@@ -142,7 +171,7 @@ export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionRes
     // The registry learns the key first: a cut between the two steps then leaves a key the host
     // holds (the next provision overwrites an entry the device never took), never a device
     // locked with a key nobody has.
-    const updated = register(o, id, hmacKey, tokenCounterFromStatus(shown));
+    const updated = register(o, id, hmacKey, tokenCounterFromStatus(shown), s.dialect);
     const set = await s.call(`solkit.setHostKey("${Buffer.from(hmacKey).toString("hex")}"${mac})`, 10_000);
     if (!set.ok) throw new SolkitError("E_PROVISION", "the device refused the host key (its answer is not shown: it may quote the key)");
     const site = await s.call(`solkit.setSite(${JSON.stringify(o.site)})`, 10_000);

@@ -51,7 +51,8 @@ function summary(out: Output, r: NodeMcuFlashResult, c: NodeMcuFlashCall): void 
   out.line(`${paint(out, "green", "✓")} flashed ${r.bytes} bytes to ${c.board.id} on ${c.port} in ${r.seconds.toFixed(1)} s (${(r.bytesPerSecond / 1024).toFixed(1)} KiB/s, ${r.chunks} lines of up to ${r.chunkBytes} B through the NodeMCU REPL)`);
   out.line(`  verified  ${r.info.hash === "sha256" ? "SHA-256" : "FNV-1a"} ${r.check.slice(0, 16)}… computed by the board over ${NODEMCU_PROGRAM_FILE}`);
   if (r.erased.length) out.line(`  erased    ${r.erased.join(", ")}`);
-  const bootLine = r.boot.lines.find((l) => /solkit .* boot/.test(l)) ?? r.boot.lines.find((l) => l.trim() !== "") ?? "(nothing printed)";
+  // The program's own line, after NodeMCU's banner.
+  const bootLine = r.boot.lines.find((l) => /solkit .* boot/.test(l)) ?? r.boot.lines.filter((l) => l.trim() !== "").pop() ?? "(nothing printed)";
   out.line(`  running   ${r.boot.solkit ? "solkit device program" : "not the solkit program"}: ${bootLine}`);
 }
 

@@ -13,6 +13,8 @@ import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadBoard } from "../../boards/validate";
+import { Registry } from "../../host/gateway/registry";
+import { openStore } from "../../host/gateway/store-sqlite";
 import type { Board } from "../../boards/board-type";
 import { flashNodeMcu, fnv1a } from "../../flash/nodemcu-flash";
 import { luaString } from "../../flash/nodemcu-repl";
@@ -71,7 +73,7 @@ describe("solkit flash on a NodeMCU pty board", () => {
     await ensureFirmware(mcu.id);
   }, 300_000);
 
-  it("flashes the device program into an empty flash: verified, renamed into place, runs after node.restart(); a provisioned device then refuses", async () => {
+  it("flashes the device program into an empty flash (verified, renamed into place, runs after node.restart()); provision over the Lua REPL; a provisioned device then refuses a flash", async () => {
     const b = await nodemcuBoard();
     const r = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--json"]);
     expect(r.status, r.stderr + r.stdout).toBe(0);
@@ -85,10 +87,20 @@ describe("solkit flash on a NodeMCU pty board", () => {
     expect(b.emu.readFile("solkit.new")).toBeUndefined();
     expect(b.emu.resets.map((x) => x.reason)).toEqual(["power-on", "reboot"]);
 
-    // Provisioned (key made on the board, host key set, locked): flash says why it cannot go on.
-    b.emu.repl(`solkit.provisionKey(false, "${"ab".repeat(32)}")`);
-    b.emu.repl(`solkit.setHostKey("${"cd".repeat(32)}")`);
-    b.emu.repl("solkit.lock()"); // as solkit provision ends
+    // solkit provision over the Lua REPL: the key made on the board, the host key and site set,
+    // registered as a NodeMCU device (its downlink lines are solkit_rx(…)), the console locked.
+    const home = tempDir("solkit-home-");
+    const p = await rig.run(["provision", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--site", "farm-9", "--json"], { cwd: home });
+    expect(p.status, p.stderr).toBe(0);
+    const id = JSON.parse(p.stdout).id as string;
+    expect(id).toMatch(/^G[A-Z2-7]{55}$/);
+    const db = openStore(join(home, ".solkit", "gateway.db"));
+    expect(new Registry(db).get(id)).toMatchObject({ board: mcu.id, repl: "nodemcu" });
+    db.close();
+    const shown = b.emu.repl("solkit.status()");
+    expect(shown).toContain(id);
+    expect(shown).toContain("site: farm-9");
+    expect(b.emu.repl("print(1)")).toMatch(/console locked/);
     const again = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD)]);
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/locked its console \(it is provisioned\)/);

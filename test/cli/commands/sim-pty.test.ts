@@ -51,6 +51,35 @@ describe("solkit sim --pty", () => {
     expect(err).toMatch(/esp32-devkitc running dist\/esp32-devkitc\/firmware\.js on /);
   }, 150_000);
 
+  it("a blank NodeMCU board on a pty takes a program from solkit flash and runs it (the documented workflow)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "solkit-sim-pty-"));
+    const path = join(dir, "ttyMCU");
+    const child = spawn(process.execPath, [BIN, "sim", "--board", "nodemcu-esp32", "--pty", path, "--blank", "--duration", "60s"], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    try {
+      await until(() => existsSync(path) && /Ctrl-C stops it/.test(err), 30_000);
+      expect(err).toMatch(/nodemcu-esp32 \(NodeMCU in lua5\.3\) running nothing \(an empty flash/);
+      const program = join(dir, "hello.lua");
+      writeFileSync(program, `solkit = {}\nprint("hello from the flashed program")\n`);
+      const flash = spawn(process.execPath, [BIN, "flash", "--board", "nodemcu-esp32", "--port", path, "--bundle", program], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      flash.stdout.on("data", (d) => (out += d));
+      flash.stderr.on("data", (d) => (out += d));
+      const status = await new Promise((r) => flash.once("close", r));
+      expect(status, out).toBe(0);
+      expect(out).toMatch(/✓ flashed \d+ bytes to nodemcu-esp32 .* through the NodeMCU REPL/);
+      expect(out).toMatch(/verified {2}SHA-256 [0-9a-f]{16}… computed by the board over solkit\.lua/);
+      expect(out).toMatch(/running {3}solkit device program: hello from the flashed program/);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = new Promise((r) => child.once("exit", r));
+        child.kill("SIGINT");
+        await gone;
+      }
+    }
+  }, 90_000);
+
   it("a missing folder or a path that exists is refused at once with exit 2 (issue 11)", async () => {
     const { solkit } = await import("../helpers");
     const dir = mkdtempSync(join(tmpdir(), "solkit-sim-pty-"));
