@@ -2,7 +2,8 @@
  * `solkit flash --board nodemcu-esp32` (issue 14) against a simulated NodeMCU board — the real
  * lua5.3 with the NodeMCU API emulated (simulator/lua/) — on a real pseudo-terminal (socat): the
  * REPL echoes and prompts as a board's console does. The whole device program is flashed through
- * the CLI and runs after node.restart(); small programs show the failure paths: a byte changed
+ * the CLI and runs after node.restart(), is provisioned, and takes a credit token that closes its
+ * relay — pay to power on NodeMCU, end to end over a cable. Small programs show the failure paths: a byte changed
  * on the wire is caught by the board's hash and the old program stays, a board without the
  * crypto module checks by FNV-1a, a provisioned device refuses (its console is locked), and a
  * broken program on a provisioned device does not hand the cable a REPL.
@@ -22,7 +23,7 @@ import type { NodeMcuBoard } from "../../simulator/lua/nodemcu-board";
 import { startNodemcuPtyBoard, type PtyBoard } from "../../simulator/pty-board";
 import { ensureFirmware } from "../../simulator/scenario/artifact";
 import { NODEMCU_INIT_LUA, NODEMCU_PROGRAM_FILE } from "../../toolchain/nodemcu-files";
-import { Rig, smallBundle, tempDir } from "./helpers";
+import { Rig, smallBundle, tempDir, waitFor } from "./helpers";
 
 const BAUD = 921_600;
 const mcu = loadBoard("nodemcu-esp32");
@@ -73,7 +74,7 @@ describe("solkit flash on a NodeMCU pty board", () => {
     await ensureFirmware(mcu.id);
   }, 300_000);
 
-  it("flashes the device program into an empty flash (verified, renamed into place, runs after node.restart()); provision over the Lua REPL; a provisioned device then refuses a flash", async () => {
+  it("flashes the device program into an empty flash (verified, renamed into place, runs after node.restart()); provision over the Lua REPL; credit over the cable closes the relay; a provisioned device refuses a flash", async () => {
     const b = await nodemcuBoard();
     const r = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--json"]);
     expect(r.status, r.stderr + r.stdout).toBe(0);
@@ -101,6 +102,15 @@ describe("solkit flash on a NodeMCU pty board", () => {
     expect(shown).toContain(id);
     expect(shown).toContain("site: farm-9");
     expect(b.emu.repl("print(1)")).toMatch(/console locked/);
+
+    // Pay to power: a credit token from the registry over the cable, as a solkit_rx(…) line the
+    // locked console takes; the device confirms it and closes the relay.
+    const relay = mcu.pins.relay[0].pin;
+    expect(b.emu.pinLevel(relay)).toBe(0);
+    const credit = await rig.run(["credit", "add", "--port", b.path, "--baud", String(BAUD), "--days", "1", "--json"], { cwd: home });
+    expect(credit.status, credit.stderr).toBe(0);
+    expect(JSON.parse(credit.stdout)).toMatchObject({ device: id, counter: 1, answer: expect.stringMatching(/^rx token 1: credit \+86400 s/) });
+    await waitFor(() => b.emu.pinLevel(relay) === 1, "the relay closed");
     const again = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD)]);
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/locked its console \(it is provisioned\)/);
