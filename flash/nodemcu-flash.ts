@@ -89,7 +89,7 @@ function hashExpr(kind: NodeMcuInfo["hash"], name: string): string {
 }
 
 /** Two probe calls (one would pass the REPL's line limit): the chip and firmware, then the files that matter. */
-const PROBE = `(function() local r,u,t=file.fsinfo() return r.." "..t.." "..node.heap().." "..(solkit and 1 or 0).." "..((crypto and crypto.new_hash) and 1 or 0) end)()`;
+const PROBE = `(function() local r,u,t=file.fsinfo() return r.." "..t.." "..node.heap().." "..(solkit and 1 or 0).." "..((crypto and crypto.new_hash) and 1 or 0).." "..math.maxinteger end)()`;
 const PROBE_FILES = `(function() local k={} for n,s in pairs(file.list()) do if n:sub(1,3)=="sk." or n:sub(1,6)=="solkit" then k[#k+1]=n..":"..s end end return table.concat(k," ") end)()`;
 
 /**
@@ -114,7 +114,11 @@ export async function probeNodeMcu(r: NodeMcuRepl, path: string): Promise<NodeMc
     if (said !== "") throw new SolkitError("E_WRONG_FIRMWARE", `something answers on ${path} but not as NodeMCU's Lua REPL (said: ${said.slice(0, 160)}); an Espruino board? check --board`);
     throw new SolkitError("E_NO_ANSWER", `no board answering on ${path} (is it a NodeMCU board at this baud rate, and powered?)`);
   }
-  const [free, total, heap, solkit, crypto] = String(a.value).split(" ");
+  const [free, total, heap, solkit, crypto, maxInteger] = String(a.value).split(" ");
+  if (Number(maxInteger) < 2 ** 53) {
+    // NodeMCU's default build: the program would refuse to start (nodemcu-prelude.lua), so say it now.
+    throw new SolkitError("E_WRONG_FIRMWARE", `the NodeMCU firmware on ${path} has 32-bit integers (math.maxinteger ${maxInteger}); solkit needs one built with 64-bit integers: LUA_NUMBER_64BITS on the ESP8266, CONFIG_LUA_NUMBER_INT64 on the ESP32 (docs/nodemcu.md)`);
+  }
   const f = await r.call(PROBE_FILES, 3000);
   if (!f.ok) throw new SolkitError("E_NO_ANSWER", `the board on ${path} did not list its files: ${String(f.value).slice(0, 120)}`);
   const sizes = new Map(String(f.value).split(" ").filter(Boolean).map((e) => [e.slice(0, e.lastIndexOf(":")), Number(e.slice(e.lastIndexOf(":") + 1))] as const));

@@ -173,6 +173,8 @@ export interface NodeMcuPtyOptions {
   firmware?: string;
   baud?: number;
   tickMs?: number;
+  /** The board's firmware reports 32-bit integers (NodeMCU's default build). */
+  int32?: boolean;
 }
 
 /**
@@ -184,7 +186,7 @@ export interface NodeMcuPtyOptions {
 export async function startNodemcuPtyBoard(opts: NodeMcuPtyOptions): Promise<PtyBoard<NodeMcuBoard>> {
   checkPtyPath(opts.path);
   const board = typeof opts.board === "string" ? loadBoard(opts.board) : opts.board;
-  const emu = new NodeMcuBoard(board, undefined, opts.seed ?? 1, { echo: true });
+  const emu = new NodeMcuBoard(board, undefined, opts.seed ?? 1, { echo: true, int32: opts.int32 });
   if (opts.firmware !== undefined) {
     emu.putFile(NODEMCU_PROGRAM_FILE, new Uint8Array(Buffer.from(opts.firmware, "latin1")));
     emu.putFile("init.lua", new Uint8Array(Buffer.from(NODEMCU_INIT_LUA, "latin1")));

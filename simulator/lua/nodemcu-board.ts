@@ -49,15 +49,18 @@ export class NodeMcuBoard {
 
   /** The REPL echoes typed text and prompts "> " (a board on a serial console; off for scripted runs). */
   private readonly echo: boolean;
+  /** Reports NodeMCU's default 32-bit integers (math.maxinteger), to test who checks it. */
+  private readonly int32: boolean;
 
   /**
    * @param firmware the bundle the board runs at every boot (compiled once), or undefined: the
    *   board boots as NodeMCU does, running init.lua from its flash when there is one (what
    *   `solkit flash` writes there)
    */
-  constructor(readonly board: Board, firmware: string | undefined, private readonly seed: number, opts: { capacity?: number; echo?: boolean } = {}) {
+  constructor(readonly board: Board, firmware: string | undefined, private readonly seed: number, opts: { capacity?: number; echo?: boolean; int32?: boolean } = {}) {
     this.capacity = opts.capacity ?? board.limits?.storageBytes ?? 1 << 20;
     this.echo = opts.echo === true;
+    this.int32 = opts.int32 === true;
     this.crypto = (board.nativeHashes ?? []).length > 0;
     this.dir = mkdtempSync(join(tmpdir(), `solkit-nodemcu-${board.id}-`));
     this.firmwareFile = firmware === undefined ? "-" : join(this.dir, "..", `${this.dir.split("/").pop()}.lua`);
@@ -128,7 +131,7 @@ export class NodeMcuBoard {
     this.isOn = true;
     this.resets.push({ t: this.t, reason });
     const lua = process.env.SOLKIT_LUA ?? "lua5.3";
-    const args = [EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto", this.echo ? "echo" : "-"];
+    const args = [EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto", this.echo ? "echo" : "-", this.int32 ? "int32" : "-"];
     let first: string[];
     if (this.sp === undefined) {
       this.sp = new SyncProcess(lua, args, DONE, this.crypto);

@@ -10,10 +10,11 @@
 --   print  console output
 -- An error in a callback is NodeMCU's "PANIC: unprotected error": reported, then a restart.
 --
--- Usage: lua5.3 nodemcu-emu.lua FIRMWARE FLASH_DIR CAPACITY SEED [NAME:SIZE,...] [nocrypto] [echo]
+-- Usage: lua5.3 nodemcu-emu.lua FIRMWARE FLASH_DIR CAPACITY SEED [NAME:SIZE,...] [nocrypto] [echo] [int32]
 -- (FIRMWARE: the bundle as source or as luac5.3 bytecode; "-" boots as NodeMCU does: init.lua
 -- from the flash if there is one. The files already in FLASH_DIR. "echo": the REPL echoes what
--- is typed and prompts "> ", as on a board's serial console.)
+-- is typed and prompts "> ", as on a board's serial console. "int32": math.maxinteger says 32-bit
+-- integers, as NodeMCU's default build does — only what it reports: the arithmetic stays 64-bit.)
 -- Commands on stdin, one per line; every command is answered, its output first, then "D <ms>":
 --   A <ms>          advance virtual time, running what falls due
 --   I <hex>         bytes typed on the console
@@ -42,6 +43,7 @@ local out = io.stdout
 local echo = arg[7] == "echo"
 local prompt = echo -- a console board prompts "> " even with its echo turned off
 local real_dofile = dofile
+if arg[8] == "int32" then math.maxinteger, math.mininteger = 2147483647, -2147483648 end
 
 local function emit(s) out:write(s, "\n") end
 local function hex(s) return (s:gsub(".", function(c) return string.format("%02x", c:byte()) end)) end

@@ -19,7 +19,7 @@ import { openStore } from "../../host/gateway/store-sqlite";
 import type { Board } from "../../boards/board-type";
 import { flashNodeMcu, fnv1a } from "../../flash/nodemcu-flash";
 import { luaString } from "../../flash/nodemcu-repl";
-import type { NodeMcuBoard } from "../../simulator/lua/nodemcu-board";
+import { NodeMcuBoard } from "../../simulator/lua/nodemcu-board";
 import { startNodemcuPtyBoard, type PtyBoard } from "../../simulator/pty-board";
 import { ensureFirmware } from "../../simulator/scenario/artifact";
 import { NODEMCU_INIT_LUA, NODEMCU_PROGRAM_FILE } from "../../toolchain/nodemcu-files";
@@ -164,6 +164,29 @@ describe("solkit flash on a NodeMCU pty board", () => {
     const answer = b.emu.repl(`gpio.mode(26, gpio.OUTPUT) gpio.write(26, ${before === 1 ? 0 : 1})`);
     expect(answer).toMatch(/console locked/);
     expect(b.emu.pinLevel(relay)).toBe(before);
+  }, 120_000);
+
+  it("NodeMCU's default 32-bit integers: flash refuses before uploading, and the program refuses to start (relay open)", async () => {
+    const b = await startNodemcuPtyBoard({ board: mcu, path: join(tempDir("solkit-pty-"), "ttyMCU"), seed: 6, baud: BAUD, int32: true });
+    boards.push(b);
+    await expect(flashNodeMcu({ path: b.path, baud: BAUD, board: mcu, code: luaBundle("G") })).rejects.toMatchObject({
+      code: "E_WRONG_FIRMWARE", message: expect.stringMatching(/has 32-bit integers .*CONFIG_LUA_NUMBER_INT64 on the ESP32/),
+    });
+    expect(b.emu.readFile("solkit.new")).toBeUndefined();
+    // The same firmware copied on by other means: the program says why and does not run.
+    const board = new NodeMcuBoard(mcu, undefined, 7, { int32: true });
+    try {
+      board.putFile(NODEMCU_PROGRAM_FILE, new Uint8Array(Buffer.from((await ensureFirmware(mcu.id)).code, "latin1")));
+      board.putFile("init.lua", new Uint8Array(Buffer.from(NODEMCU_INIT_LUA, "latin1")));
+      let said = "";
+      board.onConsoleOutput((t) => (said += t));
+      board.powerOn();
+      board.advance(5000);
+      expect(said).toMatch(/the device program failed to start: solkit needs NodeMCU built with 64-bit integers/);
+      expect(board.pinLevel(mcu.pins.relay[0].pin)).toBe(0);
+    } finally {
+      board.dispose();
+    }
   }, 120_000);
 
   it("an Espruino board on the port, a bundle too big, no port: one-line errors, exit 2", async () => {

@@ -1,3 +1,11 @@
+-- NodeMCU's Lua 5.3 is built with 32-bit numbers unless told otherwise (LUA_NUMBER_64BITS on the
+-- ESP8266, CONFIG_LUA_NUMBER_INT64 on the ESP32: docs/nodemcu.md). The protocol's u32 arithmetic
+-- needs 64-bit integers: on a 32-bit build, counters and times past 2^31 turn negative and the
+-- frames come out wrong. The program refuses to start there (the relay stays open), saying why.
+if math.maxinteger < 2^53 then
+  error("solkit needs NodeMCU built with 64-bit integers (LUA_NUMBER_64BITS on the ESP8266, CONFIG_LUA_NUMBER_INT64 on the ESP32); this firmware's integers end at " .. math.maxinteger, 0)
+end
+
 -- The NodeMCU target's bridge between typed arrays (toolchain/lua-prelude.lua: tables with
 -- keys 0..n-1 and `length`) and the Lua strings NodeMCU's file and crypto modules take.
 -- In chunks: string.char takes at most a few thousand arguments (the C stack).
