@@ -31,6 +31,34 @@ export interface LuaBuildOptions {
   declarations?: string[];
   /** Lua put between the typed-array prelude and the bundle (a target's bridges, board facts). */
   prelude?: string;
+  /**
+   * Modules replaced by a target's own (repository paths without `.ts`): [module, replacement].
+   * The replacement is compiled with the program and answers every require of the module — the
+   * Lua build's counterpart of the Espruino build's swapPlugin.
+   */
+  swaps?: [string, string][];
+}
+
+/** TSTL's bundle key for a repository path: "shared/crypto/x" → "shared.crypto.x". */
+function bundleKey(path: string): string {
+  return path.replace(/\.ts$/, "").split("/").join(".");
+}
+
+/**
+ * Points each swapped module's bundle entry at its replacement, before the entry runs.
+ * @throws SolkitError E_LUA_BUILD when a module or its replacement is not in the bundle
+ */
+function applySwaps(bundle: string, swaps: [string, string][], entry: string): string {
+  if (swaps.length === 0) return bundle;
+  const at = bundle.lastIndexOf("\nlocal ____entry = require(");
+  if (at < 0) throw new SolkitError("E_LUA_BUILD", `the Lua bundle of ${entry} has no entry line to swap modules before`);
+  const lines = swaps.map(([from, to]) => {
+    for (const key of [bundleKey(from), bundleKey(to)]) {
+      if (!bundle.includes(`\n["${key}"] = function(`)) throw new SolkitError("E_LUA_BUILD", `module swap ${from} → ${to}: ${key} is not in the bundle of ${entry}`);
+    }
+    return `____modules["${bundleKey(from)}"] = ____modules["${bundleKey(to)}"]`;
+  });
+  return `${bundle.slice(0, at)}\n-- the target's own modules (toolchain/lua.ts swaps)\n${lines.join("\n")}${bundle.slice(at)}`;
 }
 
 export interface LuaBuildResult {
@@ -197,7 +225,9 @@ export async function buildLuaBundle(opts: LuaBuildOptions): Promise<LuaBuildRes
   const rootDir = resolve(opts.rootDir ?? REPO_ROOT);
   const written: { [name: string]: string } = {};
   // tstl.transpileFiles, plus our plugin (it only takes plugins by module path).
-  const program = ts.createProgram([entry, ...(opts.declarations ?? []).map((d) => resolve(d))], options(entry, rootDir));
+  const swaps = opts.swaps ?? [];
+  const roots = [entry, ...(opts.declarations ?? []).map((d) => resolve(d)), ...swaps.map(([, to]) => resolve(REPO_ROOT, `${to}.ts`))];
+  const program = ts.createProgram(roots, options(entry, rootDir));
   const emitted = new tstl.Transpiler().emit({
     program,
     plugins: [PORTABLE_LUA],
@@ -216,7 +246,7 @@ export async function buildLuaBundle(opts: LuaBuildOptions): Promise<LuaBuildRes
     throw new SolkitError("E_LUA_BUILD", `expected one Lua bundle from ${opts.entry}, got ${names.length}`);
   }
   const prelude = await readFile(PRELUDE, "utf8");
-  const code = `${prelude}\n${opts.prelude === undefined ? "" : `${opts.prelude}\n`}${written[names[0]]}`;
+  const code = `${prelude}\n${opts.prelude === undefined ? "" : `${opts.prelude}\n`}${applySwaps(written[names[0]], swaps, opts.entry)}`;
   checkWithLuac(code, opts.entry);
   if (opts.outFile !== undefined) {
     await mkdir(dirname(opts.outFile), { recursive: true });

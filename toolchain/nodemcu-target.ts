@@ -20,6 +20,15 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const TARGET = join(REPO, "firmware", "targets", "nodemcu");
 const FACTS = "nil -- @@solkit board facts@@";
 
+/**
+ * The Lua build's own modules: the base-point table as one Lua string and its lookup (typed arrays
+ * are Lua tables, 16 bytes a byte: the table alone was ~420 KiB of heap).
+ */
+const LUA_SWAPS: [string, string][] = [
+  ["shared/crypto/ed25519/table-decode", "firmware/targets/nodemcu/lua-table-decode"],
+  ["shared/crypto/ed25519/base-lookup", "firmware/targets/nodemcu/lua-base-lookup"],
+];
+
 export interface NodemcuBuildReport {
   board: string;
   target: "nodemcu";
@@ -29,7 +38,14 @@ export interface NodemcuBuildReport {
   firmwareVersion: string;
   lua: "5.3";
   /** What `solkit build` measured of it in real lua5.3 (cli/commands/build.ts), when it could. */
-  measured?: { lua: string; heapKiBAtBoot: number; heapKiBAfterHour: number; longestCallbackMs: number };
+  measured?: {
+    lua: string;
+    heapKiBAtBoot: number;
+    heapKiBAfterHour: number;
+    /** Of that heap, the loaded code (bytecode and constants): what LFS would keep in flash. */
+    codeKiB: number;
+    longestCallbackMs: number;
+  };
 }
 
 /**
@@ -68,7 +84,7 @@ export async function nodemcuBundle(board: Board, outboxCapacity?: number): Prom
   if (!board.limits) throw new SolkitError("E_UNSUPPORTED", `${board.id} has no limits (storage bytes); the build cannot size its outbox`);
   const bridges = await readFile(join(TARGET, "nodemcu-prelude.lua"), "utf8");
   // The facts hold the outbox size, which depends on the bundle's size: a placeholder first.
-  const built = await buildLuaBundle({ entry: join(TARGET, "main.ts"), declarations: [join(TARGET, "nodemcu.d.ts")], prelude: `${bridges}\nSOLKIT_BOARD = ${FACTS}` });
+  const built = await buildLuaBundle({ entry: join(TARGET, "main.ts"), declarations: [join(TARGET, "nodemcu.d.ts")], prelude: `${bridges}\nSOLKIT_BOARD = ${FACTS}`, swaps: LUA_SWAPS });
   const plan = planStorage(board, built.code.length);
   const facts = toLuaLiteral(nodemcuBoardFacts(board, outboxCapacity ?? plan.outboxCapacity));
   return { code: built.code.replace(FACTS, () => facts), plan };
@@ -80,7 +96,7 @@ export async function nodemcuBundle(board: Board, outboxCapacity?: number): Prom
  */
 export async function nodemcuProgram(entryFile: string): Promise<string> {
   const bridges = await readFile(join(TARGET, "nodemcu-prelude.lua"), "utf8");
-  return (await buildLuaBundle({ entry: join(TARGET, entryFile), declarations: [join(TARGET, "nodemcu.d.ts")], prelude: bridges })).code;
+  return (await buildLuaBundle({ entry: join(TARGET, entryFile), declarations: [join(TARGET, "nodemcu.d.ts")], prelude: bridges, swaps: LUA_SWAPS })).code;
 }
 
 /** Builds dist/<id>/firmware.lua and report.json. @throws as nodemcuBundle */

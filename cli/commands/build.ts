@@ -69,7 +69,7 @@ function measureLua(board: Board, code: string): NodemcuBuildReport["measured"] 
     b.repl(`print(solkit.provisionKey(false, "${"5a".repeat(32)}"))`);
     b.repl(`solkit.setHostKey("${"a5".repeat(32)}")`);
     b.advance(3_600_000);
-    return { lua: "lua5.3", heapKiBAtBoot: atBoot, heapKiBAfterHour: b.heapKiB(), longestCallbackMs: Math.round(b.longestBlock.ms * 10) / 10 };
+    return { lua: "lua5.3", heapKiBAtBoot: atBoot, heapKiBAfterHour: b.heapKiB(), codeKiB: b.codeHeapKiB(), longestCallbackMs: Math.round(b.longestBlock.ms * 10) / 10 };
   } catch {
     return undefined;
   } finally {
@@ -98,7 +98,12 @@ async function buildNodemcu(out: Output, board: Board, opts: { out?: string; pro
   if (m === undefined) out.line("  heap      not measured (lua5.3 missing: apt-get install lua5.3)");
   else {
     out.line(`  heap      ${m.heapKiBAtBoot.toFixed(0)} KiB of Lua heap at boot, ${m.heapKiBAfterHour.toFixed(0)} KiB after an hour of signed readings (lua5.3); longest callback ${m.longestCallbackMs} ms here`);
-    if (m.heapKiBAfterHour * 1024 > ram * 0.5) out.line(`  WARNING   more than half the chip's ${kb(ram)} of RAM: it runs in the simulator, not yet on the chip (docs/nodemcu.md)`);
+    const data = m.heapKiBAfterHour - m.codeKiB;
+    if (Number.isFinite(data)) out.line(`            ${m.codeKiB.toFixed(0)} KiB of it the loaded code (LFS keeps code in flash), ${data.toFixed(0)} KiB data and Lua's own libraries`);
+    if (m.heapKiBAfterHour * 1024 > ram * 0.5) {
+      const lfs = Number.isFinite(data) && data * 1024 <= ram * 0.5 ? `; with its code in LFS (not built yet) the ${data.toFixed(0)} KiB left would fit` : "";
+      out.line(`  WARNING   more than half the chip's ${kb(ram)} of RAM: it runs in the simulator, not yet on the chip${lfs} (docs/nodemcu.md)`);
+    }
   }
 }
 

@@ -220,6 +220,17 @@ export class NodeMcuBoard {
     writeFileSync(join(this.dir, name), data);
   }
 
+  /**
+   * KiB of Lua heap the firmware's code takes once loaded, not run (its functions' bytecode and
+   * constants): what LFS would keep in flash on a chip. NaN without a firmware or lua5.3.
+   */
+  codeHeapKiB(): number {
+    if (this.firmwareFile === "-") return NaN;
+    const script = `collectgarbage("collect") local b = collectgarbage("count") local f = assert(loadfile(${JSON.stringify(this.firmwareFile)})) collectgarbage("collect") io.write(collectgarbage("count") - b)`;
+    const r = spawnSync(process.env.SOLKIT_LUA ?? "lua5.3", ["-e", script], { encoding: "utf8" });
+    return r.status === 0 ? Number(r.stdout) : NaN;
+  }
+
   /** KiB of Lua heap in use after a full garbage collection (what the chip's RAM must hold). */
   heapKiB(): number {
     const line = this.proc?.call("K").find((l) => l.startsWith("K "));

@@ -33,6 +33,13 @@ describe("buildLuaBundle", () => {
     expect(r.stdout).toContain("RangeError: invalid Uint8Array length 1.5");
   });
 
+  it("swaps a module for a target's own only where the bundle has both, else names the missing one", async () => {
+    const swaps: [string, string][] = [["shared/crypto/ed25519/no-such-module", "firmware/targets/nodemcu/lua-table-decode"]];
+    const err: any = await buildLuaBundle({ entry: "test/toolchain/fixtures/lua-typed.ts", declarations: ["firmware/targets/nodemcu/nodemcu.d.ts"], swaps }).catch((e) => e);
+    expect(err.code).toBe("E_LUA_BUILD");
+    expect(err.message).toMatch(/module swap shared\/crypto\/ed25519\/no-such-module → firmware\/targets\/nodemcu\/lua-table-decode: shared\.crypto\.ed25519\.no-such-module is not in the bundle/);
+  });
+
   it("fails on any-typed .length, [i] and string methods, naming each line", async () => {
     const err: any = await buildLuaBundle({ entry: "test/toolchain/fixtures/lua-untyped.ts" }).catch((e) => e);
     expect(err.code).toBe("E_LUA_BUILD");
