@@ -53,6 +53,8 @@ export async function nodemcuTargetRows(): Promise<Row[]> {
     const ram = (board.limits?.ramBytes ?? 0) / 1024;
     rows.push({ section, name: "nodemcu-esp32: Lua heap at boot", value: atBoot, unit: "KiB", ratio: atBoot / ram, note: `ratio: share of the chip's ${ram} KiB RAM (code included: LFS would keep it in flash)` });
     rows.push({ section, name: "nodemcu-esp32: Lua heap after a day", value: after, unit: "KiB", ratio: after / ram, note: "does not fit the chip yet (docs/nodemcu.md)" });
+    const codeKiB = b.codeHeapKiB();
+    rows.push({ section, name: "nodemcu-esp32: of it, data (heap less the loaded code)", value: after - codeKiB, unit: "KiB", ratio: (after - codeKiB) / ram, note: `${codeKiB.toFixed(0)} KiB is code: LFS would keep it in flash` });
     rows.push({ section, name: "nodemcu-esp32: a simulated day in lua5.3", value: DAY / wall, unit: "× real time", note: `longest callback ${b.longestBlock.ms.toFixed(1)} ms (${b.longestBlock.what}) on this machine` });
   } finally {
     b.dispose();
