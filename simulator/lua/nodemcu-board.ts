@@ -57,7 +57,7 @@ export class NodeMcuBoard {
    *   board boots as NodeMCU does, running init.lua from its flash when there is one (what
    *   `solkit flash` writes there)
    */
-  constructor(readonly board: Board, firmware: string | undefined, private readonly seed: number, opts: { capacity?: number; echo?: boolean; int32?: boolean } = {}) {
+  constructor(readonly board: Board, firmware: string | undefined, private readonly seed: number, opts: { capacity?: number; echo?: boolean; int32?: boolean; debugInfo?: boolean } = {}) {
     this.capacity = opts.capacity ?? board.limits?.storageBytes ?? 1 << 20;
     this.echo = opts.echo === true;
     this.int32 = opts.int32 === true;
@@ -67,7 +67,8 @@ export class NodeMcuBoard {
     if (firmware !== undefined) {
       writeFileSync(this.firmwareFile, firmware, "latin1");
       // Compiled to bytecode once, as NodeMCU keeps it (LFS): each boot then skips parsing 280 KB.
-      const luac = spawnSync(process.env.SOLKIT_LUAC ?? "luac5.3", ["-s", "-o", this.firmwareFile, this.firmwareFile], { encoding: "utf8" });
+      // Stripped as on a chip, unless a run wants a panic to name its line (debugInfo).
+      const luac = spawnSync(process.env.SOLKIT_LUAC ?? "luac5.3", [...(opts.debugInfo ? [] : ["-s"]), "-o", this.firmwareFile, this.firmwareFile], { encoding: "utf8" });
       if (luac.status !== 0 && luac.error === undefined) throw new Error(`luac5.3: ${luac.stderr.trim()}`);
     }
     this.storage = {
@@ -119,7 +120,9 @@ export class NodeMcuBoard {
       this.flash.onPowerCut?.();
       return;
     }
-    this.boot(reason); // NodeMCU restarts itself: node.restart(), the watchdog, a panic
+    // A panic's own line says which error: kept with the restart, so a report can say why.
+    const panic = reason === "panic" ? /PANIC: [^\n]*/.exec(this.tail.slice(this.tail.lastIndexOf("PANIC:")))?.[0] : undefined;
+    this.boot(panic === undefined ? reason : `panic (${panic.slice(0, 400)})`); // NodeMCU restarts itself: node.restart(), the watchdog, a panic
   }
 
   private boot(reason: string): void {

@@ -31,6 +31,10 @@ export function resultTable(results: ScenarioResult[]): string[] {
   const lines = [fmt(HEAD), widths.map((w) => "-".repeat(w)).join("  ")];
   for (const c of cells) lines.push(fmt(c));
   for (const r of results) for (const c of r.checks) if (!c.ok) lines.push(`${r.name}: ${c.name} failed: ${c.detail}`);
+  // Restarts nobody asked for (a panic, the watchdog): said even when every check held.
+  for (const r of results) {
+    for (const x of r.restarts.filter((y) => /panic|watchdog/.test(y.reason))) lines.push(`${r.name}: restarted at ${formatSpan(x.atMs)}: ${x.reason}`);
+  }
   const passed = results.filter((r) => r.ok).length;
   lines.push(`${passed} of ${results.length} scenario${results.length === 1 ? "" : "s"} passed`);
   return lines;

@@ -33,6 +33,8 @@ export interface ScenarioResult {
   simMs: number;
   wallMs: number;
   boots: number;
+  /** Every restart that was not a power-on (watchdog, a panic and its error, reset()), on the scenario's clock. */
+  restarts: { atMs: number; reason: string }[];
   powerCuts: number;
   dropped: number;
   lineErrors: Record<string, number>;
@@ -97,7 +99,8 @@ export async function runScenario(sc: Scenario, o: RunOptions): Promise<Scenario
       readings: rig.tap.received.size, verified: proven.length, rejected: rig.tap.invalid.length,
       energyError: energy?.error, energyMwh: energy && { device: energy.deviceMwh, truth: energy.truthMwh },
       longestBlockMs: lb.ms, longestBlockWhat: lb.what, simMs: now - t0, wallMs: performance.now() - wall0,
-      boots: rig.boots.length, powerCuts: tl.cuts.n, dropped: proven.reduce((n, p) => n + p.reading.dropped, 0),
+      boots: rig.boots.length, powerCuts: tl.cuts.n,
+      restarts: rig.board.resets.filter((x) => x.reason !== "power-on" && x.t >= t0).map((x) => ({ atMs: x.t - t0, reason: x.reason })), dropped: proven.reduce((n, p) => n + p.reading.dropped, 0),
       lineErrors: rig.tap.lineErrors, deviceRejects: rig.tap.deviceRejects,
     };
   } finally {

@@ -37,7 +37,8 @@ const isId = (id: unknown): boolean => typeof id === "string" && id.startsWith("
 /** The simulated board for `board`'s target, running `firmware`. */
 export function simTarget(board: Board, firmware: string, seed: number, callbackTimeoutMs: number): SimTarget {
   if (board.target === "node") return piTarget(new NodeBoard(board, firmware, seed));
-  if (board.target === "nodemcu") return nodemcuTarget(new NodeMcuBoard(board, firmware, seed));
+  // Debug info kept: a panic in a scenario then names the bundle's line (the report shows it).
+  if (board.target === "nodemcu") return nodemcuTarget(new NodeMcuBoard(board, firmware, seed, { debugInfo: true }));
   const e = emulatedBoard(board, seed, { callbackTimeoutMs });
   let before = 0;
   return {

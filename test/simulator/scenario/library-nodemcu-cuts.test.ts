@@ -10,6 +10,6 @@ describe("scenario library on nodemcu-esp32 (real Lua 5.3): power cuts", () => {
   it("power-cuts", async () => {
     const r = await runLibraryScenario("power-cuts", "nodemcu-esp32");
     // As in library-nodemcu.test.ts: a restart beyond the cuts is reported (open question, stop 22).
-    if (r.boots !== r.powerCuts + 1) console.warn(`power-cuts: ${r.boots} boots for ${r.powerCuts} power cuts`);
+    if (r.boots !== r.powerCuts + 1) console.warn(`power-cuts: ${r.boots} boots for ${r.powerCuts} power cuts; restarts: ${JSON.stringify(r.restarts)}`);
   }, 600_000);
 });

@@ -20,7 +20,7 @@ describe("scenario library on nodemcu-esp32 (real Lua 5.3)", () => {
       // Every expectation of the file holds. A restart beyond the cuts (a Lua panic or the soft
       // watchdog) is reported, not failed: in CI under load one happened in gateway-faults
       // (3 boots for 1 cut) that never happens here alone — open, see the closing note of stop 22.
-      if (r.boots !== r.powerCuts + 1) console.warn(`${name}: ${r.boots} boots for ${r.powerCuts} power cuts`);
+      if (r.boots !== r.powerCuts + 1) console.warn(`${name}: ${r.boots} boots for ${r.powerCuts} power cuts; restarts: ${JSON.stringify(r.restarts)}`);
     }, 600_000);
   }
 
