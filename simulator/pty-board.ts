@@ -26,7 +26,7 @@ import { NODEMCU_INIT_LUA, NODEMCU_PROGRAM_FILE } from "../toolchain/nodemcu-fil
 import type { EspruinoBoard } from "./espruino/board";
 import { emulatedBoard, flashAndBoot } from "./espruino/from-board";
 import { NodeMcuBoard } from "./lua/nodemcu-board";
-import { espruinoWire, SerialWire, type ExecModel, type WireBoard } from "./pty-wire";
+import { espruinoWire, SerialWire, wireBoard, type ExecModel, type WireBoard } from "./pty-wire";
 
 export interface PtyBoardOptions {
   /** Board id (boards/<id>.json) or a loaded board. */
@@ -192,20 +192,8 @@ export async function startNodemcuPtyBoard(opts: NodeMcuPtyOptions): Promise<Pty
     emu.putFile("init.lua", new Uint8Array(Buffer.from(NODEMCU_INIT_LUA, "latin1")));
   }
   emu.powerOn();
-  const wire: WireBoard = {
-    get isOn() {
-      return emu.isOn;
-    },
-    get now() {
-      return emu.now;
-    },
-    consoleInput: (text) => emu.consoleInput(text),
-    onConsoleOutput: (cb) => emu.onConsoleOutput(cb),
-    receivingPacket: () => false,
-    flashWork: () => ({ bytesProgrammed: 0, pageErases: 0 }),
-  };
   // NodeMCU's console has no XON/XOFF: a host paces itself by the answers.
-  return servePty(emu, wire, board, { ...opts, flowControl: false });
+  return servePty(emu, wireBoard(emu), board, { ...opts, flowControl: false });
 }
 
 /** Serves `emu` (through `wireBoard`) on a pty and a TCP port, in real time. */

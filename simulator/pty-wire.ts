@@ -30,20 +30,31 @@ export interface WireBoard {
   flashWork(): { bytesProgrammed: number; pageErases: number };
 }
 
-/** An emulated Espruino board as the wire sees it. */
-export function espruinoWire(emu: EspruinoBoard): WireBoard {
+/**
+ * A board as the wire sees it: its console and clock, and — an emulated Espruino board's — its
+ * binary-packet state and flash counters (other boards: no packets, no flash cost per line).
+ */
+export function wireBoard(
+  b: Pick<WireBoard, "isOn" | "now" | "consoleInput" | "onConsoleOutput">,
+  extra: Partial<Pick<WireBoard, "receivingPacket" | "flashWork">> = {},
+): WireBoard {
   return {
     get isOn() {
-      return emu.isOn;
+      return b.isOn;
     },
     get now() {
-      return emu.now;
+      return b.now;
     },
-    consoleInput: (text) => emu.consoleInput(text),
-    onConsoleOutput: (cb) => emu.onConsoleOutput(cb),
-    receivingPacket: () => emu.console.receivingPacket,
-    flashWork: () => emu.flash.stats(),
+    consoleInput: (text) => b.consoleInput(text),
+    onConsoleOutput: (cb) => b.onConsoleOutput(cb),
+    receivingPacket: extra.receivingPacket ?? (() => false),
+    flashWork: extra.flashWork ?? (() => ({ bytesProgrammed: 0, pageErases: 0 })),
   };
+}
+
+/** An emulated Espruino board as the wire sees it. */
+export function espruinoWire(emu: EspruinoBoard): WireBoard {
+  return wireBoard(emu, { receivingPacket: () => emu.console.receivingPacket, flashWork: () => emu.flash.stats() });
 }
 
 export const XON = 0x11;

@@ -26,7 +26,7 @@ const FACTS = "nil -- @@solkit board facts@@";
  */
 const LUA_SWAPS: [string, string][] = [
   ["shared/crypto/ed25519/table-decode", "firmware/targets/nodemcu/lua-table-decode"],
-  ["shared/crypto/ed25519/base-lookup", "firmware/targets/nodemcu/lua-base-lookup"],
+  ["shared/crypto/ed25519/table-read", "firmware/targets/nodemcu/lua-table-read"],
 ];
 
 export interface NodemcuBuildReport {

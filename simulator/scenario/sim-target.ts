@@ -61,40 +61,49 @@ export function simTarget(board: Board, firmware: string, seed: number, callback
   };
 }
 
-/** A Pi has no REPL: its console's text commands (firmware/console.ts runCommand). */
-function piTarget(b: NodeBoard): SimTarget {
+/** What provisioning types at a console: the device key, the host key, the settings. */
+interface ProvisionLines {
+  key(entropyHex: string): string;
+  hostKey(keyHex: string): string;
+  config(d: DeviceSettings): string;
+}
+
+/**
+ * A board provisioned by typing at its console: `say` sends one line and returns the answer,
+ * the last line of which is what the firmware returned for the key.
+ */
+function consoleTarget(board: SimBoard, dialect: ConsoleDialect, say: (line: string) => string, lines: ProvisionLines, dispose: () => void): SimTarget {
   return {
-    board: b,
-    dialect: "espruino",
+    board,
+    dialect,
     resetsBeforeFirmware: 0,
     provision(entropy, key, device) {
-      b.powerOn();
-      const id = b.command(`provision-key ${entropy}`);
+      board.powerOn();
+      const id = say(lines.key(entropy)).split("\n").pop();
       if (isId(id)) {
-        b.command(`host-key ${key}`);
-        if (device) b.command(`config ${device.intervalS} ${device.signEvery}`);
+        say(lines.hostKey(key));
+        if (device) say(lines.config(device));
       }
       return id;
     },
-    dispose: () => b.powerOff(),
+    dispose,
   };
+}
+
+/** A Pi has no REPL: its console's text commands (firmware/console.ts runCommand). */
+function piTarget(b: NodeBoard): SimTarget {
+  return consoleTarget(b, "espruino", (l) => b.command(l), {
+    key: (e) => `provision-key ${e}`,
+    hostKey: (k) => `host-key ${k}`,
+    config: (d) => `config ${d.intervalS} ${d.signEvery}`,
+  }, () => b.powerOff());
 }
 
 /** NodeMCU's REPL runs Lua and prints only what is printed. */
 function nodemcuTarget(b: NodeMcuBoard): SimTarget {
-  return {
-    board: b,
-    dialect: "nodemcu",
-    resetsBeforeFirmware: 0,
-    provision(entropy, key, device) {
-      b.powerOn();
-      const id = b.repl(`print(solkit.provisionKey(false, "${entropy}"))`).split("\n").pop();
-      if (isId(id)) {
-        b.repl(`solkit.setHostKey("${key}")`);
-        if (device) b.repl(`solkit.setConfig(${device.intervalS}, ${device.signEvery})`);
-      }
-      return id;
-    },
-    dispose: () => b.dispose(),
-  };
+  return consoleTarget(b, "nodemcu", (l) => b.repl(l), {
+    key: (e) => `print(solkit.provisionKey(false, "${e}"))`,
+    hostKey: (k) => `solkit.setHostKey("${k}")`,
+    config: (d) => `solkit.setConfig(${d.intervalS}, ${d.signEvery})`,
+  }, () => b.dispose());
 }

@@ -5,7 +5,7 @@
  * The portable decode makes a Uint8Array, which in Lua is a table: 16 bytes of heap per byte
  * of table on a 64-bit Lua, 12 on the ESP32 — the 26 KB table became ~420 KiB of heap the first
  * time the device signed (measured: 362 KiB at boot, 875 after provisioning). As a string it
- * stays 26 KB. Only lua-base-lookup.ts reads it (solkit_u16); the type is the module's contract.
+ * stays 26 KB. Only lua-table-read.ts reads it (solkit_u16); the type is the module's contract.
  */
 import type { decodeTable as portable } from "../../../shared/crypto/ed25519/table-decode";
 

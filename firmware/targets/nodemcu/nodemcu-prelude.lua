@@ -51,7 +51,7 @@ function solkit_base64_string(s)
   return table.concat(parts)
 end
 
--- Bytes p and p+1 (0-based) of a byte string, little-endian (lua-base-lookup.ts).
+-- Bytes p and p+1 (0-based) of a byte string, little-endian (lua-table-read.ts).
 function solkit_u16(s, p)
   local lo, hi = string.byte(s, p + 1, p + 2)
   return lo + 256 * hi

@@ -11,6 +11,7 @@
  */
 import { feSwap } from "./field";
 import type { Niels } from "./point";
+import { tableU16 } from "./table-read";
 
 /** n = e·T[j] for e in -8..8, reading every entry of window j of table `t` (no branch on e). */
 export function lookupNiels(n: Niels, t: Uint8Array, j: number, e: number): void {
@@ -32,9 +33,9 @@ export function lookupNiels(n: Niels, t: Uint8Array, j: number, e: number): void
     // Limb i of coordinate f of entry k sits at byte 2·(((16j + i)·3 + f)·8 + k - 1).
     let p = 2 * (384 * j + k - 1);
     for (let i = 0; i < 16; i++) {
-      ypx[i] += hit * (t[p] + 256 * t[p + 1]);
-      ymx[i] += hit * (t[p + 16] + 256 * t[p + 17]);
-      xy[i] += hit * (t[p + 32] + 256 * t[p + 33]);
+      ypx[i] += hit * tableU16(t, p);
+      ymx[i] += hit * tableU16(t, p + 16);
+      xy[i] += hit * tableU16(t, p + 32);
       p += 48;
     }
   }
