@@ -17,13 +17,14 @@ import { encodeAck } from "../../shared/protocol/ack";
 import { AUTHENTICATED, PENDING, verifyChain, type ChainItem, type ChainState } from "../../shared/protocol/chain";
 import { errorCode, KIND_READING } from "../../shared/protocol/common";
 import { encodeFrame, type Frame } from "../../shared/protocol/frame";
-import { decodeReading, FLAG_FIRST_AFTER_BOOT, FLAG_UNLOCKED, READING_LENGTH, readingHash, readingSigningInput, type Reading } from "../../shared/protocol/reading";
+import { decodeReading, FLAG_FIRST_AFTER_BOOT, FLAG_UNLOCKED, readingHash, type Reading } from "../../shared/protocol/reading";
 import { buildTopic } from "../../shared/protocol/topics";
 import { readingPayloadJson } from "../../shared/protocol/payload";
 import type { Logger } from "./log";
 import { relinkPoint } from "../verify/pending-chain";
 import { nodeSha256 } from "../crypto/node-sha256";
-import { PrecheckedVerifier, type VerifyItem, type VerifyWorker } from "../crypto/verify-worker";
+import type { VerifyWorker } from "../crypto/verify-worker";
+import { decodeJob, Precheck, type Job as QueuedFrame } from "./precheck";
 import type { Metrics } from "./metrics";
 import type { DeviceRecord, Registry } from "./registry";
 import type { Spool } from "./spool";
@@ -84,9 +85,6 @@ export interface PipelineDeps {
   now?(): number;
 }
 
-/** Frames per batch checked on the verify worker (about 40 ms of its time). */
-const PRECHECK_BATCH = 256;
-
 /** Most unsigned readings kept per device while waiting for a signature. */
 export const MAX_PENDING = 1000;
 
@@ -97,10 +95,8 @@ interface Pending {
   receivedAt: number;
 }
 
-interface Job {
-  frame: Frame;
+interface Job extends QueuedFrame {
   link: LinkContext;
-  receivedAt: number;
 }
 
 /** How a frame ended: the device to ack (after the commit), the reading accepted, whether anything was spooled. */
@@ -153,16 +149,13 @@ export class Pipeline {
   private storeProblem: "full" | "error" | undefined;
   /** The verifier the chain checks use: the worker's verdicts first, when there is a worker. */
   private readonly verifier: Verifier;
-  private readonly prechecked: PrecheckedVerifier | undefined;
-  /** A batch's signatures are being checked on the worker (one batch at a time). */
-  private prechecking = false;
-  /** That batch, until it has committed. */
-  private inFlight: Promise<void> | undefined;
+  /** The verify thread's side (precheck.ts), when there is a worker. */
+  private readonly precheck: Precheck<Job> | undefined;
 
   constructor(private readonly d: PipelineDeps) {
     this.now = d.now ?? Date.now;
-    this.prechecked = d.verifyWorker ? new PrecheckedVerifier(d.verifier) : undefined;
-    this.verifier = this.prechecked ?? d.verifier;
+    this.precheck = d.verifyWorker ? new Precheck<Job>(d.verifyWorker, d.verifier, (id) => d.registry.get(id)?.state.lastSeq, d.logger) : undefined;
+    this.verifier = this.precheck?.verifier ?? d.verifier;
     const m = d.metrics;
     m.gauge("solkit_store_ok", "1 while commits to the database work; 0 after a failed one (a full disk), until one works again.", () => (this.storeProblem === undefined ? 1 : 0));
     m.counter("solkit_frames_in_total", "Frames and payloads received, by link kind.");
@@ -209,67 +202,19 @@ export class Pipeline {
   flush(): void {
     this.scheduled = false;
     if (this.queue.length === 0) return;
-    if (!this.d.verifyWorker || !this.prechecked) {
+    if (this.precheck === undefined) {
       const jobs = this.queue;
       this.queue = [];
       this.commitBatch(jobs);
       return;
     }
-    if (this.prechecking) return; // flushed again once the batch on the worker is back
-    // A burst goes in slices, so that the worker checks one while the event loop commits another.
-    const jobs = this.queue.splice(0, PRECHECK_BATCH);
-    const items = this.signedItems(jobs);
-    this.prechecking = true;
-    const done = (ok?: Uint8Array) => {
-      this.prechecking = false;
-      if (ok) this.prechecked!.remember(items, ok);
-      if (this.queue.length > 0) this.flush(); // the next batch goes to the worker first…
-      try {
-        this.commitBatch(jobs); // …while this one commits here
-      } finally {
-        this.prechecked!.forget();
-      }
-    };
-    const p = this.d.verifyWorker.check(items).then(done, () => done()).catch((e: Error) => this.d.logger.log("error", "pipeline", `batch of ${jobs.length} failed: ${e.message}`));
-    this.inFlight = p;
-    void p.finally(() => {
-      if (this.inFlight === p) this.inFlight = undefined;
-    });
-  }
-
-  /**
-   * The signed readings of a batch that the chain check would verify, as it will verify them
-   * (the key is the device id). Frames of unknown devices and seqs already stored are left
-   * out, as the pipeline refuses those before any signature check: a stranger replaying public
-   * readings must not cost a verification here either.
-   */
-  private signedItems(jobs: Job[]): VerifyItem[] {
-    const items: VerifyItem[] = [];
-    const tips = new Map<string, number | undefined>(); // one registry look-up per device per batch
-    for (const { frame } of jobs) {
-      if (frame.kind !== KIND_READING || frame.signature.length !== 64 || frame.message.length !== READING_LENGTH) continue;
-      let reading: Reading;
-      try {
-        reading = decodeReading(frame.message);
-      } catch {
-        continue; // refused by the chain check, with its reason
-      }
-      const id = encodePublicKey(reading.deviceId);
-      if (!tips.has(id)) tips.set(id, this.d.registry.get(id)?.state.lastSeq);
-      const tip = tips.get(id);
-      if (tip === undefined || reading.seq <= tip) continue;
-      items.push({ message: readingSigningInput(frame.message), signature: frame.signature, publicKey: reading.deviceId });
-    }
-    return items;
+    this.precheck.next(this.queue, () => this.flush(), (jobs) => this.commitBatch(jobs));
   }
 
   /** Commits everything queued or on the worker (a gateway stopping). */
   async drain(): Promise<void> {
     this.flush();
-    while (this.inFlight) {
-      await this.inFlight;
-      this.flush();
-    }
+    await this.precheck?.drain(() => this.flush());
   }
 
   private commitBatch(jobs: Job[]): void {
@@ -349,8 +294,10 @@ export class Pipeline {
       this.rejected(link, "E_KIND", `kind ${frame.kind} came uplink; acks and tokens travel host → device only`);
       return NOTHING;
     }
-    const reading = decodeReading(frame.message);
-    const id = encodePublicKey(reading.deviceId);
+    // Decoded once: the verify thread's slicing may have done it already (precheck.ts).
+    const decoded = decodeJob(job);
+    const reading = decoded?.reading ?? decodeReading(frame.message); // a malformed one throws its reason here
+    const id = decoded?.id ?? encodePublicKey(reading.deviceId);
     if (!this.batchDevices.has(id)) this.batchDevices.set(id, this.d.registry.get(id));
     const dev = this.batchDevices.get(id);
     if (!dev) {
