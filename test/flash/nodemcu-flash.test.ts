@@ -117,6 +117,21 @@ describe("solkit flash on a NodeMCU pty board", () => {
     expect(text(b.emu.readFile(NODEMCU_PROGRAM_FILE))).toBe(code);
   }, 240_000);
 
+  it("monitor: a provisioned NodeMCU device's readings decoded and verified against the registry", async () => {
+    const b = await nodemcuBoard(mcu, (await ensureFirmware(mcu.id)).code);
+    b.emu.repl("solkit.setConfig(2, 1)"); // a reading every 2 s, each signed: a short test
+    const home = tempDir("solkit-home-");
+    const p = await rig.run(["provision", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--site", "farm-9", "--json"], { cwd: home });
+    expect(p.status, p.stderr).toBe(0);
+    const id = JSON.parse(p.stdout).id as string;
+    const m = await rig.run(["monitor", "--port", b.path, "--baud", String(BAUD), "--duration", "9", "--json", "--filter", "frames"], { cwd: home });
+    expect(m.status, m.stderr).toBe(0);
+    const frames = m.stdout.trim().split("\n").map((l) => JSON.parse(l)).filter((x) => x.type === "reading");
+    expect(frames.length).toBeGreaterThanOrEqual(2);
+    // Each signed by its own signature (signEvery 1), checked against the key the registry holds.
+    for (const f of frames) expect(f).toMatchObject({ device: id, known: true, status: "valid", signedBy: f.reading.seq });
+  }, 120_000);
+
   it("a byte changed on the wire: the board's hash differs, nothing is replaced, the old program still runs", async () => {
     const b = await nodemcuBoard();
     const first = await flashNodeMcu({ path: b.path, baud: BAUD, board: mcu, code: luaBundle("A"), settleMs: 300 });
