@@ -48,6 +48,12 @@ function duration(text: string): number {
 
 /** The built firmware of a board, building it when missing or stale (said on stderr). */
 async function firmware(out: Output, board: string): Promise<string> {
+  const b = loadBoard(board);
+  if (!b.buildable) {
+    // A usage error, as in build and flash (exit 2), before anything says it is building.
+    const blank = b.target === "nodemcu" ? "; --pty --blank gives its NodeMCU REPL without the program" : "";
+    throw new CliError(`${board} is not buildable yet: ${b.whyNotBuildable ?? "its target is not implemented"}${blank}`);
+  }
   const fw = await ensureFirmware(board, (why) => out.info(`building ${relative(process.cwd(), firmwarePath(board))} (${why})…`));
   return fw.code;
 }

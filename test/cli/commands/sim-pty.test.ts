@@ -90,5 +90,9 @@ describe("solkit sim --pty", () => {
     const busy = solkit(["sim", "--board", "esp32-devkitc", "--pty", taken]);
     expect(busy.status).toBe(2);
     expect(busy.stderr).toMatch(/already exists \(another solkit sim --pty\?\)/);
+    // A board with no build yet: said at once (nothing "building…"), with the way to its bare REPL.
+    const unbuilt = solkit(["sim", "--board", "nodemcu-esp8266", "--pty", join(dir, "ttyNONE")]);
+    expect(unbuilt.status).toBe(2);
+    expect(unbuilt.stderr).toMatch(/^solkit: nodemcu-esp8266 is not buildable yet: .*--pty --blank gives its NodeMCU REPL without the program\n$/);
   });
 });
