@@ -59,6 +59,8 @@ export function espruinoWire(emu: EspruinoBoard): WireBoard {
 
 export const XON = 0x11;
 export const XOFF = 0x13;
+/** A 0x03 that was queued while no packet was being received: Espruino's Ctrl-C (console.ts). */
+export const CTRL_C_QUEUED = 0x103;
 
 /** Interpreter and flash speed of the model (defaults: an ESP32 at 240 MHz, roughly). */
 export interface ExecModel {
@@ -199,7 +201,9 @@ export class SerialWire {
         this.stats.overrun++;
         continue;
       }
-      this.buffer.push(b);
+      // Espruino decides a 0x03 is Ctrl-C when it is queued, unless a packet's header has been
+      // processed by then: such a byte reaches the console as CTRL_C_QUEUED (console.ts).
+      this.buffer.push(b === 0x03 && !this.emu.receivingPacket() ? CTRL_C_QUEUED : b);
       this.stats.rxBytes++;
       if (this.flow && this.emu.isOn && !this.xoffActive && this.buffer.length >= (this.cap * 6) / 8) {
         this.xoffActive = true;

@@ -20,10 +20,15 @@
  *   prints comes out as `LoopbackB.on("data")` events, and only `USB.write` reaches the host —
  *   the behaviour measured on the real interpreter (test/device/console-lock.test.ts).
  * - DLE SOH starts a binary packet (packets.ts): the console's own file upload, heard only
- *   while the REPL is on USB.
+ *   while the REPL is on USB. A 0x03 that arrives with a packet's header, before the header is
+ *   processed, is a Ctrl-C and breaks the packet, as on the interpreter (why the flasher pauses
+ *   after each header: flash/repl-session.ts packet()).
  */
 import { formatValue } from "./format";
 import { PacketReceiver, type PacketBoard } from "./packets";
+
+/** A 0x03 the wire queued while no packet was being received (pty-wire.ts CTRL_C_QUEUED). */
+const CTRL_C_QUEUED = "\u0103";
 
 /** What the board does with a complete line: run it, report the result or that it threw. */
 export type LineRunner = (code: string) => { ok: boolean; value?: unknown };
@@ -171,11 +176,26 @@ export class UsbConsole {
   feed(text: string): void {
     if (!this.connected || !this.powered) return;
     if (this.device !== "USB") {
-      for (const h of this.usbData) this.post("USB data", h, [text]);
+      const data = text.split(CTRL_C_QUEUED).join("\x03"); // the program reads bytes, not the wire's marks
+      for (const h of this.usbData) this.post("USB data", h, [data]);
       return;
     }
-    for (const ch of text) {
+    // Everything in `text` was queued before any of it is processed, and Espruino takes a 0x03 as
+    // Ctrl-C when it is *queued* (jsdevices.c jshPushIOCharEventsHandler → jsiCtrlC), skipping
+    // that only when a packet's header had already been processed (IS_PACKET_TRANSFER).
+    // Through the wire (pty-wire.ts) a byte's queue time is known: such a 0x03 comes as "\u0103".
+    const packetWhenQueued = this.packets?.active === true;
+    for (let ch of text) {
+      if (ch === CTRL_C_QUEUED) ch = this.packets?.active ? ch : "\x03";
       if (this.packets?.active) {
+        if (ch === CTRL_C_QUEUED || (ch === "\x03" && !packetWhenQueued)) {
+          // The Ctrl-C breaks the packet: no answer; what follows is read as REPL input.
+          this.packets.abort();
+          this.input = "";
+          this.pending = "";
+          this.emit("\r\n>");
+          continue;
+        }
         this.packets.byte(ch.charCodeAt(0) & 0xff);
         continue;
       }

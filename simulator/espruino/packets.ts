@@ -68,6 +68,11 @@ export class PacketReceiver {
     });
   }
 
+  /** A Ctrl-C broke the packet being received: dropped without an answer. */
+  abort(): void {
+    this.exit();
+  }
+
   /** Nothing survives a power cut or a reset. */
   reset(): void {
     this.exit();

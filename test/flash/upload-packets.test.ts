@@ -64,9 +64,37 @@ describe("packets on the emulated console", () => {
     const data = Buffer.concat([bundle, bundle]);
     board.consoleInput(fileSendPacket("f.js", data.length, true).toString("latin1"));
     const plan = planDataPackets(data, 4000, true);
-    for (const p of plan) board.consoleInput(packet(PT_DATA, p.payload).toString("latin1"));
+    // Each header on its own, then its data, as the flasher sends them (see the Ctrl-C test).
+    for (const p of plan) {
+      const bytes = packet(PT_DATA, p.payload);
+      board.consoleInput(bytes.subarray(0, 4).toString("latin1"));
+      board.consoleInput(bytes.subarray(4).toString("latin1"));
+    }
     expect(out()).toBe(ACK.repeat(plan.length + 1));
     expect(Buffer.from(board.storage.read("f.js")!).equals(data)).toBe(true);
+  });
+
+  // Through the pty wire the same rule holds per byte (pty-wire.ts CTRL_C_QUEUED): without the
+  // flasher's pause after each header, flash.test.ts's first test falls back to base64 (checked).
+  it("a 0x03 queued with a packet's header, before the header is processed, is Ctrl-C: the packet breaks (the interpreter's behaviour)", () => {
+    const data = Buffer.from([0x41, 0x03, 0x42, 0x43]);
+    const sent = (split: boolean) => {
+      const { board, out, clear } = makeBoard();
+      board.consoleInput(fileSendPacket("f.bin", data.length, false).toString("latin1"));
+      clear();
+      const bytes = packet(PT_DATA, data);
+      if (split) {
+        board.consoleInput(bytes.subarray(0, 4).toString("latin1"));
+        board.consoleInput(bytes.subarray(4).toString("latin1"));
+      } else board.consoleInput(bytes.toString("latin1"));
+      return { answer: out(), file: board.storage.read("f.bin") };
+    };
+    const together = sent(false);
+    expect(together.answer).not.toContain(ACK);
+    expect(together.file).toBeUndefined();
+    const apart = sent(true);
+    expect(apart.answer).toBe(ACK);
+    expect(Buffer.from(apart.file!).equals(data)).toBe(true);
   });
 
   it("a packet cut short is NAKed after 5 s, and the REPL answers again", () => {
