@@ -39,7 +39,8 @@ afterEach(async () => {
 });
 
 async function nodemcuBoard(board: Board = mcu, firmware?: string): Promise<PtyBoard<NodeMcuBoard>> {
-  const b = await startNodemcuPtyBoard({ board, path: join(tempDir("solkit-pty-"), "ttyMCU"), seed: 5, baud: BAUD, firmware });
+  // A 1 ms tick: a line and its answer cross the simulated wire without waiting for 4 ms ticks.
+  const b = await startNodemcuPtyBoard({ board, path: join(tempDir("solkit-pty-"), "ttyMCU"), seed: 5, baud: BAUD, firmware, tickMs: 1 });
   boards.push(b);
   return b;
 }
