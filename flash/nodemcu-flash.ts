@@ -135,31 +135,50 @@ async function must(r: NodeMcuRepl, expr: string, what: string, timeoutMs = 5000
   return String(a.value);
 }
 
-/** Payload bytes per line: the REPL's line less the call around it (`__sk("SKn",pcall(function() return __w("…") end))`). */
-const CALL_OVERHEAD = 60;
+/** Characters of a chunk line around its data: `__sk("SKnnnnn",pcall(function() return __w(nnnnnn,"…") end))`. */
+const CALL_OVERHEAD = 72;
+/** Times one chunk is sent before the upload stops (a line lost or changed on the wire is sent again). */
+const CHUNK_TRIES = 3;
 
 /**
- * Writes `data` to the board's file `name` in acknowledged chunks and checks its hash.
- * @returns chunks sent and the board's hash
- * @throws SolkitError E_UPLOAD (a write the board refused), E_VERIFY (the hash differs)
+ * The board's chunk writer: `__w(at, s)` writes `s` at byte `at` (so sending a chunk again is
+ * harmless, whether the line or its answer was lost) and answers the FNV-1a of what it was given:
+ * a byte changed or lost inside the line's string shows at once, and only that line goes again.
  */
-async function writeFile(r: NodeMcuRepl, info: NodeMcuInfo, name: string, data: string, onChunk: (done: number, chunkBytes: number) => void): Promise<{ chunks: number; check: string }> {
-  await must(r, `(function() file.remove("${name}") __f=file.open("${name}","w") __w=function(s) assert(__f:write(s),"flash write failed (full?)") return #s end return __f and 1 end)()`, `opening ${name}`);
+const CHUNK_WRITER = `(function() __w=function(a,s) __f:seek("set",a) assert(__f:write(s),"flash write failed (full?)") local h=0x811c9dc5 for i=1,#s do h=((h~s:byte(i))*16777619)&0xffffffff end return h end return 1 end)()`;
+
+/**
+ * Writes `data` to the board's file `name` in chunks, each checked by the board's FNV-1a of it
+ * and sent again when it does not match, then checks the whole file's hash.
+ * @returns chunks sent, chunks sent again, and the board's hash of the file
+ * @throws SolkitError E_UPLOAD (a chunk that never arrived intact, a write the board refused), E_VERIFY (the file's hash differs)
+ */
+async function writeFile(r: NodeMcuRepl, info: NodeMcuInfo, name: string, data: string, onChunk: (done: number, chunkBytes: number, retries: number) => void): Promise<{ chunks: number; retries: number; check: string }> {
+  await must(r, CHUNK_WRITER, "defining the chunk writer");
+  await must(r, `(function() file.remove("${name}") __f=file.open("${name}","w") return __f and 1 end)()`, `opening ${name}`);
   let chunks = 0;
+  let retries = 0;
   for (let at = 0; at < data.length; ) {
     let end = at;
     while (end < data.length && luaStringLength(data, at, end + 1) <= NODEMCU_MAX_LINE - CALL_OVERHEAD) end++;
-    const a = await r.call(`__w(${luaString(data.slice(at, end))})`, 5000);
-    if (!a.ok || Number(a.value) !== end - at) throw new SolkitError("E_UPLOAD", `writing ${name} at byte ${at} failed: ${String(a.value).slice(0, 120)}`);
+    const piece = data.slice(at, end);
+    const want = String(parseInt(fnv1a(piece), 16));
+    for (let tries = 1; ; tries++) {
+      const a = await r.call(`__w(${at},${luaString(piece)})`, 5000);
+      if (a.ok && a.value === want) break;
+      if (!a.ok && /flash write failed/.test(String(a.value))) throw new SolkitError("E_UPLOAD", `writing ${name} at byte ${at}: the board's flash refused it (full?)`);
+      if (tries >= CHUNK_TRIES) throw new SolkitError("E_UPLOAD", `writing ${name} at byte ${at} failed ${tries} times (last: ${String(a.value).slice(0, 80)}); nothing was replaced — check the cable and try again`);
+      retries++;
+    }
     chunks++;
-    onChunk(end, end - at);
+    onChunk(end, end - at, retries);
     at = end;
   }
   await must(r, `(function() __f:close() __f=nil __w=nil return 1 end)()`, `closing ${name}`);
   const check = await must(r, hashExpr(info.hash, name), `hashing ${name}`, 60_000);
   const want = hostHash(info.hash, data);
-  if (check !== want) throw new SolkitError("E_VERIFY", `${name} on the board hashes to ${check.slice(0, 16)}…, the bundle to ${want.slice(0, 16)}… (bytes lost on the line); nothing was replaced — try again`);
-  return { chunks, check };
+  if (check !== want) throw new SolkitError("E_VERIFY", `${name} on the board hashes to ${check.slice(0, 16)}…, the bundle to ${want.slice(0, 16)}…; nothing was replaced — try again`);
+  return { chunks, retries, check };
 }
 
 /** Renames `from` over `to` in one line (SPIFFS renames only to a free name). */
@@ -226,10 +245,10 @@ export async function flashNodeMcu(o: NodeMcuFlashOptions): Promise<NodeMcuFlash
     await must(r, `uart.setup(0,${o.baud},8,uart.PARITY_NONE,uart.STOPBITS_1,0)`, "turning the console's echo off");
     const t0 = performance.now();
     let lastChunk = 0;
-    const progress = (done: number, chunkBytes: number) => {
+    const progress = (done: number, chunkBytes: number, retries: number) => {
       lastChunk = Math.max(lastChunk, chunkBytes);
       const secs = (performance.now() - t0) / 1000;
-      o.onProgress?.({ done, total: o.code.length, bytesPerSecond: secs > 0 ? done / secs : 0, chunkBytes, retries: 0 });
+      o.onProgress?.({ done, total: o.code.length, bytesPerSecond: secs > 0 ? done / secs : 0, chunkBytes, retries });
     };
     const up = await writeFile(r, info, STAGING_FILE, o.code, progress);
     const seconds = (performance.now() - t0) / 1000;
@@ -238,7 +257,7 @@ export async function flashNodeMcu(o: NodeMcuFlashOptions): Promise<NodeMcuFlash
     await replace(r, "init.new", "init.lua");
     const boot = await restartAndWatch(r, o.settleMs ?? 3000);
     return {
-      info, bytes: o.code.length, chunks: up.chunks, chunkBytes: lastChunk, retries: 0, seconds, bytesPerSecond: o.code.length / seconds,
+      info, bytes: o.code.length, chunks: up.chunks, chunkBytes: lastChunk, retries: up.retries, seconds, bytesPerSecond: o.code.length / seconds,
       check: up.check, erased, replacedInPlace, boot,
     };
   } finally {

@@ -26,7 +26,7 @@ function dryRun(out: Output, c: NodeMcuFlashCall): number {
     "probe: define the answer helper, ask the Lua REPL for free flash, heap, crypto module and files",
     c.erase ? "erase every sk.* file (keys, journals, outbox)" : "keep sk.* files (keys, counters, credit, outbox)",
     `uart.setup(0, ${c.baud}, …, echo 0): no echo during the upload`,
-    `write solkit.new in acknowledged lines of up to 255 characters (~${Math.ceil(c.code.length / 190)} lines, ~${((c.code.length * 1.35 * 10) / c.baud).toFixed(0)} s of wire at ${c.baud} baud)`,
+    `write solkit.new in lines of up to 255 characters, each answered with the board's FNV-1a of it (sent again on a mismatch) (~${Math.ceil(c.code.length / 190)} lines, ~${((c.code.length * 1.35 * 10) / c.baud).toFixed(0)} s of wire at ${c.baud} baud)`,
     "hash solkit.new on the board (SHA-256 with the crypto module, else FNV-1a) and compare",
     `rename solkit.new to ${NODEMCU_PROGRAM_FILE}; write init.lua the same way`,
     "node.restart(), watch the program start",
@@ -44,11 +44,11 @@ function summary(out: Output, r: NodeMcuFlashResult, c: NodeMcuFlashCall): void 
   if (out.jsonMode) {
     out.json({
       board: c.board.id, port: c.port, bytes: r.bytes, method: "nodemcu-repl", chunks: r.chunks, chunkBytes: r.chunkBytes, seconds: r.seconds,
-      bytesPerSecond: Math.round(r.bytesPerSecond), check: r.check, hash: r.info.hash, verified: true, erased: r.erased, replacedInPlace: r.replacedInPlace, boot: r.boot,
+      bytesPerSecond: Math.round(r.bytesPerSecond), retries: r.retries, check: r.check, hash: r.info.hash, verified: true, erased: r.erased, replacedInPlace: r.replacedInPlace, boot: r.boot,
     });
     return;
   }
-  out.line(`${paint(out, "green", "✓")} flashed ${r.bytes} bytes to ${c.board.id} on ${c.port} in ${r.seconds.toFixed(1)} s (${(r.bytesPerSecond / 1024).toFixed(1)} KiB/s, ${r.chunks} lines of up to ${r.chunkBytes} B through the NodeMCU REPL)`);
+  out.line(`${paint(out, "green", "✓")} flashed ${r.bytes} bytes to ${c.board.id} on ${c.port} in ${r.seconds.toFixed(1)} s (${(r.bytesPerSecond / 1024).toFixed(1)} KiB/s, ${r.chunks} lines of up to ${r.chunkBytes} B through the NodeMCU REPL${r.retries ? `, ${r.retries} sent again` : ""})`);
   out.line(`  verified  ${r.info.hash === "sha256" ? "SHA-256" : "FNV-1a"} ${r.check.slice(0, 16)}… computed by the board over ${NODEMCU_PROGRAM_FILE}`);
   if (r.erased.length) out.line(`  erased    ${r.erased.join(", ")}`);
   // The program's own line, after NodeMCU's banner.

@@ -14,7 +14,7 @@ import type { Board } from "../../boards/board-type";
 import { SyncProcess } from "./sync-process";
 
 const EMU = resolve(fileURLToPath(new URL(".", import.meta.url)), "nodemcu-emu.lua");
-const DONE = /^D \d+$/;
+const DONE = /^D \d+ \d+$/;
 
 export class NodeMcuBoard {
   readonly kind = "nodemcu";

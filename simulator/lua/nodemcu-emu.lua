@@ -15,7 +15,8 @@
 -- from the flash if there is one. The files already in FLASH_DIR. "echo": the REPL echoes what
 -- is typed and prompts "> ", as on a board's serial console. "int32": math.maxinteger says 32-bit
 -- integers, as NodeMCU's default build does — only what it reports: the arithmetic stays 64-bit.)
--- Commands on stdin, one per line; every command is answered, its output first, then "D <ms>":
+-- Commands on stdin, one per line, tagged " #<n>"; every command is answered, its output first,
+-- then "D <ms> <n>" (tag 0 at start). A digest asked for with "H <algo> <hex>" comes back "h <hex>":
 --   A <ms>          advance virtual time, running what falls due
 --   I <hex>         bytes typed on the console
 --   P <pin> <at_ms>... edges on an input pin at virtual times (its trig callback runs at each)
@@ -43,6 +44,7 @@ local out = io.stdout
 local echo = arg[7] == "echo"
 local prompt = echo -- a console board prompts "> " even with its echo turned off
 local real_dofile = dofile
+local early = {}      -- command lines read while waiting for a digest, run next
 if arg[8] == "int32" then math.maxinteger, math.mininteger = 2147483647, -2147483648 end
 
 local function emit(s) out:write(s, "\n") end
@@ -171,7 +173,14 @@ else
   local function digest(algo, data)
     out:write("H ", algo, " ", hex(data), "\n")
     out:flush()
-    return unhex(io.stdin:read("l"))
+    -- The answer is the line "h <hex>"; a command read before it waits its turn (never taken
+    -- for the digest, as an "A …" once was under load).
+    while true do
+      local l = io.stdin:read("l")
+      if l == nil then os.exit(0) end
+      if l:sub(1, 2) == "h " then return unhex(l:sub(3)) end
+      early[#early + 1] = l
+    end
   end
   crypto = {}
   function crypto.toHex(s) return hex(s) end
@@ -245,9 +254,14 @@ else
 end
 if prompt and uart_cb == nil then emit("O " .. hex("> ")) end
 io.stdout:setvbuf("full")
-emit("D " .. math.floor(now_us / 1000))
+emit("D " .. math.floor(now_us / 1000) .. " 0")
 out:flush()
-for line in io.stdin:lines() do
+while true do
+  local line = table.remove(early, 1) or io.stdin:read("l")
+  if line == nil then break end
+  -- Commands come tagged " #<n>"; the done line carries the tag back (sync-process.ts).
+  local body, tag = line:match("^(.-) #(%d+)$")
+  if body then line = body end
   local cmd, rest = line:match("^(%a) ?(.*)$")
   if cmd == "A" then advance(tonumber(rest))
   elseif cmd == "I" then input(unhex(rest))
@@ -262,6 +276,6 @@ for line in io.stdin:lines() do
   elseif cmd == "K" then collectgarbage("collect"); emit(string.format("K %.1f", collectgarbage("count")))
   elseif cmd == "Q" then break
   end
-  emit("D " .. math.floor(now_us / 1000))
+  emit("D " .. math.floor(now_us / 1000) .. " " .. (tag or "0"))
   out:flush()
 end

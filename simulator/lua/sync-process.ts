@@ -3,7 +3,9 @@
  * (SimBoard.advance returns when the time has passed), and a process answers asynchronously.
  * A worker thread owns the child's pipes; `call` hands it one command line through shared
  * message and sleeps (Atomics.wait on shared memory) until the worker has put the child's whole
- * answer there — every line up to the one `done` matches, or the child's end.
+ * answer there — every line up to the one `done` matches and that ends with the command's tag
+ * (each command goes as "<line> #<n>", and its done line ends " <n>"; 0 at the child's start),
+ * or the child's end. A digest the child asks for ("H …") is answered "h <hex>" on its stdin.
  */
 import { Worker } from "node:worker_threads";
 
@@ -18,6 +20,9 @@ const data = new Uint8Array(workerData.sab, 8);
 const done = new RegExp(workerData.done);
 let child;
 let lines = [], rest = "", ended = false, waiting = false, err = "";
+// Each command line goes out tagged " #<n>" and only the done line that ends with its tag
+// answers it: an answer can never be taken for the next command's (a stale done line, say).
+let seq = 0, want = "0";
 function answer(text) {
   const bytes = Buffer.from(text);
   if (bytes.length > data.length) throw new Error("answer too long");
@@ -30,7 +35,7 @@ function answer(text) {
 // Answers the waiting call once a done line (or the child's end) is there; later lines wait.
 function tryReply() {
   if (!waiting) return;
-  const i = lines.findIndex((l) => done.test(l));
+  const i = lines.findIndex((l) => done.test(l) && l.endsWith(" " + want));
   if (i >= 0) return answer(lines.splice(0, i + 1).join("\\n"));
   if (ended) {
     const all = lines.splice(0);
@@ -55,7 +60,7 @@ function start(cmd, args) {
       // "H <algo> <hex>": the child asks for a digest and waits on its stdin (the NodeMCU crypto module's C code).
       if (workerData.hashes && l.startsWith("H ")) {
         const [, algo, hex] = l.split(" ");
-        c.stdin.write(createHash(algo.toLowerCase()).update(Buffer.from(hex || "", "hex")).digest("hex") + "\\n");
+        c.stdin.write("h " + createHash(algo.toLowerCase()).update(Buffer.from(hex || "", "hex")).digest("hex") + "\\n");
       } else lines.push(l);
     }
     tryReply();
@@ -77,7 +82,11 @@ start(workerData.cmd, workerData.args);
 parentPort.on("message", (m) => {
   if (m.spawn) start(m.spawn.cmd, m.spawn.args);
   waiting = true;
-  if (m.line && !ended) child.stdin.write(m.line + "\\n");
+  want = "0"; // what a child says at its start is tagged 0
+  if (m.line && !ended) {
+    want = String(++seq);
+    child.stdin.write(m.line + " #" + want + "\\n");
+  }
   tryReply();
 });
 `;
