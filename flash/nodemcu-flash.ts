@@ -1,7 +1,8 @@
 /**
  * `solkit flash` for NodeMCU boards (issue 14): the Lua bundle uploaded through the NodeMCU
  * REPL as files in its flash (SPIFFS), the way NodeMCU's own tools (nodemcu-tool, ESPlorer) do,
- * but checked: every chunk is acknowledged by the board, the whole file is hashed on the board
+ * but checked: the board answers every chunk with the FNV-1a of what it received (a chunk that
+ * does not match goes again, written at its own offset), the whole file is hashed on the board
  * and compared, and only then does it replace the running program.
  *
  *   solkit.lua  the device program (dist/<board>/firmware.lua)
