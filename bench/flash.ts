@@ -18,7 +18,9 @@ import { loadBoard } from "../boards/validate";
 import { buildFirmware } from "../toolchain/firmware";
 import { flashBoard } from "../flash/flash-board";
 import { espruinoToolsUpload } from "./espruino-tools";
-import { startPtyBoard } from "../simulator/pty-board";
+import { startNodemcuPtyBoard, startPtyBoard } from "../simulator/pty-board";
+import { flashNodeMcu } from "../flash/nodemcu-flash";
+import { ensureFirmware } from "../simulator/scenario/artifact";
 import { MAX_PACKET_BYTES, planDataPackets, planWireBytes } from "../flash/upload-packets";
 
 const BAUD = 115_200;
@@ -60,6 +62,18 @@ export async function flashRows(): Promise<Row[]> {
     await chunkBoard.stop();
   }
 
+  // NodeMCU: the Lua bundle through the Lua REPL onto a blank simulated board (real lua5.3), same baud.
+  const mcu = loadBoard("nodemcu-esp32");
+  const lua = (await ensureFirmware(mcu.id)).code;
+  const mcuBoard = await startNodemcuPtyBoard({ board: mcu, path: join(dir, "ttyMCU"), baud: BAUD, seed: 1 });
+  let nodemcu;
+  try {
+    nodemcu = await flashNodeMcu({ path: mcuBoard.path, baud: BAUD, board: mcu, code: lua });
+  } finally {
+    await mcuBoard.stop();
+    mcuBoard.emu.dispose();
+  }
+
   const packed = planWireBytes(planDataPackets(Buffer.from(code, "latin1"), MAX_PACKET_BYTES, true));
   return [
     { section, name: `espruino 0.1.67 upload, ${code.length} B bundle (baseline; tcp, 115200 model)`, value: theirsRate, unit: "B/s", ratio: 1, note: `${theirs.seconds.toFixed(1)} s incl. CLI start; ${theirsOk ? "stored bytes match" : "FAILED"}; 250 ms pause per 1 KiB Storage.write` },
@@ -68,6 +82,8 @@ export async function flashRows(): Promise<Row[]> {
       note: `${ours.chunks} packets of ≤ ${ours.chunkBytes} B; ${(ours.bytesPerSecond / ceiling).toFixed(2)}x the base64 ceiling, ${(ours.bytesPerSecond / wire).toFixed(2)}x the raw wire${ours.fallback ? "; FELL BACK" : ""}` },
     { section, name: "solkit flash end to end (probe, upload, hash, boot)", value: code.length / total, unit: "B/s", ratio: code.length / total / theirsRate,
       note: `${total.toFixed(1)} s; ${ours.boot.ok ? "boots" : "BOOT FAILED"}; ${(code.length / total / ceiling).toFixed(2)}x the base64 ceiling, ${(code.length / total / wire).toFixed(2)}x the raw wire` },
+    { section, name: `solkit flash, NodeMCU REPL (nodemcu-esp32, ${lua.length} B of Lua)`, value: nodemcu.bytesPerSecond, unit: "B/s", ratio: nodemcu.bytesPerSecond / wire,
+      note: `ratio: share of the raw wire; ${nodemcu.chunks} lines of ≤ ${nodemcu.chunkBytes} B, one in flight, each checked; ${nodemcu.retries} sent again; ${nodemcu.seconds.toFixed(1)} s; ${nodemcu.boot.ok ? "boots" : "BOOT FAILED"}` },
     { section, name: "wire ceiling, base64 text (115200 8N1 × 3/4)", value: ceiling, unit: "B/s", ratio: ceiling / theirsRate },
     { section, name: "wire ceiling, raw bytes (115200 8N1)", value: wire, unit: "B/s", ratio: wire / theirsRate, note: `heatshrink packets carry this bundle in ${packed} B (${(code.length / packed).toFixed(2)}x smaller)` },
   ];
