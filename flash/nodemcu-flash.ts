@@ -19,9 +19,8 @@ import { closePort, openPort } from "./port-open";
 import { ReplSession, sleep } from "./repl-session";
 import { luaString, luaStringLength, NODEMCU_MAX_LINE, NodeMcuRepl } from "./nodemcu-repl";
 import type { Progress } from "./upload";
-import { NODEMCU_INIT_LUA as INIT_LUA, NODEMCU_PROGRAM_FILE } from "../toolchain/nodemcu-files";
+import { NODEMCU_INIT_LUA as INIT_LUA, NODEMCU_PROGRAM_FILE as PROGRAM_FILE } from "../toolchain/nodemcu-files";
 
-const PROGRAM_FILE = NODEMCU_PROGRAM_FILE;
 /** Where a new program lands until it is proven. */
 const STAGING_FILE = "solkit.new";
 
@@ -242,8 +241,7 @@ export async function flashNodeMcu(o: NodeMcuFlashOptions): Promise<NodeMcuFlash
       o.onNote?.(`the flash cannot hold the old and the new program at once: the old ${PROGRAM_FILE} is removed first (a cut now leaves the board without a program until it is flashed again)`);
       await must(r, `(function() file.remove("${PROGRAM_FILE}") return 1 end)()`, `removing the old ${PROGRAM_FILE}`);
     }
-    // Echo off for the upload (NodeMCU's own tools do the same): the board would send every line back.
-    await must(r, `uart.setup(0,${o.baud},8,uart.PARITY_NONE,uart.STOPBITS_1,0)`, "turning the console's echo off");
+    await r.echoOff(o.baud);
     const t0 = performance.now();
     let lastChunk = 0;
     const progress = (done: number, chunkBytes: number, retries: number) => {

@@ -60,6 +60,16 @@ export class NodeMcuRepl {
   }
 
   /**
+   * Turns the console's echo off (NodeMCU's own tools do the same before an upload): the board
+   * would send every line back, a host key included. A restart turns it on again.
+   * @throws SolkitError E_UPLOAD when the board refuses
+   */
+  async echoOff(baud: number): Promise<void> {
+    const r = await this.call(`uart.setup(0,${baud},8,uart.PARITY_NONE,uart.STOPBITS_1,0)`, 3000);
+    if (!r.ok) throw new SolkitError("E_UPLOAD", `the board did not turn its console's echo off: ${String(r.value).slice(0, 100)}`);
+  }
+
+  /**
    * Runs `expr` on the board; its value comes back as text (Lua's tostring), its error as the
    * error's text. "timeout" when nothing answered.
    * @throws SolkitError E_PORT when the port is gone
@@ -70,7 +80,7 @@ export class NodeMcuRepl {
       if (line.length > NODEMCU_MAX_LINE + 1) throw new SolkitError("E_INTERNAL", `a NodeMCU REPL line of ${line.length} characters (the limit is ${NODEMCU_MAX_LINE})`);
       return line;
     }, timeoutMs);
-    if (typeof r.value === "string" && /^[0-9a-f]*$/.test(r.value) && r.value.length % 2 === 0 && r.value !== "timeout") {
+    if (typeof r.value === "string" && /^[0-9a-f]*$/.test(r.value) && r.value.length % 2 === 0) {
       return { ok: r.ok, value: Buffer.from(r.value, "hex").toString("latin1") };
     }
     return r;

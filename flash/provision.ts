@@ -72,8 +72,7 @@ async function nodemcuRepl(s: ReplSession, o: ProvisionOptions): Promise<DeviceR
   if (!info.solkit) {
     throw new SolkitError("E_WRONG_FIRMWARE", `no solkit program runs on the NodeMCU board at ${o.path}; flash it first: solkit flash --board ${o.board.id} --port ${o.path}`);
   }
-  const echo = await r.call(`uart.setup(0,${o.baud},8,uart.PARITY_NONE,uart.STOPBITS_1,0)`, 3000);
-  if (!echo.ok) throw new SolkitError("E_PROVISION", `the board did not turn its console's echo off: ${String(echo.value).slice(0, 100)}`);
+  await r.echoOff(o.baud);
   return { dialect: "nodemcu", call: (expr, t) => r.call(expr, t) };
 }
 

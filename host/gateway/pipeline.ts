@@ -10,17 +10,19 @@
  * (not stored, not acked): the device keeps them and sends them again after a restart.
  * Nothing here throws on bad input: every rejection is a counted reason and a log line.
  */
-import { equalBytes, toHex } from "../../shared/bytes";
+import { equalBytes } from "../../shared/bytes";
 import type { Verifier } from "../../shared/crypto/types";
 import { encodePublicKey } from "../../shared/crypto/strkey";
 import { encodeAck } from "../../shared/protocol/ack";
 import { AUTHENTICATED, PENDING, verifyChain, type ChainItem, type ChainState } from "../../shared/protocol/chain";
 import { errorCode, KIND_READING } from "../../shared/protocol/common";
 import { encodeFrame, type Frame } from "../../shared/protocol/frame";
-import { decodeReading, FLAG_FIRST_AFTER_BOOT, FLAG_UNLOCKED, readingHash, type Reading } from "../../shared/protocol/reading";
+import { decodeReading, FLAG_FIRST_AFTER_BOOT, readingHash, type Reading } from "../../shared/protocol/reading";
 import { buildTopic } from "../../shared/protocol/topics";
 import { readingPayloadJson } from "../../shared/protocol/payload";
 import type { Logger } from "./log";
+import { explain, verifiedText } from "./log-text";
+import { StoreHealth } from "./store-health";
 import { relinkPoint } from "../verify/pending-chain";
 import { nodeSha256 } from "../crypto/node-sha256";
 import type { VerifyWorker } from "../crypto/verify-worker";
@@ -40,7 +42,6 @@ export interface LinkContext {
   sendAck(device: DeviceRecord, ack: Uint8Array): void;
 }
 
-/** An authenticated reading, after its commit. */
 /** Readings stored in one commit for one device, and the seq of the signature that proved them. */
 export interface VerifiedBatch {
   device: string;
@@ -48,6 +49,7 @@ export interface VerifiedBatch {
   readings: { reading: Reading; receivedAt: number }[];
 }
 
+/** An authenticated reading, after its commit. */
 export interface Accepted {
   device: DeviceRecord;
   reading: Reading;
@@ -145,8 +147,7 @@ export class Pipeline {
   private batchEchoes: string[] = [];
   private batchCounts = { verified: 0, dropped: 0 };
   private batchVerified: VerifiedBatch[] = [];
-  /** Why the last commit failed, until one works again. */
-  private storeProblem: "full" | "error" | undefined;
+  private readonly store: StoreHealth;
   /** The verifier the chain checks use: the worker's verdicts first, when there is a worker. */
   private readonly verifier: Verifier;
   /** The verify thread's side (precheck.ts), when there is a worker. */
@@ -154,10 +155,11 @@ export class Pipeline {
 
   constructor(private readonly d: PipelineDeps) {
     this.now = d.now ?? Date.now;
+    this.store = new StoreHealth(d.db, d.logger, d.dbFile);
     this.precheck = d.verifyWorker ? new Precheck<Job>(d.verifyWorker, d.verifier, (id) => d.registry.get(id)?.state.lastSeq, d.logger) : undefined;
     this.verifier = this.precheck?.verifier ?? d.verifier;
     const m = d.metrics;
-    m.gauge("solkit_store_ok", "1 while commits to the database work; 0 after a failed one (a full disk), until one works again.", () => (this.storeProblem === undefined ? 1 : 0));
+    m.gauge("solkit_store_ok", "1 while commits to the database work; 0 after a failed one (a full disk), until one works again.", () => (this.store.ok ? 1 : 0));
     m.counter("solkit_frames_in_total", "Frames and payloads received, by link kind.");
     m.counter("solkit_readings_verified_total", "Readings authenticated, stored and acked.");
     m.counter("solkit_rejected_total", "Frames rejected, by reason code.");
@@ -249,10 +251,10 @@ export class Pipeline {
       this.d.spool.restore(spoolBefore);
       for (const echo of this.batchEchoes) this.echoes.delete(echo);
       for (const p of this.pending.values()) p.length = 0;
-      this.storeFailed(e as Error, jobs.length);
+      this.store.failed(e as Error, jobs.length);
       return;
     }
-    if (this.batchCounts.verified > 0) this.storeWorks(); // a refusal's counter update proves no space
+    if (this.batchCounts.verified > 0) this.store.works(); // a refusal's counter update proves no space
     this.d.metrics.inc("solkit_readings_verified_total", {}, this.batchCounts.verified);
     if (this.batchCounts.dropped) this.d.metrics.inc("solkit_dropped_declared_total", {}, this.batchCounts.dropped);
     for (const { device, link } of acks.values()) this.sendAck(device, link);
@@ -263,11 +265,7 @@ export class Pipeline {
 
   /** One line per signature's worth of readings, after they are safely stored (issue 13: the host speaks). */
   private sayVerified(v: VerifiedBatch): void {
-    const rs = v.readings;
-    const last = rs[rs.length - 1].reading;
-    const seqs = rs.length === 1 ? `seq ${last.seq}` : `seq ${rs[0].reading.seq}..${last.seq}`;
-    const credit = (last.flags & FLAG_UNLOCKED) !== 0 ? "unlocked" : last.credit >= 86400 ? `${(last.credit / 86400).toFixed(1)} d` : `${(last.credit / 3600).toFixed(1)} h`;
-    this.d.logger.log("info", "verified", `device=${v.device} ${seqs} ✓ ${(last.energyIn / 1e6).toFixed(3)} kWh, ${(last.power / 1000).toFixed(0)} W, relay ${last.relay ? "closed" : "open"}, credit ${credit}`);
+    this.d.logger.log("info", "verified", `device=${v.device} ${verifiedText(v.readings)}`);
     this.d.onVerified?.(v);
   }
 
@@ -472,30 +470,6 @@ export class Pipeline {
    * the gateway goes on refusing to ack until a commit works again; anything else is logged
    * per batch. Either way the devices keep their readings and send them again.
    */
-  private storeFailed(e: Error, frames: number): void {
-    const full = (e as { code?: string }).code === "SQLITE_FULL";
-    if (full && this.storeProblem === "full") return;
-    this.storeProblem = full ? "full" : "error";
-    if (full) {
-      this.d.logger.log("error", "store", `disk full: ${this.d.dbFile ?? "the database"} cannot grow; not acking readings until there is space (the devices keep them and resend); free space on its disk`);
-    } else {
-      this.d.logger.log("error", "store", `commit failed, ${frames} frames not acked (devices will resend): ${e.message}`);
-    }
-  }
-
-  /** A commit worked: after a failure, say so and give the WAL's pages back to the disk. */
-  private storeWorks(): void {
-    if (this.storeProblem === undefined) return;
-    const was = this.storeProblem;
-    this.storeProblem = undefined;
-    try {
-      this.d.db.pragma("wal_checkpoint(TRUNCATE)");
-    } catch {
-      // a busy reader: the next automatic checkpoint does it
-    }
-    this.d.logger.log("info", "store", was === "full" ? "disk space is back: readings are stored and acked again" : "commits work again");
-  }
-
   private sendAck(device: DeviceRecord, link: LinkContext): void {
     try {
       const ack = encodeAck({ deviceId: device.publicKey, seq: device.state.lastSeq, hostTime: Math.floor(this.now() / 1000) }, device.hmacKey, sha256);
@@ -506,15 +480,4 @@ export class Pipeline {
       this.d.logger.log("warn", "ack", `device=${device.id} ack not sent via ${link.name}: ${(e as Error).message}; the device will resend and be acked then`);
     }
   }
-}
-
-/** A sentence on why the chain refused a reading. */
-function explain(reason: string, r: Reading, tipSeq: number, tipHash: Uint8Array): string {
-  if (reason === "E_GAP") {
-    const want = tipSeq + 1 + r.dropped;
-    return `seq ${r.seq} with dropped=${r.dropped} does not follow ${tipSeq} (expected seq ${want}); readings ${tipSeq + 1}..${r.seq - 1 - r.dropped} missing; not stored, and an ack of ${tipSeq} asks the device to resend from there`;
-  }
-  if (reason === "E_CHAIN_BROKEN") return `seq ${r.seq}: prev ${toHex(r.prev).slice(0, 16)}… is not the hash of reading ${tipSeq} (${toHex(tipHash).slice(0, 16)}…)`;
-  if (reason === "E_BAD_SIGNATURE") return `seq ${r.seq}: the Ed25519 signature does not verify with the registered key`;
-  return `seq ${r.seq}: ${reason}`;
 }
