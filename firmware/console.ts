@@ -40,7 +40,8 @@ export function statusText(core: Core): string {
   const ob = core.outbox;
   lines.push(`outbox: ${ob.depth} unacked (capacity ${ob.segments * ob.slots}), newest seq ${ob.tipSeq}, dropped ${core.stats.dropped} since boot`);
   lines.push(core.acks.lastSeq < 0 ? "last ack: none since boot" : `last ack: seq ${core.acks.lastSeq}, ${Math.floor((now - core.acks.lastMs) / 1000)} s ago`);
-  lines.push(`link: ${core.hal.link.isUp() ? "up" : "down"}, ${core.stats.txLines} lines sent`);
+  const link = core.hal.link;
+  lines.push(`link: ${link.isUp() ? "up" : "down"}${link.describe === undefined ? "" : ` (${link.describe()})`}, ${core.stats.txLines} lines sent`);
   lines.push(`signer: ${core.signer === undefined ? "no key" : core.signer.describe()}`);
   lines.push(`tokens: last counter ${core.state.tokenCounter}`);
   lines.push(`console: ${core.hal.console.isLocked() ? "locked (a maintenance token opens it)" : "open"}`);

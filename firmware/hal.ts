@@ -74,6 +74,8 @@ export interface Link {
   onReceive(handler: (body: string) => void): void;
   /** False while the cable is out or the broker unreachable, when the target can tell. */
   isUp(): boolean;
+  /** Which link and where it stands, for `status` (a board that can take more than one). */
+  describe?(): string;
 }
 
 /**

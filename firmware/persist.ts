@@ -55,10 +55,14 @@ export class Journal {
 
   /**
    * Scans both files; returns the payload of the newest complete record, or undefined.
-   * Also positions the next save after the last used slot of that file.
+   * Also positions the next save after the last used slot of that file. Loading again gives the
+   * same record, or a newer one another instance of the journal saved since.
    */
   load(): Uint8Array | undefined {
     let best: Uint8Array | undefined = undefined;
+    // The newest of this scan, not newer than what this journal knew: a second instance reading
+    // what another saves (a link looking up the device's login) loads it again and again.
+    let bestGen = 0;
     for (let f = 0; f < 2; f++) {
       const data = this.store.read(this.name + f);
       if (data === undefined) continue;
@@ -75,7 +79,8 @@ export class Journal {
           fileBestPayload = payload;
         }
       }
-      if (fileBestPayload !== undefined && fileBest > this.gen) {
+      if (fileBestPayload !== undefined && fileBest > bestGen) {
+        bestGen = fileBest;
         this.gen = fileBest;
         this.file = f;
         this.next = used;

@@ -11,7 +11,17 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Board } from "../../boards/board-type";
+import { NodeMcuNetwork } from "./nodemcu-mqtt";
 import { SyncProcess } from "./sync-process";
+
+export interface NodeMcuBoardOptions {
+  capacity?: number;
+  echo?: boolean;
+  int32?: boolean;
+  debugInfo?: boolean;
+  wifi?: { ssid: string; password: string };
+  broker?: (host: string, port: number) => string;
+}
 
 const EMU = resolve(fileURLToPath(new URL(".", import.meta.url)), "nodemcu-emu.lua");
 const DONE = /^D \d+ \d+$/;
@@ -51,16 +61,24 @@ export class NodeMcuBoard {
   private readonly echo: boolean;
   /** Reports NodeMCU's default 32-bit integers (math.maxinteger), to test who checks it. */
   private readonly int32: boolean;
+  /** The Wi-Fi network in range ("-": any SSID joins), as the emulator's argument. */
+  private readonly inRange: string;
+  /** The board's MQTT connections, real ones from this process. */
+  private readonly net: NodeMcuNetwork;
 
   /**
    * @param firmware the bundle the board runs at every boot (compiled once), or undefined: the
    *   board boots as NodeMCU does, running init.lua from its flash when there is one (what
    *   `solkit flash` writes there)
+   * @param opts.wifi the network in range: only its SSID and passphrase join (default: any)
+   * @param opts.broker where the host:port a board connects to really is (default: as it says)
    */
-  constructor(readonly board: Board, firmware: string | undefined, private readonly seed: number, opts: { capacity?: number; echo?: boolean; int32?: boolean; debugInfo?: boolean } = {}) {
+  constructor(readonly board: Board, firmware: string | undefined, private readonly seed: number, opts: NodeMcuBoardOptions = {}) {
     this.capacity = opts.capacity ?? board.limits?.storageBytes ?? 1 << 20;
     this.echo = opts.echo === true;
     this.int32 = opts.int32 === true;
+    this.inRange = opts.wifi === undefined ? "-" : `${Buffer.from(opts.wifi.ssid).toString("hex")}:${Buffer.from(opts.wifi.password).toString("hex")}`;
+    this.net = new NodeMcuNetwork(opts.broker);
     this.crypto = (board.nativeHashes ?? []).length > 0;
     this.dir = mkdtempSync(join(tmpdir(), `solkit-nodemcu-${board.id}-`));
     this.firmwareFile = firmware === undefined ? "-" : join(this.dir, "..", `${this.dir.split("/").pop()}.lua`);
@@ -107,12 +125,14 @@ export class NodeMcuBoard {
       else if (tag === "X") return this.ended("cut", Number(a)); // the rest is the ended process's exit
       else if (tag === "R") return this.ended(a, Number(b)); // the new process's boot has been taken already
       else if (tag === "D") this.t = Math.max(this.t, this.bootAt + Number(a));
+      else if (tag === "M") this.net.handle(l);
       else if (tag === "__EXIT__" && this.isOn) throw new Error(`the NodeMCU emulation ended without a restart or a cut (a bug in nodemcu-emu.lua?): ${l}`);
     }
   }
 
   private ended(reason: string, atMs: number): void {
     this.t = this.bootAt + atMs;
+    this.net.reset();
     this.proc = undefined; // it has exited; its worker stays for the next boot
     this.isOn = false;
     this.levels.clear(); // outputs undriven
@@ -134,7 +154,7 @@ export class NodeMcuBoard {
     this.isOn = true;
     this.resets.push({ t: this.t, reason });
     const lua = process.env.SOLKIT_LUA ?? "lua5.3";
-    const args = [EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto", this.echo ? "echo" : "-", this.int32 ? "int32" : "-"];
+    const args = [EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto", this.echo ? "echo" : "-", this.int32 ? "int32" : "-", this.inRange];
     let first: string[];
     if (this.sp === undefined) {
       this.sp = new SyncProcess(lua, args, DONE, this.crypto);
@@ -143,6 +163,7 @@ export class NodeMcuBoard {
     this.proc = this.sp;
     this.take(first);
     if (this.foreign > 0 && this.proc !== undefined) this.take(this.proc.call(`S ~filler ${this.foreign}`));
+    if (!this.net.isUp && this.proc !== undefined) this.take(this.proc.call(this.net.setUp(false)));
   }
 
   powerOn(): void {
@@ -152,6 +173,7 @@ export class NodeMcuBoard {
   powerOff(): void {
     if (!this.isOn) return;
     this.proc?.call("Q");
+    this.net.reset();
     this.proc = undefined;
     this.isOn = false;
     this.levels.clear();
@@ -162,7 +184,10 @@ export class NodeMcuBoard {
     for (;;) {
       this.events.sort((x, y) => x.at - y.at);
       const next = this.events.length > 0 && this.events[0].at <= end ? this.events[0].at : end;
-      while (this.isOn && this.proc !== undefined && this.t < next) this.take(this.proc.call(`A ${next - this.t}`));
+      while (this.isOn && this.proc !== undefined && this.t < next) {
+        this.deliver();
+        if (this.proc !== undefined) this.take(this.proc.call(`A ${next - this.t}`));
+      }
       this.t = Math.max(this.t, next);
       if (this.events.length > 0 && this.events[0].at <= end) {
         this.events.shift()!.fn();
@@ -177,8 +202,15 @@ export class NodeMcuBoard {
     if (this.proc !== undefined) this.take(this.proc.call(`C ${n}`));
   }
 
-  setNetworkUp(): void {
-    // The serial console link does not use the network.
+  /** What the board's connections brought since its last step, handed to its callbacks. */
+  private deliver(): void {
+    for (const e of this.net.take()) if (this.proc !== undefined) this.take(this.proc.call(e));
+  }
+
+  /** The Wi-Fi network goes down (connections cut, the chip loses its address) or comes back. */
+  setNetworkUp(up: boolean): void {
+    const cmd = this.net.setUp(up);
+    if (this.proc !== undefined) this.take(this.proc.call(cmd));
   }
 
   private pinNumber(pin: string): number {

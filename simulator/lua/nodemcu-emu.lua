@@ -7,14 +7,20 @@
 --   node   random (seeded), restart, heap (collectgarbage("count")); dofile reads the flash
 --   uart   on("data", term, cb, 0): the locked console; otherwise lines run as Lua (the REPL)
 --   crypto hash, new_hash (ESP8266 and ESP32 firmware), answered by the host; toHex
+--   wifi   station mode (ESP32 API): mode, start, sta.config, sta.on("got_ip"/"disconnected");
+--          the network is up unless the host says otherwise, and takes any SSID unless the
+--          host names the one in range (then a wrong SSID or passphrase never gets an address)
+--   mqtt   Client: lwt, on, connect, subscribe, publish, close; the host makes each connection
+--          to a real broker ("M …" lines out) and hands back what it brings ("N …" commands)
 --   print  console output
 -- An error in a callback is NodeMCU's "PANIC: unprotected error": reported, then a restart.
 --
--- Usage: lua5.3 nodemcu-emu.lua FIRMWARE FLASH_DIR CAPACITY SEED [NAME:SIZE,...] [nocrypto] [echo] [int32]
+-- Usage: lua5.3 nodemcu-emu.lua FIRMWARE FLASH_DIR CAPACITY SEED [NAME:SIZE,...] [nocrypto] [echo] [int32] [SSIDHEX:PASSHEX]
 -- (FIRMWARE: the bundle as source or as luac5.3 bytecode; "-" boots as NodeMCU does: init.lua
 -- from the flash if there is one. The files already in FLASH_DIR. "echo": the REPL echoes what
 -- is typed and prompts "> ", as on a board's serial console. "int32": math.maxinteger says 32-bit
--- integers, as NodeMCU's default build does — only what it reports: the arithmetic stays 64-bit.)
+-- integers, as NodeMCU's default build does — only what it reports: the arithmetic stays 64-bit.
+-- SSIDHEX:PASSHEX: the Wi-Fi network in range, hex-encoded; "-" takes any.)
 -- Commands on stdin, one per line, tagged " #<n>"; every command is answered, its output first,
 -- then "D <ms> <n>" (tag 0 at start). A digest asked for with "H <algo> <hex>" comes back "h <hex>":
 --   A <ms>          advance virtual time, running what falls due
@@ -23,9 +29,15 @@
 --   C <n>           cut the power after n more bytes are written to flash
 --   S <name> <size> another program's file of `size` bytes (the storage-full fault; 0 removes it)
 --   K               the Lua heap in use after a full collection ("K <KiB>")
+--   N W 0|1         the Wi-Fi network goes down / comes back
+--   N c <n>         MQTT client n is connected; N f <n> <reason> its connect failed;
+--   N o <n>         it went offline; N m <n> <topichex> <datahex> a message for it
 --   Q               quit
 -- Output: O <hex> console text, G <pin> <level>, L <ms> <what> a new longest callback,
---         X <at_ms> a power cut, R <reason> <at_ms> a restart (either ends the process).
+--         X <at_ms> a power cut, R <reason> <at_ms> a restart (either ends the process),
+--         M C <n> <hosthex> <port> <idhex> <userhex> <passhex> <clean> <keepalive> <willtopichex> <willhex>
+--           connect client n; M S <n> <topichex> <qos> subscribe; M P <n> <topichex> <datahex> <qos> <retain>
+--           publish; M X <n> close.
 
 local firmware, dir, capacity, seed = arg[1], arg[2], tonumber(arg[3]), tonumber(arg[4])
 math.randomseed(seed)
@@ -194,6 +206,117 @@ else
   end
 end
 
+-- The wifi module, station mode. Joining takes a couple of seconds of virtual time; with the
+-- network in range named (arg 9), only its SSID and passphrase get an address.
+local net_up = true
+local in_range = nil
+if arg[9] and arg[9] ~= "-" then
+  local s, p = arg[9]:match("^(%x*):(%x*)$")
+  in_range = { ssid = unhex(s), pwd = unhex(p) }
+end
+local sta = { cfg = nil, started = false, ip = false, cb = {}, timer = nil }
+local function sta_event(ev, info)
+  local cb = sta.cb[ev]
+  if cb then run("wifi", cb, ev, info) end
+end
+local function sta_join()
+  if not sta.started or sta.cfg == nil or sta.ip or sta.timer then return end
+  sta.timer = tmr.create()
+  sta.timer:alarm(2000, tmr.ALARM_SINGLE, function()
+    sta.timer = nil
+    local ok = net_up and (in_range == nil or (sta.cfg.ssid == in_range.ssid and sta.cfg.pwd == in_range.pwd))
+    if ok then
+      sta.ip = true
+      sta_event("got_ip", { ip = "192.168.4.2", netmask = "255.255.255.0", gw = "192.168.4.1" })
+    else
+      -- 201: NO_AP_FOUND; 15: 4WAY_HANDSHAKE_TIMEOUT (a wrong passphrase). auto: it tries again.
+      sta_event("disconnected", { ssid = sta.cfg.ssid, reason = (in_range and sta.cfg.ssid == in_range.ssid and net_up) and 15 or 201 })
+      if sta.cfg.auto then sta_join() end
+    end
+  end)
+end
+wifi = { STATION = 1, SOFTAP = 2, STATIONAP = 3, NULLMODE = 0, sta = {} }
+function wifi.mode(m, save) end
+function wifi.start() sta.started = true; sta_join() end
+function wifi.sta.config(cfg, save)
+  sta.cfg = { ssid = cfg.ssid, pwd = cfg.pwd or "", auto = cfg.auto ~= false }
+  if sta.ip then sta.ip = false; sta_event("disconnected", { reason = 8 }) end -- ASSOC_LEAVE
+  sta_join()
+end
+function wifi.sta.on(ev, cb) sta.cb[ev] = cb end
+
+-- The mqtt module: each client's connection is the host's, to a real broker.
+local clients = {}
+local client_count = 0
+local Client = {}
+Client.__index = Client
+mqtt = { CONN_FAIL_SERVER_NOT_FOUND = -5 }
+function mqtt.Client(id, keepalive, user, pass, clean)
+  client_count = client_count + 1
+  local c = setmetatable({ n = client_count, id = id, keepalive = keepalive or 120, user = user or "", pass = pass or "", clean = clean or 1, cb = {}, state = "idle" }, Client)
+  clients[c.n] = c
+  return c
+end
+function Client:lwt(topic, msg, qos, retain) self.will = { topic = topic, msg = msg } end
+function Client:on(ev, cb) self.cb[ev] = cb end
+function Client:connect(host, port, secure, ok, fail)
+  if self.state ~= "idle" then return false end
+  self.ok, self.fail = ok, fail
+  if not sta.ip then
+    -- No network: the TCP connect fails (after lwIP's timeout on a chip; at once here).
+    self.state = "failing"
+    local t = tmr.create()
+    t:alarm(1000, tmr.ALARM_SINGLE, function() self.state = "idle"; if fail then fail(self, mqtt.CONN_FAIL_SERVER_NOT_FOUND) end end)
+    return true
+  end
+  self.state = "connecting"
+  local w = self.will or { topic = "", msg = "" }
+  emit(string.format("M C %d %s %d %s %s %s %d %d %s %s", self.n, hex(host), port or 1883, hex(self.id), hex(self.user), hex(self.pass), self.clean, self.keepalive, hex(w.topic), hex(w.msg)))
+  return true
+end
+function Client:subscribe(topic, qos)
+  if self.state ~= "up" then return false end
+  emit(string.format("M S %d %s %d", self.n, hex(topic), qos or 0))
+  return true
+end
+function Client:publish(topic, data, qos, retain)
+  if self.state ~= "up" then return false end
+  emit(string.format("M P %d %s %s %d %d", self.n, hex(topic), hex(data), qos or 0, retain or 0))
+  return true
+end
+function Client:close()
+  if self.state == "idle" then return false end
+  self.state = "idle"
+  emit("M X " .. self.n)
+  return true
+end
+
+-- What the host's connections bring, as NodeMCU's callbacks.
+local function mqtt_event(rest)
+  local ev, n, a, b = rest:match("^(%a) (%d+) ?(%S*) ?(%S*)$")
+  if ev == "W" then
+    net_up = n == "1"
+    if not net_up and sta.ip then sta.ip = false; sta_event("disconnected", { reason = 200 }) end -- BEACON_TIMEOUT
+    if net_up then sta_join() end
+    return
+  end
+  local c = clients[tonumber(n)]
+  if c == nil then return end
+  if ev == "c" and c.state == "connecting" then
+    c.state = "up"
+    if c.ok then run("mqtt", c.ok, c) end
+    if c.cb.connect then run("mqtt", c.cb.connect, c) end
+  elseif ev == "f" and c.state == "connecting" then
+    c.state = "idle"
+    if c.fail then run("mqtt", c.fail, c, tonumber(a)) end
+  elseif ev == "o" and c.state == "up" then
+    c.state = "idle"
+    if c.cb.offline then run("mqtt", c.cb.offline, c) end
+  elseif ev == "m" and c.state == "up" then
+    if c.cb.message then run("mqtt", c.cb.message, c, unhex(a), unhex(b)) end
+  end
+end
+
 local function due()
   local best, bt = nil, nil
   for obj, t in pairs(timers) do
@@ -273,6 +396,7 @@ while true do
   elseif cmd == "S" then
     local name, size = rest:match("^(%S+) (%d+)$")
     sizes[name] = tonumber(size) > 0 and tonumber(size) or nil
+  elseif cmd == "N" then mqtt_event(rest)
   elseif cmd == "K" then collectgarbage("collect"); emit(string.format("K %.1f", collectgarbage("count")))
   elseif cmd == "Q" then break
   end

@@ -20,6 +20,18 @@ describe("journal", () => {
     expect([...flash.files.keys()].sort()).toEqual(["t.j0", "t.j1"]);
   });
 
+  test("a second journal on the same files reads each new save, again and again (a link looking up the login)", () => {
+    const flash = new FakeFlash();
+    const writer = new Journal(flash, "t.j", 5, 2);
+    const reader = new Journal(flash, "t.j", 5, 2);
+    expect(reader.load()).toBeUndefined();
+    for (let v = 1; v <= 7; v++) {
+      writer.save(payload(v));
+      expect(value(reader.load())).toBe(v);
+      expect(value(reader.load())).toBe(v); // once read, still there (it read as none before)
+    }
+  });
+
   test("a cut at every byte of 30 saves: the value read back is the last or the one before, never older", () => {
     const total = (() => {
       const f = new FakeFlash();

@@ -14,38 +14,62 @@ import { nodemcuStore } from "./store";
 import { nodemcuPulseMeter, nodemcuRelay } from "./io";
 import { nodemcuPlatform } from "./platform";
 import { nodemcuConsole } from "./console-port";
+import { nodemcuLink, type DeviceLogin } from "./link-mqtt";
+import { NetStore } from "./net-config";
+import { IdentityStore } from "../../identity";
+import { encodePublicKey } from "../../../shared/crypto/strkey";
+import { toHex } from "../../../shared/bytes";
+import { mqttPassword } from "../../../shared/protocol/mqtt-auth";
 
 const BOARD = SOLKIT_BOARD;
 const relay = nodemcuRelay(BOARD.relay); // first: the load is off before anything else runs
-let handler: (body: string) => void = function (): void {};
-const link: Link = {
-  send: function (line: string): void {
-    print(line);
-  },
-  onReceive: function (h: (body: string) => void): void {
-    handler = h;
-  },
-  isUp: function (): boolean {
-    return true;
-  },
-};
 const timers = nodemcuTimers();
 const tty = nodemcuConsole(timers);
+const store = nodemcuStore();
+const platform = nodemcuPlatform();
+const identities = new IdentityStore(store);
+const nets = new NetStore(store);
+// The broker password is an HMAC: made again only when the host key changes.
+let loginFor = "";
+let login: DeviceLogin | undefined = undefined;
+const net = nodemcuLink({
+  login: function (): DeviceLogin | undefined {
+    const id = identities.load();
+    if (id.seed.length === 0 || id.hmacKey.length === 0 || id.site === "") return undefined;
+    const k = toHex(id.publicKey) + toHex(id.hmacKey) + id.site;
+    if (k !== loginFor) login = { id: encodePublicKey(id.publicKey), site: id.site, password: mqttPassword(id.hmacKey, platform.sha256) };
+    loginFor = k;
+    return login;
+  },
+  net: function () {
+    return nets.load();
+  },
+  print: function (line: string): void {
+    print(line);
+  },
+  log: function (text: string): void {
+    print(text);
+  },
+  hash: platform.sha256,
+});
+const link: Link = net.link;
 const hal: Hal = {
   clock: nodemcuClock(),
   timers: timers,
   meter: BOARD.meter === undefined ? undefined : nodemcuPulseMeter(BOARD.meter),
   sensor: undefined,
   relay: relay,
-  store: nodemcuStore(),
+  store: store,
   link: link,
   console: tty.console,
-  platform: nodemcuPlatform(),
+  platform: platform,
 };
 const device = startDevice(hal, BOARD.config);
+net.check();
+timers.every(5000, net.check);
 
 function rx(body: string): string {
-  handler(body);
+  device.receive(body);
   return "";
 }
 
@@ -73,6 +97,19 @@ _G.solkit = {
   },
   flush: function (): void {
     device.flush();
+  },
+  /**
+   * Readings over Wi-Fi to the gateway's broker from now on (ssid "" goes back to the serial
+   * line). Typed only while the console is open: provisioning, or a maintenance token.
+   */
+  setNet: function (ssid: string, password: string, host: string, port: number): string {
+    try {
+      if (!nets.save(ssid === "" ? undefined : { ssid: ssid, password: password, host: host, port: port })) return "error: store full";
+    } catch (e) {
+      return `error: ${(e as Error).message}`;
+    }
+    net.check();
+    return ssid === "" ? "link: serial" : `link: wifi "${ssid}", broker ${host}:${port}`;
   },
   lock: function (): string {
     device.lock();

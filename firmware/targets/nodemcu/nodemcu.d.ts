@@ -68,6 +68,40 @@ declare namespace uart {
 }
 
 /**
+ * The ESP32 firmware's wifi module (station mode only here). `config` takes the network; with
+ * `auto` the chip joins it by itself and again after each loss. Events: "got_ip", "disconnected".
+ * @noSelf
+ */
+declare namespace wifi {
+  const STATION: number;
+  function mode(mode: number, save?: boolean): void;
+  function start(): void;
+}
+/** @noSelf */
+declare namespace wifi.sta {
+  function config(cfg: { ssid: string; pwd: string; auto: boolean }, save: boolean): void;
+  function on(event: string, cb: (this: void, event: string, info: unknown) => void): void;
+}
+
+/**
+ * The mqtt module's client (MQTT 3.1.1). One connect at a time; `publish`'s callback is shared by
+ * all publishes, so nothing here counts on it: readings leave the outbox by the gateway's ack.
+ */
+interface NodeMcuMqttClient {
+  lwt(topic: string, message: string, qos: number, retain: number): void;
+  on(event: string, cb: (this: void, client: NodeMcuMqttClient, topic?: string, data?: string) => void): void;
+  connect(host: string, port: number, secure: boolean, ok: (this: void, client: NodeMcuMqttClient) => void, fail: (this: void, client: NodeMcuMqttClient, reason: number) => void): boolean;
+  subscribe(topic: string, qos: number): boolean;
+  publish(topic: string, payload: string, qos: number, retain: number): boolean;
+  close(): boolean;
+}
+/** @noSelf */
+declare namespace mqtt {
+  /** `cleansession` 0 keeps the session: QoS 1 commands sent while the device was away wait for it. */
+  function Client(clientId: string, keepaliveS: number, user: string, password: string, cleansession: number): NodeMcuMqttClient;
+}
+
+/**
  * The firmware's optional crypto module, nil when not built in: crypto.hash(algo, s) on the
  * ESP8266, crypto.new_hash(algo) with update/finalize on the ESP32; binary digests as Lua strings.
  */

@@ -1,0 +1,98 @@
+/**
+ * Where a NodeMCU board on Wi-Fi sends its readings: the network (SSID, passphrase) and the
+ * gateway's broker (host, port). Set over the console while it is open (`solkit.setNet`, what
+ * `solkit provision --wifi` types), so whoever holds a locked device's cable cannot point it
+ * elsewhere — and a broker of their own would gain nothing anyway: readings are signed and the
+ * acks and tokens that come back are MAC'd with the host key. Kept in a journal (persist.ts),
+ * so a power cut during a change leaves the old settings or the new ones, never neither.
+ *
+ * Portable code: see docs/portability.md.
+ */
+import { readU16, writeU16 } from "../../../shared/bytes";
+import { SolkitError } from "../../../shared/errors";
+import type { Store } from "../../hal";
+import { Journal } from "../../persist";
+
+export interface NetConfig {
+  ssid: string;
+  password: string;
+  host: string;
+  port: number;
+}
+
+/** 802.11's limits: an SSID of 1..32 bytes, a WPA2 passphrase of at most 63 (or none: an open network). */
+const MAX_SSID = 32;
+const MAX_PASSWORD = 64;
+const MAX_HOST = 64;
+const SSID_AT = 8;
+const PASSWORD_AT = SSID_AT + MAX_SSID;
+const HOST_AT = PASSWORD_AT + MAX_PASSWORD;
+const NET_LENGTH = HOST_AT + MAX_HOST;
+
+/** Throws unless `s` is at most `max` printable ASCII characters (no line end can split a console line). */
+function checkText(what: string, s: string, min: number, max: number): void {
+  if (typeof s !== "string" || s.length < min || s.length > max) throw new SolkitError("E_FIELD", `${what}: expected ${min}..${max} characters`);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126) throw new SolkitError("E_FIELD", `${what}: character ${i + 1} is not printable ASCII`);
+  }
+}
+
+/** @throws SolkitError E_FIELD naming the bad setting */
+export function checkNetConfig(n: NetConfig): void {
+  checkText("wifi ssid", n.ssid, 1, MAX_SSID);
+  checkText("wifi password", n.password, 0, MAX_PASSWORD - 1);
+  checkText("broker host", n.host, 1, MAX_HOST);
+  if (typeof n.port !== "number" || Math.floor(n.port) !== n.port || n.port < 1 || n.port > 65535) throw new SolkitError("E_FIELD", "broker port: expected 1..65535");
+}
+
+function putText(b: Uint8Array, at: number, s: string): void {
+  for (let i = 0; i < s.length; i++) b[at + i] = s.charCodeAt(i);
+}
+
+function getText(b: Uint8Array, at: number, n: number, max: number): string {
+  let s = "";
+  const len = n > max ? 0 : n;
+  for (let i = 0; i < len; i++) s += String.fromCharCode(b[at + i]);
+  return s;
+}
+
+/** The network settings journal: files `sk.nt0`, `sk.nt1`. */
+export class NetStore {
+  private readonly journal: Journal;
+  /** What the journal holds: read once at boot, then kept with each save (only this writes it). */
+  private current: NetConfig | undefined;
+
+  constructor(store: Store) {
+    this.journal = new Journal(store, "sk.nt", NET_LENGTH, 2);
+    const b = this.journal.load();
+    this.current = b === undefined || b[0] !== 1 ? undefined : { ssid: getText(b, SSID_AT, b[1], MAX_SSID), password: getText(b, PASSWORD_AT, b[2], MAX_PASSWORD), host: getText(b, HOST_AT, b[3], MAX_HOST), port: readU16(b, 4) };
+  }
+
+  /** The saved settings, or undefined: the board then sends its readings on the serial line. */
+  load(): NetConfig | undefined {
+    return this.current;
+  }
+
+  /**
+   * Saves `n`, or with undefined goes back to the serial line. False when the store is full.
+   * @throws SolkitError E_FIELD (checkNetConfig)
+   */
+  save(n: NetConfig | undefined): boolean {
+    const b = new Uint8Array(NET_LENGTH);
+    if (n !== undefined) {
+      checkNetConfig(n);
+      b[0] = 1;
+      b[1] = n.ssid.length;
+      b[2] = n.password.length;
+      b[3] = n.host.length;
+      writeU16(b, 4, n.port);
+      putText(b, SSID_AT, n.ssid);
+      putText(b, PASSWORD_AT, n.password);
+      putText(b, HOST_AT, n.host);
+    }
+    if (!this.journal.save(b)) return false;
+    this.current = n;
+    return true;
+  }
+}
