@@ -116,6 +116,10 @@ describe("the rpi4 bundle in its own Node process (fake gpiochip, real gateway)"
         return pi.out.some((l) => /^last ack: seq \d+/.test(l));
       }, "an ack over the cmd topic");
       expect(relayLevel()).toBe("0"); // no credit yet
+      // The link looks up the login every 5 s: readings keep coming past its next checks (it once
+      // read the identity as none at its second look and logged out for good).
+      const sofar = verified().length;
+      await waitFor(() => verified().length >= sofar + 12, "readings still verified twelve seconds on", 30_000);
 
       const token = encodeToken({ tokenKind: TOKEN_ADD_CREDIT, deviceId: decodePublicKey(id), counter: 1, amount: 3600, config: [] }, hmacKey);
       pi.type(`\x10solkit.rx("${encodeFrameBody(token)}")`);
