@@ -15,7 +15,7 @@ import { SolkitError } from "../shared/errors";
 import { hostKeyChangeMac } from "../shared/protocol/host-key";
 import { TokenIssuer } from "../host/gateway/tokens";
 import { idFromStatus, probeOrOpen, tokenCounterFromStatus } from "./maintenance";
-import { NodeMcuRepl } from "./nodemcu-repl";
+import { luaString, NodeMcuRepl } from "./nodemcu-repl";
 import { probeNodeMcu } from "./nodemcu-flash";
 import { closePort, openPort } from "./port-open";
 import { ReplSession, type CallResult } from "./repl-session";
@@ -32,7 +32,38 @@ export interface ProvisionOptions {
   name?: string;
   /** The gateway's SQLite file. */
   database: string;
+  /** Readings over Wi-Fi to this broker instead of the serial line (NodeMCU boards). */
+  wifi?: WifiSettings;
   onNote?: (text: string) => void;
+}
+
+export interface WifiSettings {
+  ssid: string;
+  password: string;
+  /** The gateway's broker as the device reaches it: an address on the site's network. */
+  host: string;
+  port: number;
+}
+
+/**
+ * `host[:port]` (or mqtt://host[:port]) → host and port (default 1883).
+ * @throws SolkitError E_FIELD
+ */
+export function parseBrokerAddress(text: string): { host: string; port: number } {
+  const m = /^(?:mqtt:\/\/)?([A-Za-z0-9.-]{1,64})(?::(\d{1,5}))?\/?$/.exec(text.trim());
+  const port = m?.[2] === undefined ? 1883 : Number(m[2]);
+  if (m === null || port < 1 || port > 65535) throw new SolkitError("E_FIELD", `--broker "${text.slice(0, 60)}": expected host[:port], e.g. 192.168.1.10:1883 (the gateway's address on the site's network)`);
+  return { host: m[1], port };
+}
+
+/** @throws SolkitError E_FIELD when the board has no Wi-Fi program or a setting cannot be kept */
+function checkWifi(board: Board, w: WifiSettings): void {
+  if (board.target !== "nodemcu" || board.link.wifi !== true) {
+    throw new SolkitError("E_FIELD", `--wifi: the ${board.id} program sends its readings on the serial line; Wi-Fi is for NodeMCU boards (the Pi takes --broker on its own command line)`);
+  }
+  const printable = (s: string) => /^[\x20-\x7e]*$/.test(s);
+  if (w.ssid.length < 1 || w.ssid.length > 32 || !printable(w.ssid)) throw new SolkitError("E_FIELD", "--wifi: an SSID of 1 to 32 printable ASCII characters");
+  if (w.password.length > 63 || !printable(w.password)) throw new SolkitError("E_FIELD", "the Wi-Fi passphrase: at most 63 printable ASCII characters");
 }
 
 export interface ProvisionResult {
@@ -44,6 +75,8 @@ export interface ProvisionResult {
   previousId?: string;
   /** The registry already had this id (updated). */
   updated: boolean;
+  /** Where its readings go: "serial", or "mqtt <host>:<port> via wifi <ssid>". */
+  link: string;
 }
 
 /**
@@ -134,6 +167,7 @@ export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionRes
   } catch {
     throw new SolkitError("E_FIELD", `--site "${o.site.slice(0, 40)}": use 1 to ${MAX_SITE} of A-Z a-z 0-9 - _ .`);
   }
+  if (o.wifi !== undefined) checkWifi(o.board, o.wifi);
   const port = await openPort(o.path, o.baud);
   try {
     const session = new ReplSession(port, o.baud);
@@ -175,6 +209,12 @@ export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionRes
     if (!set.ok) throw new SolkitError("E_PROVISION", "the device refused the host key (its answer is not shown: it may quote the key)");
     const site = await s.call(`solkit.setSite(${JSON.stringify(o.site)})`, 10_000);
     if (!site.ok) throw new SolkitError("E_PROVISION", `the device refused the site: ${String(site.value).slice(0, 100)}`);
+    if (o.wifi !== undefined) {
+      const w = o.wifi;
+      // On the no-echo line like the host key: the passphrase never comes back up the cable.
+      const net = await s.call(`solkit.setNet(${luaString(w.ssid)},${luaString(w.password)},${luaString(w.host)},${w.port})`, 10_000);
+      if (!net.ok || typeof net.value !== "string" || !net.value.startsWith("link: wifi")) throw new SolkitError("E_PROVISION", `the device refused the Wi-Fi settings: ${String(net.value).slice(0, 100)}`);
+    }
     const after = await status(s);
     if (idFromStatus(after) !== id || !after.includes(`site: ${o.site}`) || /no host key/.test(after)) {
       throw new SolkitError("E_PROVISION", `the device's status does not show the new settings: ${after.split("\n").slice(1, 4).join(" | ")}`);
@@ -182,7 +222,8 @@ export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionRes
     hmacKey.fill(0);
     // Provisioned: the console locks now instead of at the end of its window (issue 11).
     await s.call("solkit.lock()", 5000);
-    return { id, site: o.site, board: o.board.id, database: o.database, previousId: before, updated };
+    const link = o.wifi === undefined ? "serial" : `mqtt ${o.wifi.host}:${o.wifi.port} via wifi "${o.wifi.ssid}"`;
+    return { id, site: o.site, board: o.board.id, database: o.database, previousId: before, updated, link };
   } finally {
     await closePort(port);
   }

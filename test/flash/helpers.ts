@@ -54,8 +54,8 @@ export class Rig {
   }
 
   /** Runs `solkit args…`; resolves with its exit status and output. */
-  run(args: string[], opts: { cwd?: string } = {}): Promise<{ status: number; stdout: string; stderr: string }> {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  run(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, NO_COLOR: "1", ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
     this.procs.push(p);
     let stdout = "";
     let stderr = "";

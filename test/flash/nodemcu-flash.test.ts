@@ -24,6 +24,8 @@ import { startNodemcuPtyBoard, type PtyBoard } from "../../simulator/pty-board";
 import { ensureFirmware } from "../../simulator/scenario/artifact";
 import { NODEMCU_INIT_LUA, NODEMCU_PROGRAM_FILE } from "../../toolchain/nodemcu-files";
 import { Rig, smallBundle, tempDir, waitFor } from "./helpers";
+import { Mosquitto } from "../host/gateway/helpers";
+import mqtt from "mqtt";
 
 const BAUD = 921_600;
 const mcu = loadBoard("nodemcu-esp32");
@@ -132,6 +134,49 @@ describe("solkit flash on a NodeMCU pty board", () => {
     // Each signed by its own signature (signEvery 1), checked against the key the registry holds.
     for (const f of frames) expect(f).toMatchObject({ device: id, known: true, status: "valid", signedBy: f.reading.seq });
   }, 120_000);
+
+  it("provision --wifi: the device's readings go over Wi-Fi to the broker, logged in as itself; the passphrase never comes up the cable", async () => {
+    const broker = new Mosquitto();
+    await broker.start();
+    const watcher = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    try {
+      const b = await nodemcuBoard(mcu, (await ensureFirmware(mcu.id)).code);
+      b.emu.repl("solkit.setConfig(2, 1)"); // a reading every 2 s, each signed
+      let said = "";
+      b.emu.onConsoleOutput((t) => (said += t));
+      const readings: { topic: string; payload: { device: string; seq: number } }[] = [];
+      watcher.on("message", (topic, payload) => readings.push({ topic, payload: JSON.parse(payload.toString()) }));
+      await watcher.subscribeAsync("solkit/v1/farm-9/+/reading", { qos: 1 });
+      const home = tempDir("solkit-home-");
+      const p = await rig.run(["provision", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--site", "farm-9", "--wifi", "farm-net", "--broker", `127.0.0.1:${broker.port}`, "--json"], {
+        cwd: home, env: { SOLKIT_WIFI_PASSWORD: "secret-passphrase-7" },
+      });
+      expect(p.status, p.stderr).toBe(0);
+      const r = JSON.parse(p.stdout);
+      expect(r.link).toBe(`mqtt 127.0.0.1:${broker.port} via wifi "farm-net"`);
+      await waitFor(() => readings.length >= 2, "two readings on the broker", 30_000);
+      expect(readings[0].topic).toBe(`solkit/v1/farm-9/${r.id}/reading`);
+      expect(readings[0].payload.device).toBe(r.id);
+      expect(said).not.toContain("secret-passphrase-7");
+      expect(said).not.toContain("@SK1:"); // not on the serial line any more
+    } finally {
+      watcher.end(true);
+      await broker.dispose();
+    }
+  }, 120_000);
+
+  it("provision --wifi refuses at once, naming the problem, where it cannot work", async () => {
+    const home = tempDir("solkit-home-");
+    const espruino = await rig.run(["provision", "--board", "esp32-devkitc", "--port", "/dev/nonexistent-port", "--site", "s", "--wifi", "net", "--broker", "10.0.0.2"], { cwd: home });
+    expect(espruino.status).toBe(2);
+    expect(espruino.stderr).toMatch(/--wifi: the esp32-devkitc program sends its readings on the serial line/);
+    const noBroker = await rig.run(["provision", "--board", mcu.id, "--port", "/dev/nonexistent-port", "--site", "s", "--wifi", "net"], { cwd: home });
+    expect(noBroker.status).toBe(2);
+    expect(noBroker.stderr).toMatch(/--wifi needs --broker <host\[:port\]>/);
+    const badBroker = await rig.run(["provision", "--board", mcu.id, "--port", "/dev/nonexistent-port", "--site", "s", "--wifi", "net", "--broker", "http://x:99999"], { cwd: home });
+    expect(badBroker.status).toBe(2);
+    expect(badBroker.stderr).toMatch(/--broker "http:\/\/x:99999": expected host\[:port\]/);
+  }, 60_000);
 
   it("a byte changed on the wire: the line's check fails and it goes again; a line that never arrives intact stops the upload and the old program stays", async () => {
     const b = await nodemcuBoard();
