@@ -18,27 +18,10 @@ import { SolkitError } from "../shared/errors";
 import { closePort, openPort } from "./port-open";
 import { ReplSession, sleep } from "./repl-session";
 import { luaString, luaStringLength, NODEMCU_MAX_LINE, NodeMcuRepl } from "./nodemcu-repl";
+import { probeNodeMcu, STAGING_FILE, type NodeMcuInfo } from "./nodemcu-probe";
 import type { Progress } from "./upload";
 import { NODEMCU_INIT_LUA as INIT_LUA, NODEMCU_PROGRAM_FILE as PROGRAM_FILE } from "../toolchain/nodemcu-files";
 
-/** Where a new program lands until it is proven. */
-const STAGING_FILE = "solkit.new";
-
-export interface NodeMcuInfo {
-  freeBytes: number;
-  totalBytes: number;
-  /** Size of the program now in flash, -1 when there is none. */
-  programBytes: number;
-  stagingBytes: number;
-  /** The solkit program is running (global `solkit`). */
-  solkit: boolean;
-  /** How the board hashes a file: the crypto module's SHA-256, or FNV-1a in Lua without it. */
-  hash: "sha256" | "fnv1a";
-  heapBytes: number;
-  /** The device's provisioning files (sk.*). */
-  files: string[];
-  rttMs: number;
-}
 
 export interface NodeMcuFlashOptions {
   path: string;
@@ -47,6 +30,8 @@ export interface NodeMcuFlashOptions {
   /** The bundle (dist/<board>/firmware.lua), one character per byte. */
   code: string;
   erase?: boolean;
+  /** The gateway's database: a provisioned device's locked console is opened with a maintenance token from its registry. */
+  database?: string;
   onProgress?: (p: Progress) => void;
   onNote?: (text: string) => void;
   /** How long to watch the new program start before calling it good (default 3000 ms). */
@@ -86,47 +71,6 @@ function hashExpr(kind: NodeMcuInfo["hash"], name: string): string {
   return kind === "sha256"
     ? `(function() local h,f=crypto.new_hash("SHA256"),${open} repeat local s=f:read(256) or "" h:update(s) until s=="" f:close() return crypto.toHex(h:finalize()) end)()`
     : `(function() local h,f=0x811c9dc5,${open} repeat local s=f:read(256) or "" for i=1,#s do h=((h~s:byte(i))*16777619)&0xffffffff end until s=="" f:close() return ("%08x"):format(h) end)()`;
-}
-
-/** Two probe calls (one would pass the REPL's line limit): the chip and firmware, then the files that matter. */
-const PROBE = `(function() local r,u,t=file.fsinfo() return r.." "..t.." "..node.heap().." "..(solkit and 1 or 0).." "..((crypto and crypto.new_hash) and 1 or 0).." "..math.maxinteger end)()`;
-const PROBE_FILES = `(function() local k={} for n,s in pairs(file.list()) do if n:sub(1,3)=="sk." or n:sub(1,6)=="solkit" then k[#k+1]=n..":"..s end end return table.concat(k," ") end)()`;
-
-/**
- * What answers on the port, if it is NodeMCU.
- * @throws SolkitError E_LOCKED (a provisioned solkit device), E_WRONG_FIRMWARE (something that
- *   is not a Lua REPL answered), E_NO_ANSWER
- */
-export async function probeNodeMcu(r: NodeMcuRepl, path: string): Promise<NodeMcuInfo> {
-  await r.prepare();
-  const t0 = performance.now();
-  let a = await r.call(PROBE, 3000);
-  if (!a.ok && a.value === "timeout" && !r.s.locked) {
-    await r.prepare(); // a board that was printing its boot banner may have lost the first lines
-    a = await r.call(PROBE, 3000);
-  }
-  const rttMs = performance.now() - t0;
-  if (r.s.locked || r.s.log.some((l) => l.startsWith("solkit: console locked"))) {
-    throw new SolkitError("E_LOCKED", `the solkit device on ${path} has locked its console (it is provisioned); flashing a provisioned NodeMCU device through its console is not built yet — see docs/nodemcu.md`);
-  }
-  if (!a.ok) {
-    const said = r.s.log.slice(-3).join(" | ");
-    if (said !== "") throw new SolkitError("E_WRONG_FIRMWARE", `something answers on ${path} but not as NodeMCU's Lua REPL (said: ${said.slice(0, 160)}); an Espruino board? check --board`);
-    throw new SolkitError("E_NO_ANSWER", `no board answering on ${path} (is it a NodeMCU board at this baud rate, and powered?)`);
-  }
-  const [free, total, heap, solkit, crypto, maxInteger] = String(a.value).split(" ");
-  if (Number(maxInteger) < 2 ** 53) {
-    // NodeMCU's default build: the program would refuse to start (nodemcu-prelude.lua), so say it now.
-    throw new SolkitError("E_WRONG_FIRMWARE", `the NodeMCU firmware on ${path} has 32-bit integers (math.maxinteger ${maxInteger}); solkit needs one built with 64-bit integers: LUA_NUMBER_64BITS on the ESP8266, CONFIG_LUA_NUMBER_INT64 on the ESP32 (docs/nodemcu.md)`);
-  }
-  const f = await r.call(PROBE_FILES, 3000);
-  if (!f.ok) throw new SolkitError("E_NO_ANSWER", `the board on ${path} did not list its files: ${String(f.value).slice(0, 120)}`);
-  const sizes = new Map(String(f.value).split(" ").filter(Boolean).map((e) => [e.slice(0, e.lastIndexOf(":")), Number(e.slice(e.lastIndexOf(":") + 1))] as const));
-  return {
-    freeBytes: Number(free), totalBytes: Number(total), programBytes: sizes.get(PROGRAM_FILE) ?? -1, stagingBytes: sizes.get(STAGING_FILE) ?? 0,
-    solkit: solkit === "1", hash: crypto === "1" ? "sha256" : "fnv1a", heapBytes: Number(heap),
-    files: [...sizes.keys()].filter((n) => n.startsWith("sk.")).sort(), rttMs,
-  };
 }
 
 async function must(r: NodeMcuRepl, expr: string, what: string, timeoutMs = 5000): Promise<string> {
@@ -219,7 +163,7 @@ export async function flashNodeMcu(o: NodeMcuFlashOptions): Promise<NodeMcuFlash
   try {
     const s = new ReplSession(port, o.baud);
     const r = new NodeMcuRepl(s);
-    const info = await probeNodeMcu(r, o.path);
+    const info = await probeNodeMcu(r, o.path, o.database, o.onNote);
     o.onNote?.(`found NodeMCU on ${o.path}: ${info.freeBytes} of ${info.totalBytes} bytes of flash free, ${info.heapBytes} bytes of heap, ` +
       `${info.programBytes >= 0 ? `a ${info.programBytes}-byte ${PROGRAM_FILE}` : `no ${PROGRAM_FILE}`}${info.solkit ? " (running)" : ""}, ` +
       `${info.hash === "sha256" ? "crypto module: files checked by SHA-256" : "no crypto module: files checked by FNV-1a in Lua"}, round trip ${info.rttMs.toFixed(0)} ms`);

@@ -16,7 +16,7 @@ import { hostKeyChangeMac } from "../shared/protocol/host-key";
 import { TokenIssuer } from "../host/gateway/tokens";
 import { idFromStatus, probeOrOpen, tokenCounterFromStatus } from "./maintenance";
 import { luaString, NodeMcuRepl } from "./nodemcu-repl";
-import { probeNodeMcu } from "./nodemcu-flash";
+import { probeNodeMcu } from "./nodemcu-probe";
 import { closePort, openPort } from "./port-open";
 import { ReplSession, type CallResult } from "./repl-session";
 import { checkSite, MAX_SITE } from "../shared/protocol/topics";
@@ -101,7 +101,7 @@ async function espruinoRepl(s: ReplSession, o: ProvisionOptions): Promise<Device
 /** NodeMCU: its Lua REPL, with the echo off so the host key never comes back up the cable. */
 async function nodemcuRepl(s: ReplSession, o: ProvisionOptions): Promise<DeviceRepl> {
   const r = new NodeMcuRepl(s);
-  const info = await probeNodeMcu(r, o.path);
+  const info = await probeNodeMcu(r, o.path, o.database, o.onNote);
   if (!info.solkit) {
     throw new SolkitError("E_WRONG_FIRMWARE", `no solkit program runs on the NodeMCU board at ${o.path}; flash it first: solkit flash --board ${o.board.id} --port ${o.path}`);
   }

@@ -49,6 +49,8 @@ export class ReplSession {
   locked = false;
   /** Lines the board printed that were not answers (visible text), newest last, bounded. */
   readonly log: string[] = [];
+  /** Lines put in `log` since the session began (the log keeps the last 200): where a step's own lines start. */
+  logged = 0;
   /** Counts for the report: XOFFs seen, bytes written. */
   readonly stats = { xoff: 0, bytesWritten: 0, bytesRead: 0, unprintable: 0 };
   private text = "";
@@ -132,6 +134,7 @@ export class ReplSession {
     }
     if (line.trim() !== "") {
       this.log.push(line);
+      this.logged++;
       if (this.log.length > 200) this.log.shift();
     }
   }

@@ -18,6 +18,8 @@ export interface NodeMcuFlashCall {
   code: string;
   erase: boolean;
   dryRun: boolean;
+  /** The registry that opens a provisioned device's locked console. */
+  database?: string;
 }
 
 function dryRun(out: Output, c: NodeMcuFlashCall): number {
@@ -64,7 +66,7 @@ export async function flashNodemcuCommand(out: Output, c: NodeMcuFlashCall, port
   let r: NodeMcuFlashResult;
   try {
     r = await flashNodeMcu({
-      path: port, baud: c.baud, board: c.board, code: c.code, erase: c.erase,
+      path: port, baud: c.baud, board: c.board, code: c.code, erase: c.erase, database: c.database,
       onNote: (s) => out.info(s), onProgress: (p) => (out.quiet ? undefined : bar.update(p)),
     });
   } finally {

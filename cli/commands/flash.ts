@@ -143,7 +143,7 @@ export const registerFlash: RegisterCommand = (program, ctx) => {
         if (board.target === "nodemcu") {
           if (!opts.dryRun && !opts.port) throw new CliError("give the port with --port (run 'solkit ports' to list them)");
           if (!opts.dryRun) await confirmErase(opts, out);
-          return ctx.exit(await flashNodemcuCommand(out, { board, port: opts.port, baud, file, code, erase: Boolean(opts.erase), dryRun: Boolean(opts.dryRun) }, opts.port ?? ""));
+          return ctx.exit(await flashNodemcuCommand(out, { board, port: opts.port, baud, file, code, erase: Boolean(opts.erase), dryRun: Boolean(opts.dryRun), database: registryDatabase(opts.config) }, opts.port ?? ""));
         }
         if (opts.dryRun) return dryRun(out, board, opts.port, baud, file, code, Boolean(opts.erase));
         if (!opts.port) throw new CliError("give the port with --port (run 'solkit ports' to list them)");

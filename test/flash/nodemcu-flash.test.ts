@@ -77,7 +77,7 @@ describe("solkit flash on a NodeMCU pty board", () => {
     await ensureFirmware(mcu.id);
   }, 300_000);
 
-  it("flashes the device program into an empty flash (verified, renamed into place, runs after node.restart()); provision over the Lua REPL; credit over the cable closes the relay; a provisioned device refuses a flash", async () => {
+  it("flashes the device program into an empty flash (verified, renamed into place, runs after node.restart()); provision over the Lua REPL; credit over the cable closes the relay; a provisioned device is flashed again only through the registry's maintenance token", async () => {
     const b = await nodemcuBoard();
     const r = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--json"]);
     expect(r.status, r.stderr + r.stdout).toBe(0);
@@ -114,10 +114,24 @@ describe("solkit flash on a NodeMCU pty board", () => {
     expect(credit.status, credit.stderr).toBe(0);
     expect(JSON.parse(credit.stdout)).toMatchObject({ device: id, counter: 1, answer: expect.stringMatching(/^rx token 1: credit \+86400 s/) });
     await waitFor(() => b.emu.pinLevel(relay) === 1, "the relay closed");
-    const again = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD)]);
-    expect(again.status).toBe(2);
-    expect(again.stderr).toMatch(/locked its console \(it is provisioned\)/);
+    // A flash without the registry that holds the device's key is refused; the program stays.
+    const stranger = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD)], { cwd: tempDir("solkit-elsewhere-") });
+    expect(stranger.status).toBe(2);
+    expect(stranger.stderr).toMatch(/no registry at .*: give the configuration of the host that provisioned G/);
     expect(text(b.emu.readFile(NODEMCU_PROGRAM_FILE))).toBe(code);
+
+    // With it, a maintenance token opens the locked console and the program is flashed again:
+    // the device keeps its key and credit, and locks its console again at boot.
+    const again = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--json"], { cwd: home });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(new RegExp(`console of ${id} opened for 15 min with maintenance token 2`));
+    expect(JSON.parse(again.stdout)).toMatchObject({ verified: true, boot: { ok: true, solkit: true } });
+    expect(b.emu.resets.map((x) => x.reason).filter((x) => x === "reboot")).toHaveLength(2);
+    await waitFor(() => b.emu.pinLevel(relay) === 1, "the relay closed again from the stored credit");
+    const after = b.emu.repl("solkit.status()");
+    expect(after).toContain(id);
+    expect(after).toMatch(/boot 2/);
+    expect(b.emu.repl("print(1)")).toMatch(/console locked/);
   }, 240_000);
 
   it("monitor: a provisioned NodeMCU device's readings decoded and verified against the registry", async () => {
