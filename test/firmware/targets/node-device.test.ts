@@ -13,14 +13,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join, resolve } from "node:path";
 import { loadBoard } from "../../../boards/validate";
 import { nodeBundle } from "../../../toolchain/node-target";
-import { defaultConfig } from "../../../host/gateway/config";
-import { startGateway, type Gateway } from "../../../host/gateway/gateway";
-import { MemoryLogger } from "../../../host/gateway/log";
+import type { Gateway } from "../../../host/gateway/gateway";
 import type { VerifiedBatch } from "../../../host/gateway/pipeline";
 import { decodePublicKey } from "../../../shared/crypto/strkey";
 import { encodeToken, TOKEN_ADD_CREDIT } from "../../../shared/protocol/token";
 import { encodeFrameBody } from "../../../shared/protocol/frame";
-import { tempDir, waitFor } from "../../host/gateway/helpers";
+import { networkGateway, tempDir, waitFor } from "../../host/gateway/helpers";
 
 const FAKE_TOOLS = resolve(__dirname, "..", "..", "fixtures", "fake-gpiod");
 const SITE = "pi-site";
@@ -56,7 +54,7 @@ describe("the rpi4 bundle in its own Node process (fake gpiochip, real gateway)"
   let dir: string;
   let file: string;
   let gw: Gateway;
-  const batches: VerifiedBatch[] = [];
+  let batches: VerifiedBatch[] = [];
   const chip = () => join(dir, "chip", "gpiochip0");
   const relayLevel = () => (existsSync(join(chip(), "line17")) ? readFileSync(join(chip(), "line17"), "utf8") : "released");
 
@@ -69,12 +67,9 @@ describe("the rpi4 bundle in its own Node process (fake gpiochip, real gateway)"
     // INA219 at 0x40: shunt 250 × 10 µV = 2.5 mV over the board's 5 mΩ = 0.5 A; bus 3000 × 4 mV = 12 V: 6 W.
     writeFileSync(join(dir, "chip", "i2c-1", "40-1"), "00fa");
     writeFileSync(join(dir, "chip", "i2c-1", "40-2"), (3000 << 3).toString(16).padStart(4, "0"));
-    const cfg = defaultConfig(dir);
-    gw = await startGateway({
-      ...cfg, site: SITE, devices: { embedded: { host: "127.0.0.1", port: 0 } },
-      serial: { discover: false, ports: [], retryMs: 100 }, health: { ...cfg.health, enabled: false },
-    }, { logger: new MemoryLogger() });
-    gw.events.on("verified", (v: VerifiedBatch) => batches.push(v));
+    const started = await networkGateway(dir, SITE);
+    gw = started.gw;
+    batches = started.batches;
   }, 60_000);
 
   afterAll(async () => {

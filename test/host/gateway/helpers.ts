@@ -14,6 +14,10 @@ import { encodePublicKey } from "../../../shared/crypto/strkey";
 import { publicKeyFromSeed } from "../../../shared/crypto/ed25519";
 import { encodeFrame } from "../../../shared/protocol/frame";
 import { encodeReading, readingHash, readingSigningInput, TIME_FROM_HOST } from "../../../shared/protocol/reading";
+import { defaultConfig } from "../../../host/gateway/config";
+import { startGateway, type Gateway } from "../../../host/gateway/gateway";
+import { MemoryLogger } from "../../../host/gateway/log";
+import type { VerifiedBatch } from "../../../host/gateway/pipeline";
 
 export function tempDir(prefix = "solkit-gw-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -210,4 +214,19 @@ export class Collector {
   async close(): Promise<void> {
     await new Promise<void>((r) => this.client.end(true, {}, () => r()));
   }
+}
+
+/**
+ * A gateway for devices on a network: its embedded broker on a free port (devices log in as
+ * themselves, PROTOCOL.md 6.3), no serial ports, no health server; every verified batch in `batches`.
+ */
+export async function networkGateway(dir: string, site: string): Promise<{ gw: Gateway; batches: VerifiedBatch[] }> {
+  const cfg = defaultConfig(dir);
+  const gw = await startGateway({
+    ...cfg, site, devices: { embedded: { host: "127.0.0.1", port: 0 } },
+    serial: { discover: false, ports: [], retryMs: 100 }, health: { ...cfg.health, enabled: false },
+  }, { logger: new MemoryLogger() });
+  const batches: VerifiedBatch[] = [];
+  gw.events.on("verified", (v: VerifiedBatch) => batches.push(v));
+  return { gw, batches };
 }

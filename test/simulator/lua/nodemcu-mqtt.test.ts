@@ -9,9 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import mqtt from "mqtt";
 import { loadBoard } from "../../../boards/validate";
-import { defaultConfig } from "../../../host/gateway/config";
-import { startGateway, type Gateway } from "../../../host/gateway/gateway";
-import { MemoryLogger } from "../../../host/gateway/log";
+import type { Gateway } from "../../../host/gateway/gateway";
 import type { VerifiedBatch } from "../../../host/gateway/pipeline";
 import { encodeCmdPayload } from "../../../host/protocol/mqtt-payload";
 import { NodeMcuBoard } from "../../../simulator/lua/nodemcu-board";
@@ -19,7 +17,7 @@ import { ensureFirmware } from "../../../simulator/scenario/artifact";
 import { decodePublicKey } from "../../../shared/crypto/strkey";
 import { buildTopic } from "../../../shared/protocol/topics";
 import { encodeToken, TOKEN_ADD_CREDIT } from "../../../shared/protocol/token";
-import { Mosquitto, tempDir } from "../../host/gateway/helpers";
+import { Mosquitto, networkGateway, tempDir } from "../../host/gateway/helpers";
 
 const SITE = "mcu-site";
 const WIFI = { ssid: "solar-lab", password: "sunny-day-42" };
@@ -57,17 +55,14 @@ const portOf = (url: string): number => Number(new URL(url).port);
 describe("a NodeMCU board on Wi-Fi, against a real gateway", () => {
   let dir: string;
   let gw: Gateway;
-  const batches: VerifiedBatch[] = [];
+  let batches: VerifiedBatch[] = [];
   const verified = (id: string) => batches.filter((v) => v.device === id).flatMap((v) => v.readings.map((r) => r.reading));
 
   beforeAll(async () => {
     dir = tempDir("solkit-mcu-mqtt-");
-    const cfg = defaultConfig(dir);
-    gw = await startGateway({
-      ...cfg, site: SITE, devices: { embedded: { host: "127.0.0.1", port: 0 } },
-      serial: { discover: false, ports: [], retryMs: 100 }, health: { ...cfg.health, enabled: false },
-    }, { logger: new MemoryLogger() });
-    gw.events.on("verified", (v: VerifiedBatch) => batches.push(v));
+    const started = await networkGateway(dir, SITE);
+    gw = started.gw;
+    batches = started.batches;
   }, 60_000);
 
   afterAll(async () => {
