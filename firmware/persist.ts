@@ -55,14 +55,12 @@ export class Journal {
 
   /**
    * Scans both files; returns the payload of the newest complete record, or undefined.
-   * Also positions the next save after the last used slot of that file. Loading again gives the
-   * same record, or a newer one another instance of the journal saved since.
+   * Also positions the next save after the last used slot of that file. Once per journal: a
+   * second load finds nothing newer than what it knows and returns undefined, so whoever reads
+   * what another journal keeps saving (a link looking up the login) makes a journal per look.
    */
   load(): Uint8Array | undefined {
     let best: Uint8Array | undefined = undefined;
-    // The newest of this scan, not newer than what this journal knew: a second instance reading
-    // what another saves (a link looking up the device's login) loads it again and again.
-    let bestGen = 0;
     for (let f = 0; f < 2; f++) {
       const data = this.store.read(this.name + f);
       if (data === undefined) continue;
@@ -79,8 +77,7 @@ export class Journal {
           fileBestPayload = payload;
         }
       }
-      if (fileBestPayload !== undefined && fileBest > bestGen) {
-        bestGen = fileBest;
+      if (fileBestPayload !== undefined && fileBest > this.gen) {
         this.gen = fileBest;
         this.file = f;
         this.next = used;

@@ -47,9 +47,9 @@ export function startNodeDevice(p: NodeDeviceParts): NodeDevice {
   const timers = nodeTimers(p.api);
   const store = fileStore({ dir: p.dataDir, quotaBytes: p.board.storageBytes, fs: p.fs });
   const platform = nodePlatform(p.platform);
-  const identities = new IdentityStore(store);
   const link = p.link(() => {
-    const id = identities.load();
+    // A journal per look: a journal loads once (persist.ts), and the device keeps saving.
+    const id = new IdentityStore(store).load();
     if (id.seed.length === 0 || id.hmacKey.length === 0 || id.site === "") return undefined;
     return { id: encodePublicKey(id.publicKey), site: id.site, password: mqttPassword(id.hmacKey, platform.sha256) };
   });

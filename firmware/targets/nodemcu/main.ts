@@ -27,14 +27,14 @@ const timers = nodemcuTimers();
 const tty = nodemcuConsole(timers);
 const store = nodemcuStore();
 const platform = nodemcuPlatform();
-const identities = new IdentityStore(store);
 const nets = new NetStore(store);
 // The broker password is an HMAC: made again only when the host key changes.
 let loginFor = "";
 let login: DeviceLogin | undefined = undefined;
 const net = nodemcuLink({
   login: function (): DeviceLogin | undefined {
-    const id = identities.load();
+    // A journal per look: a journal loads once (persist.ts), and the device keeps saving.
+    const id = new IdentityStore(store).load();
     if (id.seed.length === 0 || id.hmacKey.length === 0 || id.site === "") return undefined;
     const k = toHex(id.publicKey) + toHex(id.hmacKey) + id.site;
     if (k !== loginFor) login = { id: encodePublicKey(id.publicKey), site: id.site, password: mqttPassword(id.hmacKey, platform.sha256) };
