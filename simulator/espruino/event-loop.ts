@@ -28,6 +28,8 @@ export interface Scheduled {
 
 interface Timer {
   id: number;
+  /** "timer <id>", made once: a fleet fires millions of callbacks. */
+  what: string;
   entry: Scheduled;
   fn: unknown;
   args: unknown[];
@@ -121,7 +123,7 @@ export class EventLoop {
     if (!(period >= 0)) period = 0;
     if (repeat && period < MIN_INTERVAL_MS) period = MIN_INTERVAL_MS;
     const id = this.freeTimerId();
-    const t: Timer = { id, fn, args, interval: repeat ? period : 0, entry: undefined as unknown as Scheduled };
+    const t: Timer = { id, what: `timer ${id}`, fn, args, interval: repeat ? period : 0, entry: undefined as unknown as Scheduled };
     t.entry = this.schedule(this.now + period, () => this.fire(t), id);
     this.timers[id] = t;
     return id;
@@ -136,10 +138,13 @@ export class EventLoop {
   private fire(t: Timer): void {
     if (t.interval === 0) delete this.timers[t.id];
     const entry = t.entry;
-    this.invoke(`timer ${t.id}`, t.fn, t.args);
-    // Still the same live interval (not cleared, not changed by the callback itself): next period.
-    if (t.interval > 0 && this.timers[t.id] === t && t.entry === entry) {
-      t.entry = this.schedule(entry.at + t.interval, () => this.fire(t), t.id);
+    this.invoke(t.what, t.fn, t.args);
+    // Still the same live interval (not cleared, not changed by the callback itself): next
+    // period, in the same entry (it was taken off the heap; one object less per period).
+    if (t.interval > 0 && this.timers[t.id] === t && t.entry === entry && !entry.cancelled) {
+      entry.at = Math.max(entry.at + t.interval, this.now);
+      entry.seq = this.seq++;
+      this.push(entry);
     }
   }
 
@@ -192,7 +197,9 @@ export class EventLoop {
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (!this.less(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
+      const x = h[i];
+      h[i] = h[p];
+      h[p] = x;
       i = p;
     }
   }
@@ -211,7 +218,9 @@ export class EventLoop {
         if (l < h.length && this.less(h[l], h[m])) m = l;
         if (r < h.length && this.less(h[r], h[m])) m = r;
         if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
+        const x = h[i];
+        h[i] = h[m];
+        h[m] = x;
         i = m;
       }
     }

@@ -14,7 +14,7 @@ import { formatPrintArgs } from "./format";
 import type { NetModule } from "./net";
 import type { PinBank } from "./pins";
 import { CONVOLVE_SOURCE } from "./convolve";
-import { bytesToBinaryString, flattenToBytes, Realm } from "./realm";
+import { argsToBytes, binaryStringToBytes, bytesToBinaryString, Realm } from "./realm";
 import { REMOVE_GLOBALS, REMOVE_MEMBERS } from "./sandbox";
 import { StorageError, type FlashStorage } from "./storage";
 
@@ -130,9 +130,9 @@ export function createBootContext(m: Machine): { context: vm.Context; realm: Rea
     hwRand: () => m.hwRand() | 0,
     getSizeOf: (v: unknown) => m.sizeOf(v),
     setBootCode: (code: unknown, alwaysExec?: boolean) => m.setBootCode(typeof code === "string" ? code : "", !!alwaysExec),
-    toArrayBuffer: (s: unknown) => (typeof s === "string" ? realm.arrayBuffer(Uint8Array.from(flattenToBytes([s]))) : undefined),
-    toUint8Array: (...args: unknown[]) => realm.bytes(Uint8Array.from(flattenToBytes(args))),
-    toString: (...args: unknown[]) => bytesToBinaryString(Uint8Array.from(flattenToBytes(args))),
+    toArrayBuffer: (s: unknown) => (typeof s === "string" ? realm.arrayBuffer(binaryStringToBytes(s)) : undefined),
+    toUint8Array: (...args: unknown[]) => realm.bytes(argsToBytes(args)),
+    toString: (...args: unknown[]) => bytesToBinaryString(argsToBytes(args)),
     on: (event: string, fn: unknown) => {
       if (event === "init") m.initHandlers.push(fn);
     },
@@ -148,7 +148,7 @@ export function createBootContext(m: Machine): { context: vm.Context; realm: Rea
       if (event === "data") m.console.onData(name, fn);
     },
     write: (...data: unknown[]) => {
-      const text = data.map((d) => (typeof d === "string" ? d : bytesToBinaryString(Uint8Array.from(flattenToBytes([d]))))).join("");
+      const text = data.map((d) => (typeof d === "string" ? d : bytesToBinaryString(argsToBytes([d])))).join("");
       if (name === "USB") m.console.usbWrite(text);
     },
     print: (text: unknown) => {

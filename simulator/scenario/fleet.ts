@@ -109,6 +109,13 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   }
 }
 
+/**
+ * A shard's young generation: boards allocate short-lived objects on every callback, and with
+ * a worker's default (16 MB) they were scavenged so often that 1000 boards ran at 61x real time
+ * instead of 72x (bench/sim.ts, 2 threads; 96 and 256 MB alike).
+ */
+const YOUNG_GENERATION_MB = 96;
+
 /** The fleet over `threads` worker threads, one shard each; results summed (times: the slowest shard). */
 async function runSharded(o: FleetOptions, threads: number): Promise<FleetResult> {
   // RSS is the process's: taken once every shard has booted its boards (threads' own module
@@ -126,7 +133,7 @@ async function runSharded(o: FleetOptions, threads: number): Promise<FleetResult
   const workers: Worker[] = [];
   try {
     const results = await Promise.all(shards.map((shard) => new Promise<FleetResult>((resolve, reject) => {
-      const w = new Worker(new URL("./fleet-thread.mjs", import.meta.url), { workerData: shard });
+      const w = new Worker(new URL("./fleet-thread.mjs", import.meta.url), { workerData: shard, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       workers.push(w);
       w.on("message", (m: { booted?: boolean; ok?: boolean; result?: FleetResult; error?: string }) => {
         if (m.booted) {
