@@ -66,36 +66,18 @@ export abstract class BoardExec extends BoardRuntime {
   /** Runs one JS function (or string of code) from the event loop. */
   protected invoke(what: string, fn: unknown, args: unknown[]): void {
     if (!this.isOn || this.hung || !this.context) return;
-    if (typeof fn === "string") {
-      const context = this.context;
-      this.run(what, () => vm.runInContext(fn, context));
-      return;
-    }
-    // run() without its result and closure: a fleet makes millions of these calls.
     const context = this.context;
-    const t0 = performance.now();
-    this.current = { what, t0 };
-    try {
-      (fn as (...a: unknown[]) => unknown).apply(undefined, args);
-      // Promise reactions the callback queued run now, before the next event (as on the board).
+    this.run(what, () => {
+      const r = typeof fn === "string" ? vm.runInContext(fn, context) : (fn as (...a: unknown[]) => unknown).apply(undefined, args);
+      // Promise reactions the callback queued run now, before the next event (as on the board);
+      // a drain is an evaluation, so only when the program queued one (its then ran).
       const queued = this.realm?.microtasks;
-      if (queued !== undefined && queued.queued && this.context === context) {
+      if (this.context === context && queued !== undefined && queued.queued) {
         queued.queued = false;
         this.drainScript.runInContext(context);
       }
-    } catch (e: any) {
-      if (e instanceof PowerCutError || !this.isOn) {
-        // The board is off: nothing more happens.
-      } else if (e && e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
-        this.onHang();
-        return;
-      } else {
-        this.console.printLine(`Uncaught ${describeThrown(e)}`);
-      }
-    }
-    this.current = undefined;
-    this.loop.recordBlock(performance.now() - t0, what);
-    if (this.isOn && !this.hung) this.afterCallback();
+      return r;
+    });
   }
 
   /** A timeout per evaluation only at the top level: inside a batch the batch's limit holds. */
