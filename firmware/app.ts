@@ -28,7 +28,7 @@ import { creditFloor, CreditClock } from "./credit";
 import { hasKey, isProvisioned, saveState, updateRelay, type Core, type DeviceStats } from "./core";
 import { receive } from "./downlink";
 import type { Hal } from "./hal";
-import { IdentityStore } from "./identity";
+import { IdentityStore, type Identity } from "./identity";
 import { EnergyMeter, type Registers } from "./meter";
 import { Outbox } from "./outbox";
 import * as provision from "./provision";
@@ -50,6 +50,8 @@ export interface Device extends Commands {
   stats(): DeviceStats;
   /** Seconds of credit left now (the status line's figure, as a number; -1 when unlocked for good). */
   creditSeconds(): number;
+  /** Keys and site as the device holds them now (a link logs in with them; the store is not read again). */
+  identity(): Identity;
   /** Stops timers and handlers (tests; a target never needs it). */
   stop(): void;
 }
@@ -245,6 +247,9 @@ export function startDevice(hal: Hal, config?: Partial<DeviceConfig>): Device {
     },
     creditSeconds: function (): number {
       return core.state.unlocked ? -1 : core.credit.seconds();
+    },
+    identity: function (): Identity {
+      return core.identity;
     },
     stop: function (): void {
       core.stopped = true;

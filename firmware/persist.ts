@@ -56,8 +56,7 @@ export class Journal {
   /**
    * Scans both files; returns the payload of the newest complete record, or undefined.
    * Also positions the next save after the last used slot of that file. Once per journal: a
-   * second load finds nothing newer than what it knows and returns undefined, so whoever reads
-   * what another journal keeps saving (a link looking up the login) makes a journal per look.
+   * second load finds nothing newer than what it knows and returns undefined.
    */
   load(): Uint8Array | undefined {
     let best: Uint8Array | undefined = undefined;

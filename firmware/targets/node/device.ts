@@ -47,9 +47,10 @@ export function startNodeDevice(p: NodeDeviceParts): NodeDevice {
   const timers = nodeTimers(p.api);
   const store = fileStore({ dir: p.dataDir, quotaBytes: p.board.storageBytes, fs: p.fs });
   const platform = nodePlatform(p.platform);
+  let started: Device | undefined = undefined;
   const link = p.link(() => {
-    // A journal per look: a journal loads once (persist.ts), and the device keeps saving.
-    const id = new IdentityStore(store).load();
+    // The device's own copy once it runs; before that (the link's first look) the store's.
+    const id = started === undefined ? new IdentityStore(store).load() : started.identity();
     if (id.seed.length === 0 || id.hmacKey.length === 0 || id.site === "") return undefined;
     return { id: encodePublicKey(id.publicKey), site: id.site, password: mqttPassword(id.hmacKey, platform.sha256) };
   });
@@ -68,6 +69,7 @@ export function startNodeDevice(p: NodeDeviceParts): NodeDevice {
     platform,
   };
   const device = startDevice(hal, p.board.config);
+  started = device;
   return {
     device,
     hal,

@@ -7,7 +7,7 @@
  *   `solkit.setHostKey(hex)`, `solkit.setSite(name)`, `solkit.setConfig(i, s)`, `solkit.flush()`, `solkit.lock()`.
  * Once provisioned the console is locked (console-port.ts): typed lines never reach Lua.
  */
-import { startDevice } from "../../app";
+import { startDevice, type Device } from "../../app";
 import type { Hal, Link } from "../../hal";
 import { nodemcuClock, nodemcuTimers } from "./time";
 import { nodemcuStore } from "./store";
@@ -16,7 +16,6 @@ import { nodemcuPlatform } from "./platform";
 import { nodemcuConsole } from "./console-port";
 import { nodemcuLink, type DeviceLogin } from "./link-mqtt";
 import { NetStore } from "./net-config";
-import { IdentityStore } from "../../identity";
 import { encodePublicKey } from "../../../shared/crypto/strkey";
 import { toHex } from "../../../shared/bytes";
 import { mqttPassword } from "../../../shared/protocol/mqtt-auth";
@@ -31,10 +30,12 @@ const nets = new NetStore(store);
 // The broker password is an HMAC: made again only when the host key changes.
 let loginFor = "";
 let login: DeviceLogin | undefined = undefined;
+// Declared before the link's functions refer to it (a Lua local is not seen by code above it).
+let started: Device | undefined = undefined;
 const net = nodemcuLink({
   login: function (): DeviceLogin | undefined {
-    // A journal per look: a journal loads once (persist.ts), and the device keeps saving.
-    const id = new IdentityStore(store).load();
+    if (started === undefined) return undefined; // the link's first look comes after the start
+    const id = started.identity();
     if (id.seed.length === 0 || id.hmacKey.length === 0 || id.site === "") return undefined;
     const k = toHex(id.publicKey) + toHex(id.hmacKey) + id.site;
     if (k !== loginFor) login = { id: encodePublicKey(id.publicKey), site: id.site, password: mqttPassword(id.hmacKey, platform.sha256) };
@@ -65,6 +66,7 @@ const hal: Hal = {
   platform: platform,
 };
 const device = startDevice(hal, BOARD.config);
+started = device;
 net.check();
 timers.every(5000, net.check);
 
