@@ -20,10 +20,19 @@ import { buildEspruinoBundle } from "../toolchain/espruino";
 import { measureProfile } from "../toolchain/firmware";
 import { type BuildProfile, PROFILES, moduleSwaps, swapPlugin } from "../toolchain/firmware-profile";
 import { DEFAULT_DEVICE_CONFIG } from "../firmware/config";
+import { CONVOLVE_SOURCE, convolve } from "../simulator/espruino/convolve";
 import { simulateDay } from "./firmware-day";
 import { printTable, type Row } from "./harness";
 
 const ED25519 = join(import.meta.dirname, "..", "shared", "crypto", "ed25519", "index.ts");
+
+/**
+ * What the Espruino profiles' native modules take from the interpreter (E.convolve for field
+ * products and table lookups, E.toUint8Array for the base table), as the emulation gives them.
+ */
+function espruinoE(): { convolve: typeof convolve; toUint8Array(s: string): Uint8Array } {
+  return { convolve, toUint8Array: (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0)) };
+}
 
 /** One cached-key signature at the default budget, run on the profile's bundled signer. */
 interface SignerCost {
@@ -35,7 +44,7 @@ interface SignerCost {
 
 async function signerCost(profile: BuildProfile): Promise<SignerCost> {
   const { code } = await buildEspruinoBundle({ entry: ED25519, globalName: "ed", plugins: [swapPlugin(moduleSwaps(profile, {}))] });
-  const ed = new Function(`${code}\nreturn ed;`)();
+  const ed = new Function("E", `${code}\nreturn ed;`)(espruinoE());
   const seed = new Uint8Array(32).map((_, i) => (i * 29 + 3) & 0xff);
   const job = ed.createSigner(seed).startSigning(new Uint8Array(120));
   ed.resetFieldMulCount();
@@ -50,7 +59,8 @@ async function signerCost(profile: BuildProfile): Promise<SignerCost> {
   const file = join(mkdtempSync(join(tmpdir(), "solkit-signer-")), "ed.js");
   writeFileSync(file, code);
   const script = [
-    `const ed = new Function(require("fs").readFileSync(${JSON.stringify(file)}, "utf8") + "\\nreturn ed;")();`,
+    `const E = { convolve: ${CONVOLVE_SOURCE}, toUint8Array: (s) => Uint8Array.from(s, (c) => c.charCodeAt(0)) };`,
+    `const ed = new Function("E", require("fs").readFileSync(${JSON.stringify(file)}, "utf8") + "\\nreturn ed;")(E);`,
     "const s = ed.createSigner(new Uint8Array(32).fill(7)); const m = new Uint8Array(120); s.sign(m);",
     "const t0 = performance.now(); for (let i = 0; i < 3; i++) s.sign(m); console.log((performance.now() - t0) / 3);",
   ].join("\n");
