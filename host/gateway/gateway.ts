@@ -34,6 +34,7 @@ import { Registry } from "./registry";
 import { discoverPorts } from "./serial-discovery";
 import { Spool, type SpoolLevel } from "./spool";
 import { metaGet, metaSet, openStore, ReadingStore, type Db } from "./store-sqlite";
+import { WalSync } from "./wal-sync";
 import { Upstream } from "./upstream";
 import { startTeller } from "../teller/host-teller";
 
@@ -188,8 +189,12 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
 
   const verifyWorker = (cfg.verifyThread ?? (availableParallelism() > 1 && !opts.now)) ? new VerifyWorker() : undefined;
   if (verifyWorker) cleanups.push(() => verifyWorker.close());
+  // The disk wait of each commit off the event loop, except on virtual time (the simulator's
+  // gateway answers within the step that sent the frame, as it does without a verify thread).
+  const walSync = new WalSync(db, opts.now || cfg.database === ":memory:" ? undefined : `${cfg.database}-wal`);
+  cleanups.push(async () => walSync.close());
   const pipeline = new Pipeline({
-    db, registry, readings: new ReadingStore(db), spool, metrics, logger: log, verifier: opts.verifier ?? nodeVerifier, verifyWorker, site: cfg.site, dbFile: cfg.database,
+    db, registry, walSync, readings: new ReadingStore(db), spool, metrics, logger: log, verifier: opts.verifier ?? nodeVerifier, verifyWorker, site: cfg.site, dbFile: cfg.database,
     upstreamIsLocal: sameBroker,
     now: opts.now,
     onAccepted,

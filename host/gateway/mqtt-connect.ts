@@ -10,12 +10,20 @@ import { SolkitError } from "../../shared/errors";
 import type { BrokerConfig } from "./config";
 
 /**
+ * MQTT.js logs every packet through the `debug` package, whose logger takes rest parameters:
+ * an array per call even when logging is off, about 4 KB of garbage per relayed reading
+ * (bench/gateway.ts, heap sampling). Unless DEBUG asks for MQTT.js's log, a no-op takes its place.
+ */
+const quietLog: (() => void) | undefined = /mqttjs/.test(process.env.DEBUG ?? "") ? undefined : () => {};
+
+/**
  * Connects (in the background; listen for "connect") with the given options on top of the
  * broker's URL, credentials and TLS CA.
  * @throws SolkitError E_CONFIG when the CA file cannot be read
  */
 export function connectBroker(b: BrokerConfig, extra: IClientOptions): MqttClient {
   const opts: IClientOptions = { ...extra, rejectUnauthorized: b.rejectUnauthorized };
+  if (quietLog !== undefined && opts.log === undefined) opts.log = quietLog;
   if (b.username !== undefined) opts.username = b.username;
   if (b.password !== undefined) opts.password = b.password;
   if (b.ca !== undefined) {

@@ -12,14 +12,14 @@
  */
 import { equalBytes } from "../../shared/bytes";
 import type { Verifier } from "../../shared/crypto/types";
-import { encodePublicKey } from "../../shared/crypto/strkey";
+import { deviceIdOf } from "../crypto/device-id";
 import { encodeAck } from "../../shared/protocol/ack";
 import { AUTHENTICATED, PENDING, verifyChain, type ChainItem, type ChainState } from "../../shared/protocol/chain";
 import { errorCode, KIND_READING } from "../../shared/protocol/common";
-import { encodeFrame, type Frame } from "../../shared/protocol/frame";
+import type { Frame } from "../../shared/protocol/frame";
 import { decodeReading, FLAG_FIRST_AFTER_BOOT, readingHash, type Reading } from "../../shared/protocol/reading";
 import { buildTopic } from "../../shared/protocol/topics";
-import { readingPayloadJson } from "../../shared/protocol/payload";
+import { relayPayload } from "../protocol/relay-payload";
 import type { Logger } from "./log";
 import { explain, verifiedText } from "./log-text";
 import { StoreHealth } from "./store-health";
@@ -30,6 +30,7 @@ import { decodeJob, Precheck, type Job as QueuedFrame } from "./precheck";
 import type { Metrics } from "./metrics";
 import type { DeviceRecord, Registry } from "./registry";
 import type { Spool } from "./spool";
+import { WalSync } from "./wal-sync";
 import type { Db, ReadingStore } from "./store-sqlite";
 
 /** The link a frame came over, and how to answer on it. */
@@ -73,6 +74,11 @@ export interface PipelineDeps {
    * the transaction on the event loop.
    */
   verifyWorker?: VerifyWorker;
+  /**
+   * Syncs each batch's commit to disk off the event loop before its acks (wal-sync.ts).
+   * Without it, SQLite syncs inside the commit (synchronous=FULL) and the acks follow at once.
+   */
+  walSync?: WalSync;
   site: string;
   /** The database's file, for messages. */
   dbFile?: string;
@@ -153,8 +159,12 @@ export class Pipeline {
   /** The verify thread's side (precheck.ts), when there is a worker. */
   private readonly precheck: Precheck<Job> | undefined;
 
+  /** How a batch's transaction reaches the disk. */
+  private readonly wal: WalSync;
+
   constructor(private readonly d: PipelineDeps) {
     this.now = d.now ?? Date.now;
+    this.wal = d.walSync ?? new WalSync(d.db, undefined);
     this.store = new StoreHealth(d.db, d.logger, d.dbFile);
     this.precheck = d.verifyWorker ? new Precheck<Job>(d.verifyWorker, d.verifier, (id) => d.registry.get(id)?.state.lastSeq, d.logger) : undefined;
     this.verifier = this.precheck?.verifier ?? d.verifier;
@@ -217,6 +227,7 @@ export class Pipeline {
   async drain(): Promise<void> {
     this.flush();
     await this.precheck?.drain(() => this.flush());
+    await this.wal.idle();
   }
 
   private commitBatch(jobs: Job[]): void {
@@ -228,6 +239,8 @@ export class Pipeline {
     this.batchCounts = { verified: 0, dropped: 0 };
     this.batchVerified = [];
     const spoolBefore = this.d.spool.snapshot();
+    const counts = this.batchCounts;
+    const verified = this.batchVerified;
     const run = this.d.db.transaction(() => {
       for (const job of jobs) {
         try {
@@ -243,23 +256,30 @@ export class Pipeline {
         }
       }
     });
+    const rollBack = (e: Error) => {
+      // Nothing stored (or not known to be on disk), so nothing may be acked; what this process
+      // counted for it in memory goes back when the transaction rolled back (issue 11).
+      this.store.failed(e, jobs.length);
+    };
     try {
-      run();
+      this.wal.commit(run, (err) => (err ? rollBack(err) : this.committed(acks, accepted, spooled, counts, verified)));
     } catch (e) {
-      // The transaction rolled back: nothing stored, so nothing may be acked, and what this
-      // process counted for it in memory goes back too (issue 11).
       this.d.spool.restore(spoolBefore);
       for (const echo of this.batchEchoes) this.echoes.delete(echo);
       for (const p of this.pending.values()) p.length = 0;
-      this.store.failed(e as Error, jobs.length);
-      return;
+      rollBack(e as Error);
     }
-    if (this.batchCounts.verified > 0) this.store.works(); // a refusal's counter update proves no space
-    this.d.metrics.inc("solkit_readings_verified_total", {}, this.batchCounts.verified);
-    if (this.batchCounts.dropped) this.d.metrics.inc("solkit_dropped_declared_total", {}, this.batchCounts.dropped);
+  }
+
+  /** After the batch's commit is on disk: counts, acks, notices, the upstream kick. */
+  private committed(acks: Map<string, { device: DeviceRecord; link: LinkContext }>, accepted: Map<string, Accepted>, spooled: boolean,
+    counts: { verified: number; dropped: number }, verified: VerifiedBatch[]): void {
+    if (counts.verified > 0) this.store.works(); // a refusal's counter update proves no space
+    this.d.metrics.inc("solkit_readings_verified_total", {}, counts.verified);
+    if (counts.dropped) this.d.metrics.inc("solkit_dropped_declared_total", {}, counts.dropped);
     for (const { device, link } of acks.values()) this.sendAck(device, link);
     for (const a of accepted.values()) this.d.onAccepted?.(a);
-    for (const v of this.batchVerified) this.sayVerified(v);
+    for (const v of verified) this.sayVerified(v);
     if (spooled) this.d.onSpooled?.();
   }
 
@@ -295,7 +315,7 @@ export class Pipeline {
     // Decoded once: the verify thread's slicing may have done it already (precheck.ts).
     const decoded = decodeJob(job);
     const reading = decoded?.reading ?? decodeReading(frame.message); // a malformed one throws its reason here
-    const id = decoded?.id ?? encodePublicKey(reading.deviceId);
+    const id = decoded?.id ?? deviceIdOf(reading.deviceId);
     if (!this.batchDevices.has(id)) this.batchDevices.set(id, this.d.registry.get(id));
     const dev = this.batchDevices.get(id);
     if (!dev) {
@@ -399,7 +419,7 @@ export class Pipeline {
     const { id, dev, reading, job } = c;
     const link = job.link;
     const topic = buildTopic(this.d.site, id, "reading");
-    const payloads = link.relay ? v.all.map((p) => readingPayloadJson(encodeFrame(p.item.reading, p.item.signature), sha256)) : [];
+    const payloads = link.relay ? v.all.map((p) => relayPayload(id, p.reading, p.item.reading, p.item.signature, p.hash)) : [];
     const size = payloads.reduce((n, p) => n + p.length + topic.length, 0);
     if (link.relay && !this.d.spool.fits(size)) {
       this.d.spool.noteRefused();

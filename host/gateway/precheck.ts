@@ -8,7 +8,7 @@
  * seqs already stored are refused before any signature check, so a stranger replaying public
  * readings costs no verification here either.
  */
-import { encodePublicKey } from "../../shared/crypto/strkey";
+import { deviceIdOf } from "../crypto/device-id";
 import type { Verifier } from "../../shared/crypto/types";
 import { KIND_READING } from "../../shared/protocol/common";
 import type { Frame } from "../../shared/protocol/frame";
@@ -40,7 +40,7 @@ export function decodeJob(job: Job): { reading: Reading; id: string } | undefine
   } catch {
     return undefined;
   }
-  job.id = encodePublicKey(job.reading.deviceId);
+  job.id = deviceIdOf(job.reading.deviceId);
   return { reading: job.reading, id: job.id };
 }
 

@@ -60,18 +60,19 @@ export function decodeBase64(text: string): Uint8Array {
   let o = 0;
   for (let i = 0; i < len; i += 4) {
     const last = i + 4 === len;
-    const vals = [0, 0, 0, 0];
+    let v = 0; // the group's 24 bits, built without an array (a decoded line allocated one per group)
     for (let j = 0; j < 4; j++) {
       const c = text.charCodeAt(i + j);
+      let bits = 0;
       // '=' is allowed only in the final group, and only in the places `pad` counted.
-      if (c === 61 && last && j >= 4 - pad) continue;
-      const v = sextet(c);
-      if (v < 0) {
-        throw new SolkitError("E_BASE64", `base64: unexpected character code ${c} at ${i + j}`);
+      if (!(c === 61 && last && j >= 4 - pad)) {
+        bits = sextet(c);
+        if (bits < 0) {
+          throw new SolkitError("E_BASE64", `base64: unexpected character code ${c} at ${i + j}`);
+        }
       }
-      vals[j] = v;
+      v = v * 64 + bits;
     }
-    const v = vals[0] * 262144 + vals[1] * 4096 + vals[2] * 64 + vals[3];
     out[o++] = v >>> 16;
     if (last && pad === 2) {
       if ((v & 0xffff) !== 0) throw new SolkitError("E_BASE64", "base64: non-zero unused bits before '=='");
