@@ -18,6 +18,7 @@
  * one transaction; anchors and autopays are stored envelopes submitted at most once.
  */
 import type { Keypair } from "@stellar/stellar-base";
+import type { Statement } from "better-sqlite3";
 import type { Db } from "../gateway/store-sqlite";
 import { metaGet, metaSet } from "../gateway/store-sqlite";
 import { Registry } from "../gateway/registry";
@@ -146,6 +147,18 @@ export class Teller {
   private readonly autopay: Autopay | undefined;
   private readonly now: () => number;
 
+  /** Statements prepared once each: onReading runs for every verified reading, and a prepare costs a compile and a native object for the GC. */
+  private readonly statements = new Map<string, Statement>();
+
+  private sql(text: string): Statement {
+    let st = this.statements.get(text);
+    if (st === undefined) {
+      st = this.o.db.prepare(text);
+      this.statements.set(text, st);
+    }
+    return st;
+  }
+
   constructor(private readonly o: TellerOptions) {
     o.db.exec(SCHEMA);
     const cols = (o.db.prepare("PRAGMA table_info(teller_devices)").all() as { name: string }[]).map((c) => c.name);
@@ -195,8 +208,8 @@ export class Teller {
   }
 
   private device(id: string): DeviceRow {
-    this.o.db.prepare("INSERT OR IGNORE INTO teller_devices (device) VALUES (?)").run(id);
-    return this.o.db.prepare("SELECT * FROM teller_devices WHERE device = ?").get(id) as DeviceRow;
+    this.sql("INSERT OR IGNORE INTO teller_devices (device) VALUES (?)").run(id);
+    return this.sql("SELECT * FROM teller_devices WHERE device = ?").get(id) as DeviceRow;
   }
 
   /**
@@ -220,7 +233,7 @@ export class Teller {
     const t = this.o.tariff;
     // A customer's payment; not the create_account that funded the project's own account.
     const incoming = p.type === "payment" && p.to === this.o.project && p.from !== this.o.project && assetKey(p.asset) === assetKey(t.asset);
-    const bill = incoming && p.memoType === "hash" ? (this.o.db.prepare("SELECT * FROM teller_bills WHERE pay_memo = ?").get(p.memo) as BillRow | undefined) : undefined;
+    const bill = incoming && p.memoType === "hash" ? (this.sql("SELECT * FROM teller_bills WHERE pay_memo = ?").get(p.memo) as BillRow | undefined) : undefined;
     const device = bill?.device ?? (incoming ? this.deviceOfMemo(p.memo) : undefined);
     const postpaid = this.o.mode === "postpaid";
     const seconds = postpaid ? 0 : secondsFor(t, p.amount);
@@ -228,25 +241,25 @@ export class Teller {
     this.o.db.transaction(() => {
       metaSet(this.o.db, "teller_cursor", Buffer.from(p.id));
       if (!incoming) return;
-      if (this.o.db.prepare("SELECT 1 FROM teller_payments WHERE id = ?").get(p.id) !== undefined) return;
+      if (this.sql("SELECT 1 FROM teller_payments WHERE id = ?").get(p.id) !== undefined) return;
       if (device === undefined || (!postpaid && seconds < 1)) {
-        this.o.db.prepare("INSERT INTO teller_payments (id, device, amount, seconds, counter, at) VALUES (?, '', ?, 0, 0, ?)").run(p.id, p.amount.toString(), this.now());
+        this.sql("INSERT INTO teller_payments (id, device, amount, seconds, counter, at) VALUES (?, '', ?, 0, 0, ?)").run(p.id, p.amount.toString(), this.now());
         notice = { device: "", level: "warn", code: "unknown-payment", text: `payment of ${fromStroops(p.amount)} from ${p.from} (tx ${p.hash}) names no registered device in its memo "${p.memo}"; refund it or add credit by hand (solkit credit add)`, time: p.at };
         return;
       }
       const d = this.device(device);
-      this.o.db.prepare("UPDATE teller_devices SET paid = ?, stage = '' WHERE device = ?").run((BigInt(d.paid) + p.amount).toString(), device);
-      if (bill) this.o.db.prepare("UPDATE teller_bills SET pay_state = 'paid', pay_hash = ? WHERE device = ? AND period = ?").run(p.hash, bill.device, bill.period);
+      this.sql("UPDATE teller_devices SET paid = ?, stage = '' WHERE device = ?").run((BigInt(d.paid) + p.amount).toString(), device);
+      if (bill) this.sql("UPDATE teller_bills SET pay_state = 'paid', pay_hash = ? WHERE device = ? AND period = ?").run(p.hash, bill.device, bill.period);
       if (postpaid) {
-        this.o.db.prepare("INSERT INTO teller_payments (id, device, amount, seconds, counter, at) VALUES (?, ?, ?, 0, 0, ?)").run(p.id, device, p.amount.toString(), this.now());
+        this.sql("INSERT INTO teller_payments (id, device, amount, seconds, counter, at) VALUES (?, ?, ?, 0, 0, ?)").run(p.id, device, p.amount.toString(), this.now());
         const owed = this.owed(device);
-        if (owed <= 0n) this.o.db.prepare("UPDATE teller_bills SET pay_state = 'paid' WHERE device = ? AND pay_state IN ('due', 'owed')").run(device);
+        if (owed <= 0n) this.sql("UPDATE teller_bills SET pay_state = 'paid' WHERE device = ? AND pay_state IN ('due', 'owed')").run(device);
         const token = owed <= 0n ? this.creditToPeriodEnd(device) : undefined;
         notice = { device, level: "info", code: "payment", text: `paid ${fromStroops(p.amount)}${bill ? ` for ${bill.period}` : ""} (tx ${p.hash})${owed > 0n ? `; ${fromStroops(owed)} still owed` : token ? `: supply until the period's end and ${this.graceDays()} days, token ${token}` : ""}`, time: p.at };
         return;
       }
       const token = this.issuer.issue(device, TOKEN_ADD_CREDIT, seconds);
-      this.o.db.prepare("INSERT INTO teller_payments (id, device, amount, seconds, counter, token, at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      this.sql("INSERT INTO teller_payments (id, device, amount, seconds, counter, token, at) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .run(p.id, device, p.amount.toString(), seconds, token.counter, Buffer.from(token.bytes), this.now());
       notice = { device, level: "info", code: "payment", text: `paid ${fromStroops(p.amount)} (tx ${p.hash}): +${(seconds / 86400).toFixed(2)} days of supply, token ${token.counter}`, time: p.at };
     }).immediate();
@@ -266,7 +279,7 @@ export class Teller {
   grant(device: string, kind: typeof TOKEN_ADD_CREDIT | typeof TOKEN_DISCONNECT, seconds: number, who: string): number {
     const counter = this.o.db.transaction(() => {
       const token = this.issuer.issue(device, kind, kind === TOKEN_ADD_CREDIT ? seconds : 0);
-      this.o.db.prepare("INSERT INTO teller_payments (id, device, amount, seconds, counter, token, at) VALUES (?, ?, '0', ?, ?, ?, ?)")
+      this.sql("INSERT INTO teller_payments (id, device, amount, seconds, counter, token, at) VALUES (?, ?, '0', ?, ?, ?, ?)")
         .run(`grant:${device}:${token.counter}`, device, kind === TOKEN_ADD_CREDIT ? seconds : 0, token.counter, Buffer.from(token.bytes), this.now());
       this.device(device);
       return token.counter;
@@ -292,11 +305,11 @@ export class Teller {
     const nowS = this.nowS();
     const period = periodOf(this.spec, nowS);
     const id = `credit:${device}:${period.id}`;
-    if (this.o.db.prepare("SELECT 1 FROM teller_payments WHERE id = ?").get(id) !== undefined) return undefined;
+    if (this.sql("SELECT 1 FROM teller_payments WHERE id = ?").get(id) !== undefined) return undefined;
     const seconds = period.to + (this.o.graceS ?? 0) - nowS - this.creditNow(this.device(device));
     if (seconds < 60) return undefined;
     const token = this.issuer.issue(device, TOKEN_ADD_CREDIT, seconds);
-    this.o.db.prepare("INSERT INTO teller_payments (id, device, amount, seconds, counter, token, at) VALUES (?, ?, '0', ?, ?, ?, ?)").run(id, device, seconds, token.counter, Buffer.from(token.bytes), this.now());
+    this.sql("INSERT INTO teller_payments (id, device, amount, seconds, counter, token, at) VALUES (?, ?, '0', ?, ?, ?, ?)").run(id, device, seconds, token.counter, Buffer.from(token.bytes), this.now());
     return token.counter;
   }
 
@@ -310,11 +323,11 @@ export class Teller {
   private resend(): void {
     const now = this.now();
     const retry = this.o.retryMs ?? 60_000;
-    const rows = this.o.db.prepare("SELECT * FROM teller_payments WHERE token IS NOT NULL AND confirmed_at IS NULL").all() as PaymentRow[];
+    const rows = this.sql("SELECT * FROM teller_payments WHERE token IS NOT NULL AND confirmed_at IS NULL").all() as PaymentRow[];
     for (const r of rows) {
       if (r.delivered_at !== null && now - r.delivered_at < retry) continue;
       if (!this.o.deliver(r.device, new Uint8Array(r.token!))) continue; // no link now: next poll
-      this.o.db.prepare("UPDATE teller_payments SET delivered_at = ?, first_sent_at = COALESCE(first_sent_at, ?) WHERE id = ?").run(now, now, r.id);
+      this.sql("UPDATE teller_payments SET delivered_at = ?, first_sent_at = COALESCE(first_sent_at, ?) WHERE id = ?").run(now, now, r.id);
       this.o.logger.log("info", "teller", `device=${r.device} token ${r.counter} sent (${r.seconds === 0 ? "unlock" : `+${r.seconds} s`})`);
     }
   }
@@ -326,12 +339,12 @@ export class Teller {
   onReading(device: string, r: Reading): void {
     const first = this.device(device).seen_at === null;
     const now = this.now();
-    this.o.db.prepare("UPDATE teller_devices SET energy_last = ?, credit_last = ?, seen_at = ? WHERE device = ?").run(r.energyIn, r.credit, now, device);
+    this.sql("UPDATE teller_devices SET energy_last = ?, credit_last = ?, seen_at = ? WHERE device = ?").run(r.energyIn, r.credit, now, device);
     // A token counts as arrived once the credit shows it (less what ran since it was sent).
-    const waiting = this.o.db.prepare("SELECT * FROM teller_payments WHERE device = ? AND token IS NOT NULL AND confirmed_at IS NULL AND delivered_at IS NOT NULL").all(device) as PaymentRow[];
+    const waiting = this.sql("SELECT * FROM teller_payments WHERE device = ? AND token IS NOT NULL AND confirmed_at IS NULL AND delivered_at IS NOT NULL").all(device) as PaymentRow[];
     for (const w of waiting) {
       const ran = Math.floor((now - (w.first_sent_at ?? w.delivered_at!)) / 1000);
-      if (w.seconds === 0 || r.credit + ran + 120 >= w.seconds) this.o.db.prepare("UPDATE teller_payments SET confirmed_at = ? WHERE id = ?").run(now, w.id);
+      if (w.seconds === 0 || r.credit + ran + 120 >= w.seconds) this.sql("UPDATE teller_payments SET confirmed_at = ? WHERE id = ?").run(now, w.id);
     }
     if (first && this.o.mode === "postpaid" && this.device(device).unlocked === 0) {
       const counter = this.o.db.transaction(() => this.creditToPeriodEnd(device)).immediate();
@@ -344,10 +357,10 @@ export class Teller {
 
   private lapse(device: string, credit: number): void {
     const d = this.device(device);
-    const everCredited = this.o.db.prepare("SELECT 1 FROM teller_payments WHERE device = ? AND token IS NOT NULL").get(device) !== undefined;
+    const everCredited = this.sql("SELECT 1 FROM teller_payments WHERE device = ? AND token IS NOT NULL").get(device) !== undefined;
     if (d.unlocked || !everCredited) return; // a device nobody has paid for yet has nothing to run out of
     // A token on its way: this reading's credit is from before it, not a run-down.
-    if (this.o.db.prepare("SELECT 1 FROM teller_payments WHERE device = ? AND token IS NOT NULL AND confirmed_at IS NULL").get(device) !== undefined) return;
+    if (this.sql("SELECT 1 FROM teller_payments WHERE device = ? AND token IS NOT NULL AND confirmed_at IS NULL").get(device) !== undefined) return;
     const noticeS = this.o.noticeS ?? 2 * 86400;
     const reminderS = this.o.reminderS ?? 6 * 3600;
     const stage = credit <= 0 ? "lapsed" : credit <= reminderS ? "reminder" : credit <= noticeS ? "low" : "";
@@ -356,7 +369,7 @@ export class Teller {
     // Postpaid credit runs down to the grace at every period's end, just before autopay: that is
     // only news when a bill is owed.
     if (this.o.mode === "postpaid" && stage !== "lapsed" && this.owed(device) === 0n) return;
-    this.o.db.prepare("UPDATE teller_devices SET stage = ? WHERE device = ?").run(stage, device);
+    this.sql("UPDATE teller_devices SET stage = ? WHERE device = ?").run(stage, device);
     const days = (credit / 86400).toFixed(1);
     const time = this.nowS();
     const how = this.o.mode === "postpaid" ? `fund the autopay account or pay ${this.o.project} with the memo ${device.slice(0, 28)}` : `pay the project account with the memo ${device.slice(0, 28)}`;
@@ -373,9 +386,9 @@ export class Teller {
     if (extra < this.o.systemValue) return;
     this.o.db.transaction(() => {
       const token = this.issuer.issue(device, TOKEN_UNLOCK, 0);
-      this.o.db.prepare("INSERT INTO teller_payments (id, device, amount, seconds, counter, token, at) VALUES (?, ?, '0', 0, ?, ?, ?)")
+      this.sql("INSERT INTO teller_payments (id, device, amount, seconds, counter, token, at) VALUES (?, ?, '0', 0, ?, ?, ?)")
         .run(`unlock:${device}`, device, token.counter, Buffer.from(token.bytes), this.now());
-      this.o.db.prepare("UPDATE teller_devices SET unlocked = 1 WHERE device = ?").run(device);
+      this.sql("UPDATE teller_devices SET unlocked = 1 WHERE device = ?").run(device);
     }).immediate();
     this.say({ device, level: "info", code: "unlocked", text: "the system is paid off: unlocked for good, no more payments needed", time: this.nowS() });
     this.resend();
@@ -383,20 +396,20 @@ export class Teller {
 
   private say(n: Notice): void {
     this.o.logger.log(n.level, "notice", `${n.device ? `device=${n.device} ` : ""}${n.code}: ${n.text}`);
-    this.o.db.prepare("INSERT INTO teller_notices (device, level, code, text, time) VALUES (?, ?, ?, ?, ?)").run(n.device, n.level, n.code, n.text, n.time);
+    this.sql("INSERT INTO teller_notices (device, level, code, text, time) VALUES (?, ?, ?, ?, ?)").run(n.device, n.level, n.code, n.text, n.time);
     this.o.notice(n);
   }
 
   /** The latest notices, newest first (the dashboard's list; kept across restarts). */
   notices(limit = 50, device?: string): (Notice & { id: number })[] {
     return (device === undefined
-      ? this.o.db.prepare("SELECT * FROM teller_notices ORDER BY id DESC LIMIT ?").all(limit)
-      : this.o.db.prepare("SELECT * FROM teller_notices WHERE device = ? ORDER BY id DESC LIMIT ?").all(device, limit)) as (Notice & { id: number })[];
+      ? this.sql("SELECT * FROM teller_notices ORDER BY id DESC LIMIT ?").all(limit)
+      : this.sql("SELECT * FROM teller_notices WHERE device = ? ORDER BY id DESC LIMIT ?").all(device, limit)) as (Notice & { id: number })[];
   }
 
   /** Payments booked and tokens made, newest first: amount, seconds, token counter, ledger transaction, delivery. */
   payments(limit = 50): { id: string; device: string; amount: bigint; seconds: number; counter: number; at: number; sent: boolean; applied: boolean; tx: string }[] {
-    const rows = this.o.db.prepare("SELECT * FROM teller_payments ORDER BY at DESC, rowid DESC LIMIT ?").all(limit) as PaymentRow[];
+    const rows = this.sql("SELECT * FROM teller_payments ORDER BY at DESC, rowid DESC LIMIT ?").all(limit) as PaymentRow[];
     return rows.map((r) => ({
       id: r.id, device: r.device, amount: BigInt(r.amount), seconds: r.seconds, counter: r.counter, at: r.at, sent: r.delivered_at !== null, applied: r.confirmed_at !== null,
       // A ledger payment's id is "<tx hash>-<op>" (local) or a paging token (Horizon); tokens made by the teller itself have none.
@@ -406,14 +419,14 @@ export class Teller {
 
   /** Every device the teller knows, with what a person would ask about it. */
   status(): TellerStatus[] {
-    const rows = this.o.db.prepare("SELECT * FROM teller_devices ORDER BY device").all() as DeviceRow[];
+    const rows = this.sql("SELECT * FROM teller_devices ORDER BY device").all() as DeviceRow[];
     const nowS = this.nowS();
     return rows.map((d) => {
       const paid = BigInt(d.paid);
       const billed = BigInt(d.billed);
       const extra = paid - billed;
       const ppm = this.o.systemValue > 0n && extra > 0n ? Number((extra * 1_000_000n) / this.o.systemValue) : 0;
-      const waiting = (this.o.db.prepare("SELECT COUNT(*) AS n FROM teller_payments WHERE device = ? AND token IS NOT NULL AND confirmed_at IS NULL").get(d.device) as { n: number }).n;
+      const waiting = (this.sql("SELECT COUNT(*) AS n FROM teller_payments WHERE device = ? AND token IS NOT NULL AND confirmed_at IS NULL").get(d.device) as { n: number }).n;
       const credit = d.credit_last === null ? undefined : this.creditNow(d);
       const open = this.billing.openStatement(d.device, nowS);
       const owed = this.o.mode === "postpaid" ? this.owed(d.device) : 0n;
