@@ -54,4 +54,23 @@ describe("verify thread", () => {
     expect(acks[acks.length - 1]).toBe(14);
     expect(gw.metrics.get("solkit_rejected_total", { reason: "E_UNKNOWN_DEVICE" })).toBe(20);
   });
+
+  it("a few frames that come while a slice is on the thread commit after it, in order", async () => {
+    dir = tempDir();
+    gw = await startGateway({ ...defaultConfig(dir), site: "t", devices: { none: true }, upstream: { url: "mqtt://127.0.0.1:1", rejectUnauthorized: true },
+      serial: { discover: false, ports: [], retryMs: 100 }, health: { enabled: false, host: "127.0.0.1", port: 0 }, verifyThread: true }, { logger: new MemoryLogger() });
+    const dev = new TestDevice();
+    gw.registry.add({ id: dev.id, hmacKey: dev.hmacKey });
+    const acks: number[] = [];
+    const link = { name: "test", relay: true, sendAck: (_d: unknown, ack: Uint8Array) => acks.push(decodeAck(ack).seq) };
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 20; i++) gw.pipeline.submit(decodeFrame(dev.next()), link); // a slice for the thread
+      await new Promise((r) => setImmediate(r)); // it is on the thread now
+      for (let i = 0; i < 2; i++) gw.pipeline.submit(decodeFrame(dev.next()), link); // a lone pair behind it
+      await gw.pipeline.drain();
+      expect(acks[acks.length - 1]).toBe(22 * (round + 1) - 1);
+    }
+    expect(gw.metrics.total("solkit_rejected_total")).toBe(0);
+    expect(gw.pipeline.pendingCount(dev.id)).toBe(0);
+  });
 });
