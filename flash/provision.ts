@@ -11,6 +11,7 @@ import type { Board } from "../boards/board-type";
 import { Registry } from "../host/gateway/registry";
 import { openStore } from "../host/gateway/store-sqlite";
 import { isPublicKey } from "../shared/crypto/strkey";
+import { checkNetConfig } from "../shared/protocol/net-config";
 import { SolkitError } from "../shared/errors";
 import { hostKeyChangeMac } from "../shared/protocol/host-key";
 import { TokenIssuer } from "../host/gateway/tokens";
@@ -61,9 +62,8 @@ function checkWifi(board: Board, w: WifiSettings): void {
   if (board.target !== "nodemcu" || board.link.wifi !== true) {
     throw new SolkitError("E_FIELD", `--wifi: the ${board.id} program sends its readings on the serial line; Wi-Fi is for NodeMCU boards (the Pi takes --broker on its own command line)`);
   }
-  const printable = (s: string) => /^[\x20-\x7e]*$/.test(s);
-  if (w.ssid.length < 1 || w.ssid.length > 32 || !printable(w.ssid)) throw new SolkitError("E_FIELD", "--wifi: an SSID of 1 to 32 printable ASCII characters");
-  if (w.password.length > 63 || !printable(w.password)) throw new SolkitError("E_FIELD", "the Wi-Fi passphrase: at most 63 printable ASCII characters");
+  // The device's own rule (it checks again when it keeps them), so nothing typed is refused there.
+  checkNetConfig(w);
 }
 
 export interface ProvisionResult {

@@ -190,6 +190,15 @@ describe("solkit flash on a NodeMCU pty board", () => {
     const badBroker = await rig.run(["provision", "--board", mcu.id, "--port", "/dev/nonexistent-port", "--site", "s", "--wifi", "net", "--broker", "http://x:99999"], { cwd: home });
     expect(badBroker.status).toBe(2);
     expect(badBroker.stderr).toMatch(/--broker "http:\/\/x:99999": expected host\[:port\]/);
+    // The device's own limits (shared/protocol/net-config.ts), before the port is opened.
+    const longSsid = await rig.run(["provision", "--board", mcu.id, "--port", "/dev/nonexistent-port", "--site", "s", "--wifi", "n".repeat(33), "--broker", "10.0.0.2"], { cwd: home });
+    expect(longSsid.status).toBe(2);
+    expect(longSsid.stderr).toMatch(/wifi ssid: expected 1\.\.32 characters/);
+    const badPass = await rig.run(["provision", "--board", mcu.id, "--port", "/dev/nonexistent-port", "--site", "s", "--wifi", "net", "--broker", "10.0.0.2"],
+      { cwd: home, env: { SOLKIT_WIFI_PASSWORD: "pass\u00e9word" } });
+    expect(badPass.status).toBe(2);
+    expect(badPass.stderr).toMatch(/wifi password: character 5 is not printable ASCII/);
+    expect(badPass.stderr).not.toMatch(/cannot open|no such|ENOENT/i); // refused before the port is tried
   }, 60_000);
 
   it("a byte changed on the wire: the line's check fails and it goes again; a line that never arrives intact stops the upload and the old program stays", async () => {

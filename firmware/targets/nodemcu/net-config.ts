@@ -9,42 +9,18 @@
  * Portable code: see docs/portability.md.
  */
 import { readU16, writeU16 } from "../../../shared/bytes";
-import { SolkitError } from "../../../shared/errors";
+import { checkNetConfig, MAX_HOST, MAX_PASSWORD, MAX_SSID, type NetConfig } from "../../../shared/protocol/net-config";
 import type { Store } from "../../hal";
 import { Journal } from "../../persist";
 
-export interface NetConfig {
-  ssid: string;
-  password: string;
-  host: string;
-  port: number;
-}
+export type { NetConfig };
 
-/** 802.11's limits: an SSID of 1..32 bytes, a WPA2 passphrase of at most 63 (or none: an open network). */
-const MAX_SSID = 32;
-const MAX_PASSWORD = 64;
-const MAX_HOST = 64;
+/** The journal record: flags and lengths, then each text in a field of its longest. */
+const PASSWORD_FIELD = MAX_PASSWORD + 1;
 const SSID_AT = 8;
 const PASSWORD_AT = SSID_AT + MAX_SSID;
-const HOST_AT = PASSWORD_AT + MAX_PASSWORD;
+const HOST_AT = PASSWORD_AT + PASSWORD_FIELD;
 const NET_LENGTH = HOST_AT + MAX_HOST;
-
-/** Throws unless `s` is at most `max` printable ASCII characters (no line end can split a console line). */
-function checkText(what: string, s: string, min: number, max: number): void {
-  if (typeof s !== "string" || s.length < min || s.length > max) throw new SolkitError("E_FIELD", `${what}: expected ${min}..${max} characters`);
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 32 || c > 126) throw new SolkitError("E_FIELD", `${what}: character ${i + 1} is not printable ASCII`);
-  }
-}
-
-/** @throws SolkitError E_FIELD naming the bad setting */
-export function checkNetConfig(n: NetConfig): void {
-  checkText("wifi ssid", n.ssid, 1, MAX_SSID);
-  checkText("wifi password", n.password, 0, MAX_PASSWORD - 1);
-  checkText("broker host", n.host, 1, MAX_HOST);
-  if (typeof n.port !== "number" || Math.floor(n.port) !== n.port || n.port < 1 || n.port > 65535) throw new SolkitError("E_FIELD", "broker port: expected 1..65535");
-}
 
 function putText(b: Uint8Array, at: number, s: string): void {
   for (let i = 0; i < s.length; i++) b[at + i] = s.charCodeAt(i);
@@ -66,7 +42,7 @@ export class NetStore {
   constructor(store: Store) {
     this.journal = new Journal(store, "sk.nt", NET_LENGTH, 2);
     const b = this.journal.load();
-    this.current = b === undefined || b[0] !== 1 ? undefined : { ssid: getText(b, SSID_AT, b[1], MAX_SSID), password: getText(b, PASSWORD_AT, b[2], MAX_PASSWORD), host: getText(b, HOST_AT, b[3], MAX_HOST), port: readU16(b, 4) };
+    this.current = b === undefined || b[0] !== 1 ? undefined : { ssid: getText(b, SSID_AT, b[1], MAX_SSID), password: getText(b, PASSWORD_AT, b[2], PASSWORD_FIELD), host: getText(b, HOST_AT, b[3], MAX_HOST), port: readU16(b, 4) };
   }
 
   /** The saved settings, or undefined: the board then sends its readings on the serial line. */
@@ -76,7 +52,7 @@ export class NetStore {
 
   /**
    * Saves `n`, or with undefined goes back to the serial line. False when the store is full.
-   * @throws SolkitError E_FIELD (checkNetConfig)
+   * @throws SolkitError E_FIELD (shared/protocol/net-config.ts checkNetConfig)
    */
   save(n: NetConfig | undefined): boolean {
     const b = new Uint8Array(NET_LENGTH);

@@ -1,0 +1,39 @@
+/**
+ * A Wi-Fi board's network settings and their limits, checked where they are typed
+ * (`solkit provision --wifi`, before the port opens) and again where they are kept (the
+ * NodeMCU program's `solkit.setNet`): one rule for both, so the host never accepts what the
+ * device would refuse.
+ *
+ * Portable code: see docs/portability.md.
+ */
+import { SolkitError } from "../errors";
+
+export interface NetConfig {
+  ssid: string;
+  password: string;
+  host: string;
+  port: number;
+}
+
+/** 802.11's limits: an SSID of 1..32 bytes, a WPA2 passphrase of at most 63 (or none: an open network). */
+export const MAX_SSID = 32;
+export const MAX_PASSWORD = 63;
+/** The broker's host name or address, as the device reaches it. */
+export const MAX_HOST = 64;
+
+/** Throws unless `s` is `min`..`max` printable ASCII characters (no line end can split a console line). */
+function checkText(what: string, s: string, min: number, max: number): void {
+  if (typeof s !== "string" || s.length < min || s.length > max) throw new SolkitError("E_FIELD", `${what}: expected ${min}..${max} characters`);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126) throw new SolkitError("E_FIELD", `${what}: character ${i + 1} is not printable ASCII`);
+  }
+}
+
+/** @throws SolkitError E_FIELD naming the bad setting */
+export function checkNetConfig(n: NetConfig): void {
+  checkText("wifi ssid", n.ssid, 1, MAX_SSID);
+  checkText("wifi password", n.password, 0, MAX_PASSWORD);
+  checkText("broker host", n.host, 1, MAX_HOST);
+  if (typeof n.port !== "number" || Math.floor(n.port) !== n.port || n.port < 1 || n.port > 65535) throw new SolkitError("E_FIELD", "broker port: expected 1..65535");
+}
