@@ -12,6 +12,7 @@ import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { encodePublicKey } from "../../../shared/crypto/strkey";
 import { publicKeyFromSeed } from "../../../shared/crypto/ed25519";
+import { decodeAck } from "../../../shared/protocol/ack";
 import { encodeFrame } from "../../../shared/protocol/frame";
 import { encodeReading, readingHash, readingSigningInput, TIME_FROM_HOST } from "../../../shared/protocol/reading";
 import { defaultConfig } from "../../../host/gateway/config";
@@ -229,4 +230,19 @@ export async function networkGateway(dir: string, site: string): Promise<{ gw: G
   const batches: VerifiedBatch[] = [];
   gw.events.on("verified", (v: VerifiedBatch) => batches.push(v));
   return { gw, batches };
+}
+
+/**
+ * A gateway whose pipeline the test drives: no links, an unreachable upstream, one registered
+ * TestDevice, and a link that records the seq of every ack sent back on it.
+ */
+export async function pipelineRig(dir: string, o: { verifyThread: boolean; logger?: MemoryLogger }): Promise<{
+  gw: Gateway; dev: TestDevice; acks: number[]; link: { name: string; relay: boolean; sendAck(d: unknown, ack: Uint8Array): void };
+}> {
+  const gw = await startGateway({ ...defaultConfig(dir), site: "t", devices: { none: true }, upstream: { url: "mqtt://127.0.0.1:1", rejectUnauthorized: true },
+    serial: { discover: false, ports: [], retryMs: 100 }, health: { enabled: false, host: "127.0.0.1", port: 0 }, verifyThread: o.verifyThread }, { logger: o.logger ?? new MemoryLogger() });
+  const dev = new TestDevice();
+  gw.registry.add({ id: dev.id, hmacKey: dev.hmacKey });
+  const acks: number[] = [];
+  return { gw, dev, acks, link: { name: "test", relay: true, sendAck: (_d, ack) => acks.push(decodeAck(ack).seq) } };
 }

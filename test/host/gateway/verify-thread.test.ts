@@ -6,13 +6,10 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { rmSync } from "node:fs";
-import { decodeAck } from "../../../shared/protocol/ack";
 import { decodeFrame } from "../../../shared/protocol/frame";
-import { defaultConfig } from "../../../host/gateway/config";
-import { startGateway, type Gateway } from "../../../host/gateway/gateway";
-import { MemoryLogger } from "../../../host/gateway/log";
+import type { Gateway } from "../../../host/gateway/gateway";
 import { VerifyWorker } from "../../../host/crypto/verify-worker";
-import { TestDevice, tempDir } from "./helpers";
+import { pipelineRig, TestDevice, tempDir } from "./helpers";
 
 let gw: Gateway | undefined;
 let dir = "";
@@ -31,12 +28,9 @@ describe("verify thread", () => {
       checked.push(items.length);
       return check.call(this, items);
     });
-    gw = await startGateway({ ...defaultConfig(dir), site: "t", devices: { none: true }, upstream: { url: "mqtt://127.0.0.1:1", rejectUnauthorized: true },
-      serial: { discover: false, ports: [], retryMs: 100 }, health: { enabled: false, host: "127.0.0.1", port: 0 }, verifyThread: true }, { logger: new MemoryLogger() });
-    const dev = new TestDevice();
-    gw.registry.add({ id: dev.id, hmacKey: dev.hmacKey });
-    const acks: number[] = [];
-    const link = { name: "test", relay: true, sendAck: (_d: unknown, ack: Uint8Array) => acks.push(decodeAck(ack).seq) };
+    const rig = await pipelineRig(dir, { verifyThread: true });
+    gw = rig.gw;
+    const { dev, acks, link } = rig;
     const first = Array.from({ length: 10 }, () => dev.next());
     for (const f of first) gw.pipeline.submit(decodeFrame(f), link);
     await gw.pipeline.drain();
@@ -57,12 +51,9 @@ describe("verify thread", () => {
 
   it("a few frames that come while a slice is on the thread commit after it, in order", async () => {
     dir = tempDir();
-    gw = await startGateway({ ...defaultConfig(dir), site: "t", devices: { none: true }, upstream: { url: "mqtt://127.0.0.1:1", rejectUnauthorized: true },
-      serial: { discover: false, ports: [], retryMs: 100 }, health: { enabled: false, host: "127.0.0.1", port: 0 }, verifyThread: true }, { logger: new MemoryLogger() });
-    const dev = new TestDevice();
-    gw.registry.add({ id: dev.id, hmacKey: dev.hmacKey });
-    const acks: number[] = [];
-    const link = { name: "test", relay: true, sendAck: (_d: unknown, ack: Uint8Array) => acks.push(decodeAck(ack).seq) };
+    const rig = await pipelineRig(dir, { verifyThread: true });
+    gw = rig.gw;
+    const { dev, acks, link } = rig;
     for (let round = 0; round < 5; round++) {
       for (let i = 0; i < 20; i++) gw.pipeline.submit(decodeFrame(dev.next()), link); // a slice for the thread
       await new Promise((r) => setImmediate(r)); // it is on the thread now

@@ -8,14 +8,12 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { decodeAck } from "../../../shared/protocol/ack";
 import { decodeFrame } from "../../../shared/protocol/frame";
-import { defaultConfig } from "../../../host/gateway/config";
-import { startGateway, type Gateway } from "../../../host/gateway/gateway";
+import type { Gateway } from "../../../host/gateway/gateway";
 import { MemoryLogger } from "../../../host/gateway/log";
 import { openStore } from "../../../host/gateway/store-sqlite";
 import { WalSync } from "../../../host/gateway/wal-sync";
-import { TestDevice, tempDir } from "./helpers";
+import { pipelineRig, tempDir } from "./helpers";
 
 let gw: Gateway | undefined;
 let dir = "";
@@ -29,10 +27,11 @@ afterEach(async () => {
 type SyncCb = (err: NodeJS.ErrnoException | null) => void;
 const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 
-async function start(logger = new MemoryLogger()): Promise<Gateway> {
+async function start(logger = new MemoryLogger()): Promise<Awaited<ReturnType<typeof pipelineRig>>> {
   dir = tempDir();
-  return startGateway({ ...defaultConfig(dir), site: "t", devices: { none: true }, upstream: { url: "mqtt://127.0.0.1:1", rejectUnauthorized: true },
-    serial: { discover: false, ports: [], retryMs: 100 }, health: { enabled: false, host: "127.0.0.1", port: 0 }, verifyThread: false }, { logger });
+  const rig = await pipelineRig(dir, { verifyThread: false, logger });
+  gw = rig.gw;
+  return rig;
 }
 
 function storedSeqs(g: Gateway, id: string): number[] {
@@ -46,11 +45,7 @@ describe("WalSync: acks only once the commit is on disk", () => {
     vi.spyOn(WalSync.prototype as unknown as { syncFile: (fd: number, cb: SyncCb) => void }, "syncFile").mockImplementation(function (this: WalSync, fd, cb) {
       held.push((err) => (err ? cb(err) : real.call(this, fd, cb)));
     });
-    gw = await start();
-    const dev = new TestDevice();
-    gw.registry.add({ id: dev.id, hmacKey: dev.hmacKey });
-    const acks: number[] = [];
-    const link = { name: "test", relay: true, sendAck: (_d: unknown, ack: Uint8Array) => acks.push(decodeAck(ack).seq) };
+    const { gw, dev, acks, link } = await start();
 
     for (let i = 0; i < 3; i++) gw.pipeline.submit(decodeFrame(dev.next()), link);
     await tick();
@@ -83,11 +78,7 @@ describe("WalSync: acks only once the commit is on disk", () => {
       else real.call(this, fd, cb);
     });
     const logger = new MemoryLogger();
-    gw = await start(logger);
-    const dev = new TestDevice();
-    gw.registry.add({ id: dev.id, hmacKey: dev.hmacKey });
-    const acks: number[] = [];
-    const link = { name: "test", relay: true, sendAck: (_d: unknown, ack: Uint8Array) => acks.push(decodeAck(ack).seq) };
+    const { gw, dev, acks, link } = await start(logger);
     const frames = [dev.next(), dev.next()];
     for (const f of frames) gw.pipeline.submit(decodeFrame(f), link);
     await gw.pipeline.drain();
