@@ -256,18 +256,16 @@ export class Pipeline {
         }
       }
     });
-    const rollBack = (e: Error) => {
-      // Nothing stored (or not known to be on disk), so nothing may be acked; what this process
-      // counted for it in memory goes back when the transaction rolled back (issue 11).
-      this.store.failed(e, jobs.length);
-    };
     try {
-      this.wal.commit(run, (err) => (err ? rollBack(err) : this.committed(acks, accepted, spooled, counts, verified)));
+      // A failed sync: stored but not known to be on disk, so nothing of it may be acked.
+      this.wal.commit(run, (err) => (err ? this.store.failed(err, jobs.length) : this.committed(acks, accepted, spooled, counts, verified)));
     } catch (e) {
+      // The transaction rolled back: nothing stored, so nothing may be acked, and what this
+      // process counted for it in memory goes back too (issue 11).
       this.d.spool.restore(spoolBefore);
       for (const echo of this.batchEchoes) this.echoes.delete(echo);
       for (const p of this.pending.values()) p.length = 0;
-      rollBack(e as Error);
+      this.store.failed(e as Error, jobs.length);
     }
   }
 

@@ -21,31 +21,31 @@ import type { Statement } from "better-sqlite3";
 import type { Db } from "./store-sqlite";
 
 export class WalSync {
-  private fd: number | undefined;
+  /**
+   * The open WAL file and the two pragmas, prepared once (db.pragma() prepares a statement per
+   * call: a native object per commit for the GC); undefined: SQLite syncs inside each commit.
+   */
+  private readonly wal: { fd: number; normal: Statement; full: Statement } | undefined;
   /** Callbacks of commits written since the running sync started. */
   private waiting: ((err?: Error) => void)[] = [];
   private syncing = false;
   private closed = false;
-  /** Prepared once: db.pragma() prepares a statement per call, a native object per commit for the GC. */
-  private readonly normal: Statement | undefined;
-  private readonly full: Statement | undefined;
 
   /** @param walFile the database's `-wal` file; undefined: sync inside each commit (FULL) */
-  constructor(private readonly db: Db, walFile: string | undefined) {
+  constructor(db: Db, walFile: string | undefined) {
     if (walFile === undefined) return;
+    let fd: number;
     try {
-      this.fd = openSync(walFile, "r");
+      fd = openSync(walFile, "r");
     } catch {
-      this.fd = undefined; // not in WAL mode after all: FULL does it
-      return;
+      return; // not in WAL mode after all: FULL does it
     }
-    this.normal = db.prepare("PRAGMA synchronous = NORMAL");
-    this.full = db.prepare("PRAGMA synchronous = FULL");
+    this.wal = { fd, normal: db.prepare("PRAGMA synchronous = NORMAL"), full: db.prepare("PRAGMA synchronous = FULL") };
   }
 
   /** Whether commits return before the disk has them (then `durable` calls back later). */
   get deferred(): boolean {
-    return this.fd !== undefined;
+    return this.wal !== undefined;
   }
 
   /**
@@ -54,16 +54,16 @@ export class WalSync {
    * committed may be acknowledged: the devices send it again and are acked as duplicates).
    */
   commit(write: () => void, durable: (err?: Error) => void): void {
-    if (this.fd === undefined) {
+    if (this.wal === undefined) {
       write();
       durable();
       return;
     }
-    this.normal?.run();
+    this.wal.normal.run();
     try {
       write();
     } finally {
-      this.full?.run();
+      this.wal.full.run();
     }
     this.waiting.push(durable);
     if (!this.syncing) this.sync();
@@ -80,7 +80,7 @@ export class WalSync {
   /** Stops syncing: the database is closing (SQLite's close checkpoints and syncs). */
   close(): void {
     this.closed = true;
-    if (this.fd !== undefined && !this.syncing) closeSync(this.fd);
+    if (this.wal !== undefined && !this.syncing) closeSync(this.wal.fd);
   }
 
   /** fdatasync on the thread pool (a method so that tests can hold or fail it). */
@@ -89,8 +89,8 @@ export class WalSync {
   }
 
   private sync(): void {
-    const fd = this.fd;
-    if (fd === undefined) return;
+    if (this.wal === undefined) return;
+    const fd = this.wal.fd;
     const batch = this.waiting;
     this.waiting = [];
     this.syncing = true;
