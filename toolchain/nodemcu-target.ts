@@ -15,6 +15,8 @@ import { DEFAULT_DEVICE_CONFIG } from "../firmware/config";
 import { buildLuaBundle } from "./lua";
 import { toLuaLiteral } from "./lua-literal";
 import { planStorage, type StoragePlan } from "./firmware-plan";
+import { luacCrossAvailable } from "./luac-cross";
+import { buildLfsImage, type LfsImageFacts } from "./nodemcu-lfs";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const TARGET = join(REPO, "firmware", "targets", "nodemcu");
@@ -37,6 +39,11 @@ export interface NodemcuBuildReport {
   storage: StoragePlan;
   firmwareVersion: string;
   lua: "5.3";
+  /**
+   * The program as an LFS image (dist/<id>/lfs.img, NodeMCU's luac.cross), what `solkit flash`
+   * uploads: absent when no C compiler could build luac.cross (then the source is uploaded).
+   */
+  lfs?: LfsImageFacts & { file: string };
   /** What `solkit build` measured of it in real lua5.3 (cli/commands/build.ts), when it could. */
   measured?: {
     lua: string;
@@ -46,6 +53,8 @@ export interface NodemcuBuildReport {
     codeKiB: number;
     longestCallbackMs: number;
   };
+  /** The same hour with the code in LFS, in NodeMCU's own Lua core (luac.cross -F): the RAM it needs on a chip flashed with lfs.img. */
+  measuredLfs?: { lua: string; heapKiBAtBoot: number; heapKiBAfterHour: number; longestCallbackMs: number };
 }
 
 /**
@@ -99,7 +108,7 @@ export async function nodemcuProgram(entryFile: string): Promise<string> {
   return (await buildLuaBundle({ entry: join(TARGET, entryFile), declarations: [join(TARGET, "nodemcu.d.ts")], prelude: bridges, swaps: LUA_SWAPS })).code;
 }
 
-/** Builds dist/<id>/firmware.lua and report.json. @throws as nodemcuBundle */
+/** Builds dist/<id>/firmware.lua, lfs.img (when luac.cross can be built) and report.json. @throws as nodemcuBundle, buildLfsImage */
 export async function buildNodemcuFirmware(board: Board, outDir?: string): Promise<NodemcuBuildReport> {
   if (!board.buildable) throw new SolkitError("E_UNSUPPORTED", `${board.id} is not buildable yet: ${board.whyNotBuildable ?? "its target is not implemented"}`);
   const { code, plan } = await nodemcuBundle(board);
@@ -112,6 +121,11 @@ export async function buildNodemcuFirmware(board: Board, outDir?: string): Promi
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, code);
   await rename(tmp, file);
+  if (luacCrossAvailable()) {
+    const img = join(dirname(file), "lfs.img");
+    report.lfs = { file: relative(REPO, img), ...buildLfsImage(code, `${img}.${process.pid}.tmp`) };
+    await rename(`${img}.${process.pid}.tmp`, img);
+  }
   await writeFile(join(dirname(file), "report.json"), JSON.stringify(report, null, 2) + "\n");
   return report;
 }

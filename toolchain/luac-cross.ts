@@ -1,0 +1,71 @@
+/**
+ * NodeMCU's own `luac.cross`, built from the sources in toolchain/nodemcu-luac/ (NodeMCU
+ * firmware's Lua 5.3 core and its host compiler, MIT; solkit's four patches in solkit.patch).
+ * It is not in Debian and cannot be downloaded here, so the first call compiles it with the
+ * machine's C compiler (~15 s) into node_modules/.cache/solkit/, named by a hash of the sources:
+ * a changed patch builds a new one, and concurrent first calls cannot see a half-written file.
+ *
+ * What it is for:
+ * - `luac.cross -f -o lfs.img firmware.lua`: the LFS image a NodeMCU board loads into flash
+ *   (node.LFS.reload), so its code runs from flash instead of taking RAM;
+ * - `luac.cross -F lfs.img -e script.lua args…`: a host Lua *of NodeMCU's own core* with that image
+ *   in its emulated flash (the simulator and `solkit build`'s heap figure run the firmware there).
+ *
+ * Built with LUA_NUMBER_64BITS, the 64-bit integers solkit's firmware needs (docs/nodemcu.md), and
+ * a 2 MiB emulated LFS region: the host's 64-bit pointers make an image bigger than on the chip
+ * (the chip's figure is the absolute image's size, `lfsImageFlashBytes`).
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SolkitError } from "../shared/errors";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const SOURCES = join(REPO, "toolchain", "nodemcu-luac", "src");
+const CACHE = join(REPO, "node_modules", ".cache", "solkit");
+/** The compiler's flags: they are part of the cache key with the sources. */
+const FLAGS = ["-O2", "-DLUA_NUMBER_64BITS", "-DLFS_SIZE=0x200000", "-w"];
+
+let built: string | undefined;
+
+/**
+ * The path of a built luac.cross, compiling it on first use.
+ * @throws SolkitError E_LUAC_CROSS when there is no C compiler or the build fails
+ */
+export function luacCross(): string {
+  if (process.env.SOLKIT_LUAC_CROSS) return process.env.SOLKIT_LUAC_CROSS;
+  if (built !== undefined) return built;
+  const files = readdirSync(SOURCES).sort();
+  const hash = createHash("sha256").update(FLAGS.join(" "));
+  for (const f of files) hash.update(f).update(readFileSync(join(SOURCES, f)));
+  const exe = join(CACHE, `luac.cross-${hash.digest("hex").slice(0, 16)}`);
+  if (!existsSync(exe)) compile(exe, files.filter((f) => f.endsWith(".c")));
+  built = exe;
+  return exe;
+}
+
+/** True when luac.cross is built or can be (a C compiler is on the PATH). */
+export function luacCrossAvailable(): boolean {
+  if (built !== undefined || process.env.SOLKIT_LUAC_CROSS) return true;
+  return spawnSync(compiler(), ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+function compiler(): string {
+  return process.env.CC ?? "cc";
+}
+
+function compile(exe: string, sources: string[]): void {
+  mkdirSync(CACHE, { recursive: true });
+  const tmp = `${exe}.${process.pid}.tmp`;
+  const r = spawnSync(compiler(), [...FLAGS, "-I", SOURCES, ...sources.map((f) => join(SOURCES, f)), "-o", tmp, "-lm"], { encoding: "utf8" });
+  if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === "ENOENT") {
+    throw new SolkitError("E_LUAC_CROSS", `no C compiler (${compiler()}) to build NodeMCU's luac.cross: install one with \`apt-get install gcc libc6-dev\``);
+  }
+  if (r.status !== 0) {
+    rmSync(tmp, { force: true });
+    throw new SolkitError("E_LUAC_CROSS", `building NodeMCU's luac.cross failed: ${(r.stderr || String(r.error)).trim().split("\n").slice(0, 5).join(" | ")}`);
+  }
+  renameSync(tmp, exe);
+}

@@ -1,0 +1,50 @@
+/**
+ * The NodeMCU program as an LFS image (Lua Flash Store): NodeMCU's luac.cross compiles the bundle
+ * into an image the board copies into its LFS flash partition (node.LFS.reload), after which the
+ * program's code and constant strings run from flash and only its data takes RAM — the difference
+ * between ~440 KiB and ~130 KiB of Lua heap for solkit's program (docs/nodemcu.md).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SolkitError } from "../shared/errors";
+import { luacCross } from "./luac-cross";
+import { NODEMCU_LFS_MODULE } from "./nodemcu-files";
+
+/** Where an ESP8266 maps its flash (IROM0): an absolute image there has the chip's own layout. */
+const ESP_FLASH_MAPPED = "0x40210000";
+
+export interface LfsImageFacts {
+  /** The module init.lua runs: node.LFS.get(module). */
+  module: string;
+  /** Bytes of the image file (what is uploaded to the board's file system). */
+  imageBytes: number;
+  /** Bytes it takes in the chip's LFS partition once loaded (32-bit layout): the partition must hold this. */
+  flashBytes: number;
+}
+
+/**
+ * Compiles `source` (the Lua bundle) into the LFS image `outFile`. Stripped of debug information
+ * unless `debugInfo` (then an error names its line), as a chip would keep it.
+ * @throws SolkitError E_LUA_BUILD (luac.cross refuses the bundle), E_LUAC_CROSS (no compiler)
+ */
+export function buildLfsImage(source: string, outFile: string, opts: { debugInfo?: boolean } = {}): LfsImageFacts {
+  const exe = luacCross();
+  // luac.cross names a module after its file: the bundle is written as <module>.lua.
+  const dir = mkdtempSync(join(tmpdir(), "solkit-lfs-"));
+  try {
+    writeFileSync(join(dir, `${NODEMCU_LFS_MODULE}.lua`), source, "latin1");
+    run(exe, [...(opts.debugInfo ? [] : ["-s"]), "-f", "-o", outFile, `${NODEMCU_LFS_MODULE}.lua`], dir, "compiling the LFS image");
+    const abs = join(dir, "absolute.img");
+    run(exe, ["-F", outFile, "-a", ESP_FLASH_MAPPED, "-o", abs], dir, "laying the image out as on the chip");
+    return { module: NODEMCU_LFS_MODULE, imageBytes: statSync(outFile).size, flashBytes: statSync(abs).size };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function run(exe: string, args: string[], cwd: string, what: string): void {
+  const r = spawnSync(exe, args, { cwd, encoding: "utf8" });
+  if (r.status !== 0) throw new SolkitError("E_LUA_BUILD", `luac.cross, ${what}: ${(r.stderr || String(r.error)).replace(/^\S*luac\.cross[^:]*: /, "").trim().split("\n")[0]}`);
+}
