@@ -55,3 +55,14 @@ export async function bundleFor(board: Board, opts: { rebuild?: boolean; onNote?
   }
   return { file, code: readFileSync(file, "latin1"), built };
 }
+
+/**
+ * The LFS image built with a NodeMCU bundle (lfs.img beside firmware.lua, written by the same
+ * build just after it), or undefined when that build had no luac.cross or the image is older
+ * than the bundle (then the source goes up).
+ */
+export function lfsImageBeside(file: string): { file: string; data: string } | undefined {
+  const img = join(dirname(file), "lfs.img");
+  if (!existsSync(img) || !existsSync(file) || statSync(img).mtimeMs < statSync(file).mtimeMs) return undefined;
+  return { file: img, data: readFileSync(img, "latin1") };
+}

@@ -5,12 +5,18 @@
  * does not match goes again, written at its own offset), the whole file is hashed on the board
  * and compared, and only then does it replace the running program.
  *
- *   solkit.lua  the device program (dist/<board>/firmware.lua)
- *   init.lua    what NodeMCU runs at boot: solkit.lua (toolchain/nodemcu-files.ts: and a program that fails)
+ *   lfs.img     the program as an LFS image (dist/<board>/lfs.img), loaded into the Lua Flash
+ *               Store by node.LFS.reload: its code then runs from flash, not RAM (the default
+ *               when the build made one and the firmware has LFS)
+ *   solkit.lua  or the device program as source (dist/<board>/firmware.lua; --no-lfs), compiled
+ *               into RAM at each boot
+ *   init.lua    what NodeMCU runs at boot: the program (toolchain/nodemcu-files.ts: and a program that fails)
  *
- * A new program goes to solkit.new first and is renamed over solkit.lua once its hash matches,
- * so a cut cable or a power cut mid-upload leaves the old program running. Where the flash
- * cannot hold both, the old one is removed first (said in a note).
+ * A new program goes to solkit.new (lfs.new) first and is renamed into place once its hash
+ * matches, so a cut cable or a power cut mid-upload leaves the old program running. Where the
+ * flash cannot hold both, the old one is removed first (said in a note). An LFS image replaces
+ * the running program only at node.LFS.reload; until then the old one runs (init.lua falls back
+ * to an old solkit.lua).
  */
 import { createHash } from "node:crypto";
 import type { Board } from "../boards/board-type";
@@ -18,9 +24,9 @@ import { SolkitError } from "../shared/errors";
 import { closePort, openPort } from "./port-open";
 import { ReplSession, sleep } from "./repl-session";
 import { luaString, luaStringLength, NODEMCU_MAX_LINE, NodeMcuRepl } from "./nodemcu-repl";
-import { probeNodeMcu, STAGING_FILE, type NodeMcuInfo } from "./nodemcu-probe";
+import { LFS_STAGING_FILE, probeNodeMcu, STAGING_FILE, type NodeMcuInfo } from "./nodemcu-probe";
 import type { Progress } from "./upload";
-import { NODEMCU_INIT_LUA as INIT_LUA, NODEMCU_PROGRAM_FILE as PROGRAM_FILE } from "../toolchain/nodemcu-files";
+import { NODEMCU_INIT_LFS as INIT_LFS, NODEMCU_INIT_LUA as INIT_LUA, NODEMCU_LFS_IMAGE_FILE as IMAGE_FILE, NODEMCU_PROGRAM_FILE as PROGRAM_FILE } from "../toolchain/nodemcu-files";
 
 
 export interface NodeMcuFlashOptions {
@@ -29,6 +35,8 @@ export interface NodeMcuFlashOptions {
   board: Board;
   /** The bundle (dist/<board>/firmware.lua), one character per byte. */
   code: string;
+  /** The LFS image (dist/<board>/lfs.img, one character per byte): uploaded instead of `code` and loaded with node.LFS.reload. */
+  lfsImage?: string;
   erase?: boolean;
   /** The gateway's database: a provisioned device's locked console is opened with a maintenance token from its registry. */
   database?: string;
@@ -40,6 +48,10 @@ export interface NodeMcuFlashOptions {
 
 export interface NodeMcuFlashResult {
   info: NodeMcuInfo;
+  /** What went up: the LFS image (run from flash) or the source (compiled into RAM). */
+  mode: "lfs" | "source";
+  /** The file it went to (lfs.img or solkit.lua). */
+  file: string;
   bytes: number;
   chunks: number;
   chunkBytes: number;
@@ -132,32 +144,42 @@ async function replace(r: NodeMcuRepl, from: string, to: string): Promise<void> 
 }
 
 /**
- * node.restart() and watch the program start: its boot lines, then whether `solkit` answers
- * (an unprovisioned device) or the console says it is locked (a provisioned one).
+ * Restarts the board with `line` (node.restart(), or node.LFS.reload, which restarts into the new
+ * image) and watches the program start: its boot lines, then whether `solkit` answers (an
+ * unprovisioned device) or the console says it is locked (a provisioned one).
  */
-async function restartAndWatch(r: NodeMcuRepl, settleMs: number): Promise<NodeMcuFlashResult["boot"]> {
+async function restartAndWatch(r: NodeMcuRepl, settleMs: number, line: string): Promise<NodeMcuFlashResult["boot"]> {
   const lines: string[] = [];
   const off = r.s.onLine((l) => {
     if (l.trim() !== "" && !l.includes("<<SK") && !l.includes("__sk")) lines.push(l.replace(/^> /, ""));
   });
-  await r.s.write("node.restart()\n");
+  await r.s.write(`${line}\n`);
   await sleep(settleMs);
   await r.prepare();
   const a = await r.call(`type(solkit)`, 5000);
   off();
-  const failed = lines.some((l) => /PANIC|failed to start|no device program/.test(l));
+  // A reload that refuses the image prints why (node.LFS.reload returns it; the board goes on as it was).
+  const failed = lines.some((l) => /PANIC|failed to start|no device program|No LFS partition|LFS image load failed/.test(l));
   const locked = r.s.locked || lines.some((l) => l.startsWith("console locked") || l.startsWith("solkit: console locked"));
   return { ok: !failed && (a.ok || locked), solkit: !failed && (locked || a.value === "table"), lines };
 }
 
+/** What goes up and how it starts: the LFS image, or the source. */
+function planOf(o: NodeMcuFlashOptions) {
+  return o.lfsImage !== undefined
+    ? { mode: "lfs" as const, data: o.lfsImage, staging: LFS_STAGING_FILE, file: IMAGE_FILE, init: INIT_LFS, start: `print(node.LFS.reload("${IMAGE_FILE}"))` }
+    : { mode: "source" as const, data: o.code, staging: STAGING_FILE, file: PROGRAM_FILE, init: INIT_LUA, start: "node.restart()" };
+}
+
 /**
- * Flashes `code` to the NodeMCU board on `path`.
+ * Flashes the program (`lfsImage` when given, else `code`) to the NodeMCU board on `path`.
  * @throws SolkitError E_PORT_* (opening), E_NO_ANSWER, E_WRONG_FIRMWARE, E_LOCKED, E_TOO_BIG, E_UPLOAD, E_VERIFY
  */
 export async function flashNodeMcu(o: NodeMcuFlashOptions): Promise<NodeMcuFlashResult> {
+  const p = planOf(o);
   const capacity = o.board.limits?.storageBytes ?? Infinity;
-  if (o.code.length + INIT_LUA.length > capacity) {
-    throw new SolkitError("E_TOO_BIG", `the bundle (${o.code.length} bytes) is bigger than ${o.board.id}'s flash file system (${capacity} bytes)`);
+  if (p.data.length + p.init.length > capacity) {
+    throw new SolkitError("E_TOO_BIG", `the ${p.mode === "lfs" ? "LFS image" : "bundle"} (${p.data.length} bytes) is bigger than ${o.board.id}'s flash file system (${capacity} bytes)`);
   }
   const port = await openPort(o.path, o.baud);
   try {
@@ -166,14 +188,21 @@ export async function flashNodeMcu(o: NodeMcuFlashOptions): Promise<NodeMcuFlash
     const info = await probeNodeMcu(r, o.path, o.database, o.onNote);
     o.onNote?.(`found NodeMCU on ${o.path}: ${info.freeBytes} of ${info.totalBytes} bytes of flash free, ${info.heapBytes} bytes of heap, ` +
       `${info.programBytes >= 0 ? `a ${info.programBytes}-byte ${PROGRAM_FILE}` : `no ${PROGRAM_FILE}`}${info.solkit ? " (running)" : ""}, ` +
-      `${info.hash === "sha256" ? "crypto module: files checked by SHA-256" : "no crypto module: files checked by FNV-1a in Lua"}, round trip ${info.rttMs.toFixed(0)} ms`);
-    const room = info.freeBytes + info.stagingBytes;
-    const old = Math.max(0, info.programBytes);
-    if (o.code.length + INIT_LUA.length > room + old) {
-      throw new SolkitError("E_TOO_BIG", `the bundle needs ${o.code.length} bytes of flash and the board has ${room + old} free with the old program removed; remove other files with file.remove(…)`);
+      `${info.lfs ? "LFS" : "no LFS"}, ${info.hash === "sha256" ? "crypto module: files checked by SHA-256" : "no crypto module: files checked by FNV-1a in Lua"}, round trip ${info.rttMs.toFixed(0)} ms`);
+    if (p.mode === "lfs" && !info.lfs) {
+      throw new SolkitError("E_WRONG_FIRMWARE", `the NodeMCU firmware on ${o.path} has no Lua Flash Store (node.LFS): flash the source with --no-lfs (it needs ~440 KiB of heap), or build NodeMCU with an LFS partition (docs/nodemcu.md)`);
+    }
+    // The old copy of what is uploaded is only a file (a running LFS program is in its partition,
+    // not in lfs.img), so its room counts as free; an old solkit.lua counts too when it must go.
+    const staged = p.mode === "lfs" ? info.imageStagingBytes : info.stagingBytes;
+    const oldFile = p.mode === "lfs" ? info.imageBytes : Math.max(0, info.programBytes);
+    const room = info.freeBytes + staged + (p.mode === "lfs" ? oldFile : 0);
+    const old = p.mode === "lfs" ? Math.max(0, info.programBytes) : oldFile;
+    if (p.data.length + p.init.length > room + old) {
+      throw new SolkitError("E_TOO_BIG", `the ${p.mode === "lfs" ? "LFS image" : "bundle"} needs ${p.data.length} bytes of flash and the board has ${room + old} free with the old program removed; remove other files with file.remove(…)`);
     }
     // SPIFFS needs some room of its own beyond the bytes (pages, metadata): 5 % kept aside.
-    const replacedInPlace = o.code.length * 1.05 > room;
+    const replacedInPlace = p.data.length * 1.05 > room;
     const erased: string[] = [];
     if (o.erase) {
       for (const f of info.files) {
@@ -181,6 +210,7 @@ export async function flashNodeMcu(o: NodeMcuFlashOptions): Promise<NodeMcuFlash
         erased.push(f);
       }
     } else if (info.files.length > 0) o.onNote?.(`keeping the device's ${info.files.length} provisioning file(s) (sk.*): keys, counters, credit, outbox`);
+    if (p.mode === "lfs" && oldFile > 0) await must(r, `(function() file.remove("${IMAGE_FILE}") return 1 end)()`, `removing the old ${IMAGE_FILE}`);
     if (replacedInPlace && old > 0) {
       o.onNote?.(`the flash cannot hold the old and the new program at once: the old ${PROGRAM_FILE} is removed first (a cut now leaves the board without a program until it is flashed again)`);
       await must(r, `(function() file.remove("${PROGRAM_FILE}") return 1 end)()`, `removing the old ${PROGRAM_FILE}`);
@@ -191,16 +221,16 @@ export async function flashNodeMcu(o: NodeMcuFlashOptions): Promise<NodeMcuFlash
     const progress = (done: number, chunkBytes: number, retries: number) => {
       lastChunk = Math.max(lastChunk, chunkBytes);
       const secs = (performance.now() - t0) / 1000;
-      o.onProgress?.({ done, total: o.code.length, bytesPerSecond: secs > 0 ? done / secs : 0, chunkBytes, retries });
+      o.onProgress?.({ done, total: p.data.length, bytesPerSecond: secs > 0 ? done / secs : 0, chunkBytes, retries });
     };
-    const up = await writeFile(r, info, STAGING_FILE, o.code, progress);
+    const up = await writeFile(r, info, p.staging, p.data, progress);
     const seconds = (performance.now() - t0) / 1000;
-    await replace(r, STAGING_FILE, PROGRAM_FILE);
-    await writeFile(r, info, "init.new", INIT_LUA, () => {});
+    await replace(r, p.staging, p.file);
+    await writeFile(r, info, "init.new", p.init, () => {});
     await replace(r, "init.new", "init.lua");
-    const boot = await restartAndWatch(r, o.settleMs ?? 3000);
+    const boot = await restartAndWatch(r, o.settleMs ?? 3000, p.start);
     return {
-      info, bytes: o.code.length, chunks: up.chunks, chunkBytes: lastChunk, retries: up.retries, seconds, bytesPerSecond: o.code.length / seconds,
+      info, mode: p.mode, file: p.file, bytes: p.data.length, chunks: up.chunks, chunkBytes: lastChunk, retries: up.retries, seconds, bytesPerSecond: p.data.length / seconds,
       check: up.check, erased, replacedInPlace, boot,
     };
   } finally {

@@ -5,12 +5,14 @@
  * the token line is the registry's `solkit_rx("…")` for a device registered with repl nodemcu).
  */
 import { SolkitError } from "../shared/errors";
-import { NODEMCU_PROGRAM_FILE as PROGRAM_FILE } from "../toolchain/nodemcu-files";
+import { NODEMCU_LFS_IMAGE_FILE as IMAGE_FILE, NODEMCU_PROGRAM_FILE as PROGRAM_FILE } from "../toolchain/nodemcu-files";
 import { openConsole } from "./maintenance";
 import type { NodeMcuRepl } from "./nodemcu-repl";
 
 /** Where a new program lands until it is proven. */
 export const STAGING_FILE = "solkit.new";
+/** Where a new LFS image lands until it is proven. */
+export const LFS_STAGING_FILE = "lfs.new";
 
 export interface NodeMcuInfo {
   freeBytes: number;
@@ -18,6 +20,11 @@ export interface NodeMcuInfo {
   /** Size of the program now in flash, -1 when there is none. */
   programBytes: number;
   stagingBytes: number;
+  /** The firmware has the Lua Flash Store (node.LFS): a program can run from an LFS image. */
+  lfs: boolean;
+  /** Sizes of the LFS image file and its staging copy in the file system (0: none). */
+  imageBytes: number;
+  imageStagingBytes: number;
   /** The solkit program is running (global `solkit`). */
   solkit: boolean;
   /** How the board hashes a file: the crypto module's SHA-256, or FNV-1a in Lua without it. */
@@ -30,7 +37,7 @@ export interface NodeMcuInfo {
 
 /** Two probe calls (one would pass the REPL's line limit): the chip and firmware, then the files that matter. */
 const PROBE = `(function() local r,u,t=file.fsinfo() return r.." "..t.." "..node.heap().." "..(solkit and 1 or 0).." "..((crypto and crypto.new_hash) and 1 or 0).." "..math.maxinteger end)()`;
-const PROBE_FILES = `(function() local k={} for n,s in pairs(file.list()) do if n:sub(1,3)=="sk." or n:sub(1,6)=="solkit" then k[#k+1]=n..":"..s end end return table.concat(k," ") end)()`;
+const PROBE_FILES = `(function() local k={node.LFS and "~lfs:1"} for n,s in pairs(file.list()) do local p=n:sub(1,3) if p=="sk." or p=="sol" or p=="lfs" then k[#k+1]=n..":"..s end end return table.concat(k," ") end)()`;
 
 /**
  * What answers on the port, if it is NodeMCU.
@@ -69,6 +76,7 @@ export async function probeNodeMcu(r: NodeMcuRepl, path: string, database?: stri
   const sizes = new Map(String(f.value).split(" ").filter(Boolean).map((e) => [e.slice(0, e.lastIndexOf(":")), Number(e.slice(e.lastIndexOf(":") + 1))] as const));
   return {
     freeBytes: Number(free), totalBytes: Number(total), programBytes: sizes.get(PROGRAM_FILE) ?? -1, stagingBytes: sizes.get(STAGING_FILE) ?? 0,
+    lfs: sizes.has("~lfs"), imageBytes: sizes.get(IMAGE_FILE) ?? 0, imageStagingBytes: sizes.get(LFS_STAGING_FILE) ?? 0,
     solkit: solkit === "1", hash: crypto === "1" ? "sha256" : "fnv1a", heapBytes: Number(heap),
     files: [...sizes.keys()].filter((n) => n.startsWith("sk.")).sort(), rttMs,
   };

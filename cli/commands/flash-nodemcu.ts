@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import type { Board } from "../../boards/board-type";
 import { flashNodeMcu, type NodeMcuFlashResult } from "../../flash/nodemcu-flash";
 import { progressPrinter } from "../../flash/progress";
-import { NODEMCU_PROGRAM_FILE } from "../../toolchain/nodemcu-files";
+import { NODEMCU_LFS_IMAGE_FILE, NODEMCU_PROGRAM_FILE } from "../../toolchain/nodemcu-files";
 import { EXIT_FAILED, EXIT_OK } from "../errors";
 import { paint, type Output } from "../output";
 
@@ -16,6 +16,8 @@ export interface NodeMcuFlashCall {
   baud: number;
   file: string;
   code: string;
+  /** The LFS image to upload instead of the source (lfs.img beside the bundle). */
+  lfsImage?: { file: string; data: string };
   erase: boolean;
   dryRun: boolean;
   /** The registry that opens a provisioned device's locked console. */
@@ -23,21 +25,24 @@ export interface NodeMcuFlashCall {
 }
 
 function dryRun(out: Output, c: NodeMcuFlashCall): number {
-  const sha = createHash("sha256").update(Buffer.from(c.code, "latin1")).digest("hex");
+  const up = c.lfsImage ?? { file: c.file, data: c.code };
+  const target = c.lfsImage ? NODEMCU_LFS_IMAGE_FILE : NODEMCU_PROGRAM_FILE;
+  const staging = c.lfsImage ? "lfs.new" : "solkit.new";
+  const sha = createHash("sha256").update(Buffer.from(up.data, "latin1")).digest("hex");
   const steps = [
     "probe: define the answer helper, ask the Lua REPL for free flash, heap, crypto module and files",
     c.erase ? "erase every sk.* file (keys, journals, outbox)" : "keep sk.* files (keys, counters, credit, outbox)",
     `uart.setup(0, ${c.baud}, …, echo 0): no echo during the upload`,
-    `write solkit.new in lines of up to 255 characters, each answered with the board's FNV-1a of it (sent again on a mismatch) (~${Math.ceil(c.code.length / 190)} lines, ~${((c.code.length * 1.35 * 10) / c.baud).toFixed(0)} s of wire at ${c.baud} baud)`,
-    "hash solkit.new on the board (SHA-256 with the crypto module, else FNV-1a) and compare",
-    `rename solkit.new to ${NODEMCU_PROGRAM_FILE}; write init.lua the same way`,
-    "node.restart(), watch the program start",
+    `write ${staging} in lines of up to 255 characters, each answered with the board's FNV-1a of it (sent again on a mismatch) (~${Math.ceil(up.data.length / 190)} lines, ~${((up.data.length * 1.35 * 10) / c.baud).toFixed(0)} s of wire at ${c.baud} baud)`,
+    `hash ${staging} on the board (SHA-256 with the crypto module, else FNV-1a) and compare`,
+    `rename ${staging} to ${target}; write init.lua the same way`,
+    c.lfsImage ? `node.LFS.reload("${NODEMCU_LFS_IMAGE_FILE}"): the board loads it into its LFS partition and restarts; watch the program start` : "node.restart(), watch the program start",
   ];
   if (out.jsonMode) {
-    out.json({ dryRun: true, board: c.board.id, port: c.port ?? "(none given)", baud: c.baud, bundle: c.file, bytes: c.code.length, sha256: sha, steps });
+    out.json({ dryRun: true, board: c.board.id, port: c.port ?? "(none given)", baud: c.baud, mode: c.lfsImage ? "lfs" : "source", bundle: up.file, bytes: up.data.length, sha256: sha, steps });
     return EXIT_OK;
   }
-  out.line(`dry run: would flash ${c.file} (${c.code.length} bytes, sha256 ${sha.slice(0, 16)}…) to ${c.board.id} on ${c.port ?? "(none given)"} at ${c.baud} baud`);
+  out.line(`dry run: would flash ${up.file} (${up.data.length} bytes, sha256 ${sha.slice(0, 16)}…) to ${c.board.id} on ${c.port ?? "(none given)"} at ${c.baud} baud`);
   steps.forEach((s, i) => out.line(`  ${i + 1}. ${s}`));
   return EXIT_OK;
 }
@@ -45,13 +50,13 @@ function dryRun(out: Output, c: NodeMcuFlashCall): number {
 function summary(out: Output, r: NodeMcuFlashResult, c: NodeMcuFlashCall): void {
   if (out.jsonMode) {
     out.json({
-      board: c.board.id, port: c.port, bytes: r.bytes, method: "nodemcu-repl", chunks: r.chunks, chunkBytes: r.chunkBytes, seconds: r.seconds,
+      board: c.board.id, port: c.port, mode: r.mode, file: r.file, bytes: r.bytes, method: "nodemcu-repl", chunks: r.chunks, chunkBytes: r.chunkBytes, seconds: r.seconds,
       bytesPerSecond: Math.round(r.bytesPerSecond), retries: r.retries, check: r.check, hash: r.info.hash, verified: true, erased: r.erased, replacedInPlace: r.replacedInPlace, boot: r.boot,
     });
     return;
   }
-  out.line(`${paint(out, "green", "✓")} flashed ${r.bytes} bytes to ${c.board.id} on ${c.port} in ${r.seconds.toFixed(1)} s (${(r.bytesPerSecond / 1024).toFixed(1)} KiB/s, ${r.chunks} lines of up to ${r.chunkBytes} B through the NodeMCU REPL${r.retries ? `, ${r.retries} sent again` : ""})`);
-  out.line(`  verified  ${r.info.hash === "sha256" ? "SHA-256" : "FNV-1a"} ${r.check.slice(0, 16)}… computed by the board over ${NODEMCU_PROGRAM_FILE}`);
+  out.line(`${paint(out, "green", "✓")} flashed ${r.bytes} bytes (${r.mode === "lfs" ? "LFS image: the code runs from flash" : "Lua source: compiled into RAM at boot"}) to ${c.board.id} on ${c.port} in ${r.seconds.toFixed(1)} s (${(r.bytesPerSecond / 1024).toFixed(1)} KiB/s, ${r.chunks} lines of up to ${r.chunkBytes} B through the NodeMCU REPL${r.retries ? `, ${r.retries} sent again` : ""})`);
+  out.line(`  verified  ${r.info.hash === "sha256" ? "SHA-256" : "FNV-1a"} ${r.check.slice(0, 16)}… computed by the board over ${r.file}`);
   if (r.erased.length) out.line(`  erased    ${r.erased.join(", ")}`);
   // The program's own line, after NodeMCU's banner.
   const bootLine = r.boot.lines.find((l) => /solkit .* boot/.test(l)) ?? r.boot.lines.filter((l) => l.trim() !== "").pop() ?? "(nothing printed)";
@@ -62,11 +67,12 @@ function summary(out: Output, r: NodeMcuFlashResult, c: NodeMcuFlashCall): void 
 export async function flashNodemcuCommand(out: Output, c: NodeMcuFlashCall, port: string): Promise<number> {
   if (c.dryRun) return dryRun(out, c);
   const bar = progressPrinter((s) => process.stderr.write(s), Boolean(process.stderr.isTTY) && !out.quiet && !out.jsonMode);
-  out.info(`flashing ${c.file} (${c.code.length} bytes) to ${c.board.id} on ${port} at ${c.baud} baud through the NodeMCU REPL`);
+  const up = c.lfsImage ?? { file: c.file, data: c.code };
+  out.info(`flashing ${up.file} (${up.data.length} bytes) to ${c.board.id} on ${port} at ${c.baud} baud through the NodeMCU REPL`);
   let r: NodeMcuFlashResult;
   try {
     r = await flashNodeMcu({
-      path: port, baud: c.baud, board: c.board, code: c.code, erase: c.erase, database: c.database,
+      path: port, baud: c.baud, board: c.board, code: c.code, lfsImage: c.lfsImage?.data, erase: c.erase, database: c.database,
       onNote: (s) => out.info(s), onProgress: (p) => (out.quiet ? undefined : bar.update(p)),
     });
   } finally {

@@ -7,7 +7,7 @@ import { paint, type Output } from "../output";
 import { loadBoard } from "../../boards/validate";
 import type { Board } from "../../boards/board-type";
 import { SolkitError } from "../../shared/errors";
-import { bundleFor } from "../../flash/bundle";
+import { bundleFor, lfsImageBeside } from "../../flash/bundle";
 import { checkFits, flashBoard, type FlashResult } from "../../flash/flash-board";
 import { isSetupError } from "../../flash/port-open";
 import { progressPrinter } from "../../flash/progress";
@@ -29,6 +29,7 @@ interface FlashOpts {
   compress?: boolean;
   rebuild?: boolean;
   config?: string;
+  lfs?: boolean;
 }
 
 const EXAMPLES = `
@@ -37,15 +38,18 @@ Examples:
   $ solkit flash --board espruino-pico --port /dev/ttyACM0 --dry-run
   $ solkit flash --board esp32-devkitc --port /dev/ttyUSB0 --erase --yes   also wipe keys, counters, credit
   $ solkit flash --board esp32-devkitc --port /dev/ttyUSB0 --no-packets    base64 text over the REPL only
-  $ solkit flash --board nodemcu-esp32 --port /dev/ttyUSB0                   solkit.lua + init.lua via the Lua REPL
+  $ solkit flash --board nodemcu-esp32 --port /dev/ttyUSB0                   lfs.img + init.lua via the Lua REPL, then node.LFS.reload
+  $ solkit flash --board nodemcu-esp32 --port /dev/ttyUSB0 --no-lfs          the source as solkit.lua (a firmware without LFS)
 
 The bundle goes to the board's Storage as .bootcde: as binary packets, heatshrink-compressed,
 where the interpreter has them (Espruino 2v25+; about 1.6x faster than text on the same wire),
 else (or when that fails) as base64 text in checked chunks. Its SHA-256 is read back and
 compared, and the board restarts into it. The device's own files (sk.*: its key,
 counters, credit, unsent readings) are kept unless --erase is given and confirmed.
-On NodeMCU the bundle (dist/<board>/firmware.lua) goes through the Lua REPL as solkit.lua in
-acknowledged lines, hashed on the board, renamed into place, with an init.lua that runs it.
+On NodeMCU the program goes through the Lua REPL in acknowledged lines, hashed on the board and
+renamed into place, with an init.lua that runs it: the LFS image (dist/<board>/lfs.img, built
+with the bundle) loaded by node.LFS.reload, so its code runs from flash; or, with --no-lfs or
+when the build could make no image, the source (firmware.lua) as solkit.lua, compiled into RAM.
 Exit 0 flashed and verified, 1 upload or verification failed, 2 setup (port, board, size).`;
 
 /** Turns the flash library's setup errors into one-line CLI errors (exit 2). */
@@ -129,6 +133,7 @@ export const registerFlash: RegisterCommand = (program, ctx) => {
     .option("--chunk <bytes>", "base64 chunk size instead of the measured one")
     .option("--no-packets", "send base64 text over the REPL, not binary packets")
     .option("--no-compress", "send packets uncompressed")
+    .option("--no-lfs", "NodeMCU: upload the Lua source (compiled into RAM at each boot) instead of the LFS image")
     .option("-c, --config <file>", "gateway configuration whose registry holds a provisioned device's key, to open its locked console (default ./.solkit/gateway.db)")
     .addHelpText("after", EXAMPLES)
     .action(async (opts: FlashOpts) => {
@@ -143,7 +148,9 @@ export const registerFlash: RegisterCommand = (program, ctx) => {
         if (board.target === "nodemcu") {
           if (!opts.dryRun && !opts.port) throw new CliError("give the port with --port (run 'solkit ports' to list them)");
           if (!opts.dryRun) await confirmErase(opts, out);
-          return ctx.exit(await flashNodemcuCommand(out, { board, port: opts.port, baud, file, code, erase: Boolean(opts.erase), dryRun: Boolean(opts.dryRun), database: registryDatabase(opts.config) }, opts.port ?? ""));
+          // --bundle X.img is an LFS image; otherwise the image the build left beside the bundle.
+          const image = opts.lfs === false ? undefined : opts.bundle ? (opts.bundle.endsWith(".img") ? { file, data: code } : undefined) : lfsImageBeside(file);
+          return ctx.exit(await flashNodemcuCommand(out, { board, port: opts.port, baud, file, code, lfsImage: image, erase: Boolean(opts.erase), dryRun: Boolean(opts.dryRun), database: registryDatabase(opts.config) }, opts.port ?? ""));
         }
         if (opts.dryRun) return dryRun(out, board, opts.port, baud, file, code, Boolean(opts.erase));
         if (!opts.port) throw new CliError("give the port with --port (run 'solkit ports' to list them)");

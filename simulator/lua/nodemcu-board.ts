@@ -6,11 +6,13 @@
  * simulated boards (scenario/sim-board.ts); calls are synchronous through sync-process.ts.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Board } from "../../boards/board-type";
+import { luacCross } from "../../toolchain/luac-cross";
+import { buildLfsImage } from "../../toolchain/nodemcu-lfs";
 import { NodeMcuNetwork } from "./nodemcu-mqtt";
 import { SyncProcess } from "./sync-process";
 
@@ -19,6 +21,11 @@ export interface NodeMcuBoardOptions {
   echo?: boolean;
   int32?: boolean;
   debugInfo?: boolean;
+  /**
+   * The firmware runs from LFS in NodeMCU's own Lua core (luac.cross -F image -e), as it does on a
+   * chip flashed with its LFS image; without it, source or luac5.3 bytecode in Debian's lua5.3.
+   */
+  lfs?: boolean;
   wifi?: { ssid: string; password: string };
   broker?: (host: string, port: number) => string;
 }
@@ -45,6 +52,11 @@ export class NodeMcuBoard {
   private proc: SyncProcess | undefined = undefined;
   private readonly dir: string;
   private readonly firmwareFile: string;
+  /**
+   * The LFS partition: the image the board runs under NodeMCU's core (luac.cross -F), from
+   * `lfs` or from a node.LFS.reload of a flashed image; undefined: no LFS, lua5.3.
+   */
+  private lfsImage: string | undefined = undefined;
   private readonly levels = new Map<number, 0 | 1>();
   private readonly outputs: ((text: string) => void)[] = [];
   private events: { at: number; fn: () => void }[] = [];
@@ -82,7 +94,11 @@ export class NodeMcuBoard {
     this.crypto = (board.nativeHashes ?? []).length > 0;
     this.dir = mkdtempSync(join(tmpdir(), `solkit-nodemcu-${board.id}-`));
     this.firmwareFile = firmware === undefined ? "-" : join(this.dir, "..", `${this.dir.split("/").pop()}.lua`);
-    if (firmware !== undefined) {
+    if (firmware !== undefined && opts.lfs === true) {
+      this.lfsImage = `${this.dir}.lfs`;
+      buildLfsImage(firmware, this.lfsImage, { debugInfo: opts.debugInfo });
+      this.firmwareFile = "lfs:solkit";
+    } else if (firmware !== undefined) {
       writeFileSync(this.firmwareFile, firmware, "latin1");
       // Compiled to bytecode once, as NodeMCU keeps it (LFS): each boot then skips parsing 280 KB.
       // Stripped as on a chip, unless a run wants a panic to name its line (debugInfo).
@@ -126,8 +142,27 @@ export class NodeMcuBoard {
       else if (tag === "R") return this.ended(a, Number(b)); // the new process's boot has been taken already
       else if (tag === "D") this.t = Math.max(this.t, this.bootAt + Number(a));
       else if (tag === "M") this.net.handle(l);
+      else if (tag === "F") this.loadLfs(Buffer.from(a, "hex").toString("latin1")); // node.LFS.reload: the restart follows
       else if (tag === "__EXIT__" && this.isOn) throw new Error(`the NodeMCU emulation ended without a restart or a cut (a bug in nodemcu-emu.lua?): ${l}`);
     }
+  }
+
+  /**
+   * node.LFS.reload(name): the chip copies the image into its LFS partition, then restarts. An
+   * image NodeMCU's loader refuses leaves the partition erased, the loader's words on the console.
+   */
+  private loadLfs(name: string): void {
+    const image = `${this.dir}.lfs`;
+    copyFileSync(join(this.dir, name), image);
+    const check = spawnSync(luacCross(), ["-F", image, "-e", "/dev/null"], { encoding: "utf8" });
+    if (check.status === 0) {
+      this.lfsImage = image;
+      return;
+    }
+    this.lfsImage = undefined;
+    rmSync(image, { force: true });
+    const why = check.stderr.split("\n").find((l) => l.includes("luac.cross:"))?.replace(/^.*luac\.cross: /, "") ?? "not an LFS image";
+    for (const o of this.outputs) o(`LFS image load failed: ${why}\r\n`);
   }
 
   private ended(reason: string, atMs: number): void {
@@ -153,8 +188,8 @@ export class NodeMcuBoard {
     this.bootAt = this.t;
     this.isOn = true;
     this.resets.push({ t: this.t, reason });
-    const lua = process.env.SOLKIT_LUA ?? "lua5.3";
-    const args = [EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto", this.echo ? "echo" : "-", this.int32 ? "int32" : "-", this.inRange];
+    const lua = this.lfsImage === undefined ? process.env.SOLKIT_LUA ?? "lua5.3" : luacCross();
+    const args = [...(this.lfsImage === undefined ? [] : ["-F", this.lfsImage, "-e"]), EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto", this.echo ? "echo" : "-", this.int32 ? "int32" : "-", this.inRange];
     let first: string[];
     if (this.sp === undefined) {
       this.sp = new SyncProcess(lua, args, DONE, this.crypto);
@@ -260,7 +295,7 @@ export class NodeMcuBoard {
    * constants): what LFS would keep in flash on a chip. NaN without a firmware or lua5.3.
    */
   codeHeapKiB(): number {
-    if (this.firmwareFile === "-") return NaN;
+    if (this.firmwareFile === "-" || this.firmwareFile.startsWith("lfs:")) return NaN;
     const script = `collectgarbage("collect") local b = collectgarbage("count") local f = assert(loadfile(${JSON.stringify(this.firmwareFile)})) collectgarbage("collect") io.write(collectgarbage("count") - b)`;
     const r = spawnSync(process.env.SOLKIT_LUA ?? "lua5.3", ["-e", script], { encoding: "utf8" });
     return r.status === 0 ? Number(r.stdout) : NaN;
@@ -287,6 +322,7 @@ export class NodeMcuBoard {
     this.sp?.close();
     this.sp = undefined;
     rmSync(this.dir, { recursive: true, force: true });
-    if (this.firmwareFile !== "-") rmSync(this.firmwareFile, { force: true });
+    if (this.firmwareFile !== "-" && !this.firmwareFile.startsWith("lfs:")) rmSync(this.firmwareFile, { force: true });
+    if (this.lfsImage !== undefined) rmSync(this.lfsImage, { force: true });
   }
 }

@@ -166,6 +166,20 @@ function node.random(l, u) return math.random(l, u) end
 function node.restart() end_run("R reboot") end
 function node.heap() return math.floor(capacity) end
 
+-- node.LFS: the program in the Lua Flash Store. Under NodeMCU's own core (luac.cross -F IMAGE -e,
+-- toolchain/luac-cross.ts) the global LFS reaches the image's modules; reload(name) checks the
+-- image is a file of the flash and restarts into it (the host boots the next process with it),
+-- as the chip writes it into its flash partition and restarts. Under lua5.3 there is no LFS.
+node.LFS = {
+  get = function(name) return LFS and LFS.get(name) or nil end,
+  list = function() return LFS and LFS.list() or nil end,
+  reload = function(name)
+    if sizes[name] == nil then return "No LFS partition allocated" end -- the chip's words for a missing file too
+    emit("F " .. hex(name))
+    end_run("R lfs-reload")
+  end,
+}
+
 uart = { PARITY_NONE = 0, STOPBITS_1 = 1 }
 -- setup(id, baud, databits, parity, stopbits, echo): only the echo matters on a virtual wire.
 function uart.setup(id, baud, databits, parity, stopbits, e)
@@ -368,7 +382,13 @@ local function input(bytes)
   pending = text
 end
 
-if firmware ~= "-" then
+if firmware:sub(1, 4) == "lfs:" then
+  -- The program is a module of the LFS image this core was started with (`solkit build`'s
+  -- measure, the simulator's --lfs board): called as init.lua does on a chip.
+  local main = node.LFS.get(firmware:sub(5))
+  if main == nil then error("no module " .. firmware:sub(5) .. " in LFS", 0) end
+  run("boot", main)
+elseif firmware ~= "-" then
   run("boot", real_dofile, firmware)
 else
   -- NodeMCU's start: its banner, then init.lua when the flash has one, then the REPL.

@@ -63,6 +63,10 @@ export async function ensureFirmware(boardId: string, onBuild?: (why: string) =>
           : await (await import("../../toolchain/firmware")).buildFirmware(board, tmp);
       writeFileSync(join(dirname(file), "report.json"), JSON.stringify({ ...report, file: relative(REPO, file) }, null, 2) + "\n");
       renameSync(join(tmp, basename(file)), file);
+      // A NodeMCU build's LFS image goes with its bundle (written after it, so not older: flash/bundle.ts).
+      const image = join(dirname(file), "lfs.img");
+      if (existsSync(join(tmp, "lfs.img"))) renameSync(join(tmp, "lfs.img"), image);
+      else rmSync(image, { force: true });
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

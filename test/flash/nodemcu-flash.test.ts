@@ -11,7 +11,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadBoard } from "../../boards/validate";
 import { Registry } from "../../host/gateway/registry";
@@ -22,7 +22,7 @@ import { luaString } from "../../flash/nodemcu-repl";
 import { NodeMcuBoard } from "../../simulator/lua/nodemcu-board";
 import { startNodemcuPtyBoard, type PtyBoard } from "../../simulator/pty-board";
 import { ensureFirmware } from "../../simulator/scenario/artifact";
-import { NODEMCU_INIT_LUA, NODEMCU_PROGRAM_FILE } from "../../toolchain/nodemcu-files";
+import { NODEMCU_INIT_LFS, NODEMCU_INIT_LUA, NODEMCU_LFS_IMAGE_FILE, NODEMCU_PROGRAM_FILE } from "../../toolchain/nodemcu-files";
 import { Rig, smallBundle, tempDir, waitFor } from "./helpers";
 import { Mosquitto } from "../host/gateway/helpers";
 import mqtt from "mqtt";
@@ -77,19 +77,23 @@ describe("solkit flash on a NodeMCU pty board", () => {
     await ensureFirmware(mcu.id);
   }, 300_000);
 
-  it("flashes the device program into an empty flash (verified, renamed into place, runs after node.restart()); provision over the Lua REPL; credit over the cable closes the relay; a provisioned device is flashed again only through the registry's maintenance token", async () => {
+  it("flashes the device program's LFS image into an empty flash (verified, renamed into place, loaded by node.LFS.reload: its code runs from flash in NodeMCU's own Lua core); provision over the Lua REPL; credit over the cable closes the relay; a provisioned device is flashed again only through the registry's maintenance token", async () => {
     const b = await nodemcuBoard();
     const r = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--json"]);
     expect(r.status, r.stderr + r.stdout).toBe(0);
     const j = JSON.parse(r.stdout);
-    const code = (await ensureFirmware(mcu.id)).code;
-    expect(j).toMatchObject({ board: mcu.id, bytes: code.length, method: "nodemcu-repl", verified: true, hash: "sha256", replacedInPlace: false, boot: { ok: true, solkit: true } });
-    expect(j.check).toBe(createHash("sha256").update(Buffer.from(code, "latin1")).digest("hex"));
+    await ensureFirmware(mcu.id);
+    const image = readFileSync(join("dist", mcu.id, NODEMCU_LFS_IMAGE_FILE), "latin1");
+    expect(j).toMatchObject({ board: mcu.id, mode: "lfs", file: NODEMCU_LFS_IMAGE_FILE, bytes: image.length, method: "nodemcu-repl", verified: true, hash: "sha256", replacedInPlace: false, boot: { ok: true, solkit: true } });
+    expect(j.check).toBe(createHash("sha256").update(Buffer.from(image, "latin1")).digest("hex"));
     expect(j.boot.lines.join("\n")).toMatch(/solkit .* boot 1: UNPROVISIONED/);
-    expect(text(b.emu.readFile(NODEMCU_PROGRAM_FILE))).toBe(code);
-    expect(text(b.emu.readFile("init.lua"))).toBe(NODEMCU_INIT_LUA);
-    expect(b.emu.readFile("solkit.new")).toBeUndefined();
-    expect(b.emu.resets.map((x) => x.reason)).toEqual(["power-on", "reboot"]);
+    expect(text(b.emu.readFile(NODEMCU_LFS_IMAGE_FILE))).toBe(image);
+    expect(text(b.emu.readFile("init.lua"))).toBe(NODEMCU_INIT_LFS);
+    expect(b.emu.readFile("lfs.new")).toBeUndefined();
+    expect(b.emu.readFile(NODEMCU_PROGRAM_FILE)).toBeUndefined();
+    expect(b.emu.resets.map((x) => x.reason)).toEqual(["power-on", "lfs-reload"]);
+    // The code is in flash: the Lua heap holds the program's data only (~410 KiB with its source loaded into RAM).
+    expect(b.emu.heapKiB()).toBeLessThan(200);
 
     // solkit provision over the Lua REPL: the key made on the board, the host key and site set,
     // registered as a NodeMCU device (its downlink lines are solkit_rx(…)), the console locked.
@@ -118,7 +122,7 @@ describe("solkit flash on a NodeMCU pty board", () => {
     const stranger = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD)], { cwd: tempDir("solkit-elsewhere-") });
     expect(stranger.status).toBe(2);
     expect(stranger.stderr).toMatch(/no registry at .*: give the configuration of the host that provisioned G/);
-    expect(text(b.emu.readFile(NODEMCU_PROGRAM_FILE))).toBe(code);
+    expect(text(b.emu.readFile(NODEMCU_LFS_IMAGE_FILE))).toBe(image);
 
     // With it, a maintenance token opens the locked console and the program is flashed again:
     // the device keeps its key and credit, and locks its console again at boot.
@@ -126,12 +130,41 @@ describe("solkit flash on a NodeMCU pty board", () => {
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toMatch(new RegExp(`console of ${id} opened for 15 min with maintenance token 2`));
     expect(JSON.parse(again.stdout)).toMatchObject({ verified: true, boot: { ok: true, solkit: true } });
-    expect(b.emu.resets.map((x) => x.reason).filter((x) => x === "reboot")).toHaveLength(2);
+    expect(b.emu.resets.map((x) => x.reason).filter((x) => x === "lfs-reload")).toHaveLength(2);
     await waitFor(() => b.emu.pinLevel(relay) === 1, "the relay closed again from the stored credit");
     const after = b.emu.repl("solkit.status()");
     expect(after).toContain(id);
     expect(after).toMatch(/boot 2/);
     expect(b.emu.repl("print(1)")).toMatch(/console locked/);
+  }, 240_000);
+
+  it("--no-lfs: the source goes up as solkit.lua and runs after node.restart(); the LFS image flashed over it next moves the program into flash and its source goes", async () => {
+    const b = await nodemcuBoard();
+    const r = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--no-lfs", "--json"]);
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    const code = (await ensureFirmware(mcu.id)).code;
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ mode: "source", file: NODEMCU_PROGRAM_FILE, bytes: code.length, verified: true, boot: { ok: true, solkit: true } });
+    expect(j.check).toBe(createHash("sha256").update(Buffer.from(code, "latin1")).digest("hex"));
+    expect(text(b.emu.readFile(NODEMCU_PROGRAM_FILE))).toBe(code);
+    expect(text(b.emu.readFile("init.lua"))).toBe(NODEMCU_INIT_LUA);
+    expect(b.emu.readFile("solkit.new")).toBeUndefined();
+    expect(b.emu.resets.map((x) => x.reason)).toEqual(["power-on", "reboot"]);
+    expect(b.emu.heapKiB()).toBeGreaterThan(350); // the source compiled into RAM
+
+    const lfs = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--json"]);
+    expect(lfs.status, lfs.stderr + lfs.stdout).toBe(0);
+    expect(JSON.parse(lfs.stdout)).toMatchObject({ mode: "lfs", boot: { ok: true, solkit: true } });
+    expect(b.emu.resets.map((x) => x.reason)).toEqual(["power-on", "reboot", "lfs-reload"]);
+    expect(b.emu.readFile(NODEMCU_PROGRAM_FILE)).toBeUndefined(); // init.lua removed it once the LFS program was there
+    expect(b.emu.heapKiB()).toBeLessThan(200);
+
+    // An image NodeMCU's loader refuses: the board says so, the flash fails (exit 1).
+    const bad = join(tempDir("solkit-img-"), "bad.img");
+    writeFileSync(bad, Buffer.concat([Buffer.from("\x1bLuaS\x0b", "latin1"), Buffer.alloc(4000, 7)]));
+    const refused = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--bundle", bad]);
+    expect(refused.status, refused.stderr + refused.stdout).toBe(1);
+    expect(refused.stderr + refused.stdout).toMatch(/LFS image load failed/);
   }, 240_000);
 
   it("monitor: a provisioned NodeMCU device's readings decoded and verified against the registry", async () => {
