@@ -6,7 +6,7 @@
  * source text for Espruino, a Lua table literal for Lua, which has no JSON parser).
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SolkitError } from "../shared/errors";
@@ -16,6 +16,8 @@ import { runFileOnInterpreter } from "./real-espruino/run-file";
 import { buildEspruinoBundle } from "../toolchain/espruino";
 import { buildLuaBundle } from "../toolchain/lua";
 import { toLuaLiteral } from "../toolchain/lua-literal";
+import { luacCross } from "../toolchain/luac-cross";
+import { buildLfsImage } from "../toolchain/nodemcu-lfs";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /** Where the vector files live. */
@@ -107,22 +109,25 @@ export async function runSelftestRealEspruino(files: any[], outDir: string, bin:
  * Builds the self-test for Lua into `outDir` and runs `files` in lua5.3.
  * @throws SolkitError E_LUA_BUILD from the build, E_LUA_MISSING without lua5.3, E_SELFTEST when the run crashed
  */
-export async function runSelftestLua(files: any[], outDir: string): Promise<SelftestRun> {
+export async function runSelftestLua(files: any[], outDir: string, opts: { lfs?: boolean } = {}): Promise<SelftestRun> {
   await mkdir(outDir, { recursive: true });
   const bundle = join(outDir, "selftest.lua");
   await buildLuaBundle({ entry: SELFTEST_ENTRY, outFile: bundle });
+  // With lfs: the bundle as an LFS image, run from it in NodeMCU's own Lua core (luac.cross -F).
+  const image = join(outDir, "selftest.img");
+  if (opts.lfs) buildLfsImage(await readFile(bundle, "latin1"), image, { module: "selftest", debugInfo: true });
   const driver = join(outDir, "run-selftest.lua");
   await writeFile(
     driver,
     [
-      `local selftest = dofile(${toLuaLiteral(bundle)})`,
+      opts.lfs ? `local selftest = LFS.get("selftest")()` : `local selftest = dofile(${toLuaLiteral(bundle)})`,
       `local files = ${toLuaLiteral(files, "vectors")}`,
       "local result = selftest.runAll(files)",
       "for i = 1, #result.lines do print(result.lines[i]) end",
       "",
     ].join("\n"),
   );
-  const run = await runLuaFile(driver);
+  const run = await runLuaFile(driver, opts.lfs ? { lua: luacCross(), options: ["-F", image, "-e"] } : {});
   const lines = run.stdout.split("\n").filter((l) => l !== "");
-  return summarize(lines, "Lua", `exit ${run.code} ${run.stderr.trim()}`);
+  return summarize(lines, opts.lfs ? "NodeMCU Lua (LFS)" : "Lua", `exit ${run.code} ${run.stderr.trim()}`);
 }

@@ -41,7 +41,7 @@ export function luacCross(): string {
   const hash = createHash("sha256").update(FLAGS.join(" "));
   for (const f of files) hash.update(f).update(readFileSync(join(SOURCES, f)));
   const exe = join(CACHE, `luac.cross-${hash.digest("hex").slice(0, 16)}`);
-  if (!existsSync(exe)) compile(exe, files.filter((f) => f.endsWith(".c")));
+  if (!existsSync(exe)) compileLuacCross(exe);
   built = exe;
   return exe;
 }
@@ -56,12 +56,17 @@ function compiler(): string {
   return process.env.CC ?? "cc";
 }
 
-function compile(exe: string, sources: string[]): void {
-  mkdirSync(CACHE, { recursive: true });
+/**
+ * Compiles luac.cross from toolchain/nodemcu-luac/src into `exe` (written whole or not at all).
+ * @throws SolkitError E_LUAC_CROSS when there is no compiler `cc` or the build fails
+ */
+export function compileLuacCross(exe: string, cc = compiler()): void {
+  mkdirSync(dirname(exe), { recursive: true });
+  const sources = readdirSync(SOURCES).filter((f) => f.endsWith(".c")).sort();
   const tmp = `${exe}.${process.pid}.tmp`;
-  const r = spawnSync(compiler(), [...FLAGS, "-I", SOURCES, ...sources.map((f) => join(SOURCES, f)), "-o", tmp, "-lm"], { encoding: "utf8" });
+  const r = spawnSync(cc, [...FLAGS, "-I", SOURCES, ...sources.map((f) => join(SOURCES, f)), "-o", tmp, "-lm"], { encoding: "utf8" });
   if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === "ENOENT") {
-    throw new SolkitError("E_LUAC_CROSS", `no C compiler (${compiler()}) to build NodeMCU's luac.cross: install one with \`apt-get install gcc libc6-dev\``);
+    throw new SolkitError("E_LUAC_CROSS", `no C compiler (${cc}) to build NodeMCU's luac.cross: install one with \`apt-get install gcc libc6-dev\``);
   }
   if (r.status !== 0) {
     rmSync(tmp, { force: true });

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { SolkitError } from "../shared/errors";
 import { luacCross } from "./luac-cross";
 import { NODEMCU_LFS_MODULE } from "./nodemcu-files";
@@ -26,19 +26,21 @@ export interface LfsImageFacts {
 
 /**
  * Compiles `source` (the Lua bundle) into the LFS image `outFile`. Stripped of debug information
- * unless `debugInfo` (then an error names its line), as a chip would keep it.
+ * unless `debugInfo` (then an error names its line), as a chip would keep it. The program is the
+ * image's module `module` (default solkit: what init.lua runs).
  * @throws SolkitError E_LUA_BUILD (luac.cross refuses the bundle), E_LUAC_CROSS (no compiler)
  */
-export function buildLfsImage(source: string, outFile: string, opts: { debugInfo?: boolean } = {}): LfsImageFacts {
+export function buildLfsImage(source: string, outFile: string, opts: { debugInfo?: boolean; module?: string } = {}): LfsImageFacts {
   const exe = luacCross();
+  const module = opts.module ?? NODEMCU_LFS_MODULE;
   // luac.cross names a module after its file: the bundle is written as <module>.lua.
   const dir = mkdtempSync(join(tmpdir(), "solkit-lfs-"));
   try {
-    writeFileSync(join(dir, `${NODEMCU_LFS_MODULE}.lua`), source, "latin1");
-    run(exe, [...(opts.debugInfo ? [] : ["-s"]), "-f", "-o", outFile, `${NODEMCU_LFS_MODULE}.lua`], dir, "compiling the LFS image");
+    writeFileSync(join(dir, `${module}.lua`), source, "latin1");
+    run(exe, [...(opts.debugInfo ? [] : ["-s"]), "-f", "-o", resolve(outFile), `${module}.lua`], dir, "compiling the LFS image");
     const abs = join(dir, "absolute.img");
-    run(exe, ["-F", outFile, "-a", ESP_FLASH_MAPPED, "-o", abs], dir, "laying the image out as on the chip");
-    return { module: NODEMCU_LFS_MODULE, imageBytes: statSync(outFile).size, flashBytes: statSync(abs).size };
+    run(exe, ["-F", resolve(outFile), "-a", ESP_FLASH_MAPPED, "-o", abs], dir, "laying the image out as on the chip");
+    return { module, imageBytes: statSync(outFile).size, flashBytes: statSync(abs).size };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

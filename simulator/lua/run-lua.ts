@@ -20,6 +20,8 @@ export interface LuaRunOptions {
   timeoutMs?: number;
   /** Arguments after the file name (Lua's `arg`). */
   args?: string[];
+  /** Interpreter options before the file name (luac.cross: ["-F", image, "-e"]). */
+  options?: string[];
 }
 
 /**
@@ -30,7 +32,7 @@ export interface LuaRunOptions {
 export function runLuaFile(file: string, opts: LuaRunOptions = {}): Promise<LuaRunResult> {
   const lua = opts.lua ?? process.env.SOLKIT_LUA ?? "lua5.3";
   return new Promise((resolve, reject) => {
-    const child = spawn(lua, [file, ...(opts.args ?? [])], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(lua, [...(opts.options ?? []), file, ...(opts.args ?? [])], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));

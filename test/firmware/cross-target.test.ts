@@ -3,7 +3,8 @@
  * identity (key, host key, site) in each store before the first boot, the same S0 pulses at
  * the same virtual times, the same quarter hour — and the `@SK1:` lines each prints are equal:
  * - Espruino: dist/esp32-devkitc/firmware.js on the emulated ESP32;
- * - NodeMCU: dist/nodemcu-esp32/firmware.lua in real lua5.3 (simulator/lua);
+ * - NodeMCU: dist/nodemcu-esp32/firmware.lua in real lua5.3 (simulator/lua), and the same bundle
+ *   as an LFS image in NodeMCU's own Lua core (luac.cross -F: the VM a chip runs, 64-bit numbers);
  * - Node (a Pi): the Node target's bundle, with an S0 input on GPIO22 instead of the INA219,
  *   required as a module on virtual time (simulator/node).
  * Readings, signatures (deterministic Ed25519), the hash chain, the framing: all must agree.
@@ -47,7 +48,7 @@ function run(board: SimBoard, meterPin: string, boot: () => void): string[] {
   return text.split("\n").map((l) => visibleLine(l.replace(/\r$/, "")).trim()).filter((l) => l.startsWith("@SK1:"));
 }
 
-describe("the same frames from Espruino, NodeMCU (Lua) and Node", () => {
+describe("the same frames from Espruino, NodeMCU (lua5.3, and NodeMCU's core from LFS) and Node", () => {
   it(`prints the same ${"@SK1:"} lines for the same key, times and pulses`, async () => {
     const files = identityFiles();
     const esp = loadBoard("esp32-devkitc");
@@ -62,16 +63,20 @@ describe("the same frames from Espruino, NodeMCU (Lua) and Node", () => {
     });
 
     const mcu = loadBoard("nodemcu-esp32");
-    const m = new NodeMcuBoard(mcu, (await ensureFirmware(mcu.id)).code, 1);
-    let lua: string[];
-    try {
-      lua = run(m, "GPIO25", () => {
-        for (const [name, bytes] of files) m.putFile(name, bytes);
-        m.powerOn();
-      });
-    } finally {
-      m.dispose();
-    }
+    const onLua = (lfs: boolean, code: string): string[] => {
+      const m = new NodeMcuBoard(mcu, code, 1, { lfs });
+      try {
+        return run(m, "GPIO25", () => {
+          for (const [name, bytes] of files) m.putFile(name, bytes);
+          m.powerOn();
+        });
+      } finally {
+        m.dispose();
+      }
+    };
+    const luaCode = (await ensureFirmware(mcu.id)).code;
+    const lua = onLua(false, luaCode);
+    const lfs = onLua(true, luaCode);
 
     const pi4 = loadBoard("rpi4");
     const s0Pi: Board = { ...pi4, pins: { ...pi4.pins, sensor: undefined, meterInput: { pin: "GPIO22", impPerKWh: 1000, edge: "falling", pull: "up", debounceMs: 20 } } };
@@ -88,6 +93,7 @@ describe("the same frames from Espruino, NodeMCU (Lua) and Node", () => {
     expect(readings.some((r) => r.energyIn > 0)).toBe(true);
     expect(decodeFrameBody(espruino[espruino.length - 1].slice(5)).signature.length).toBe(64);
     expect(lua).toEqual(espruino);
+    expect(lfs).toEqual(espruino);
     expect(node).toEqual(espruino);
   }, 300_000);
 });

@@ -1,7 +1,8 @@
 /**
  * The golden vectors in all three places (issue 2, "Portability, proven"): Node runs
  * shared/selftest's runAll directly, the Espruino bundle runs it in the Espruino sandbox,
- * and the Lua bundle runs it in Debian's lua5.3. Every case must pass in each, and the
+ * and the Lua bundle runs it in Debian's lua5.3 and, as an LFS image, in NodeMCU's own Lua core
+ * (luac.cross, toolchain/nodemcu-luac: the VM a NodeMCU chip runs). Every case must pass in each, and the
  * number passed must equal the number of cases in the files, so a runner that skips
  * cases, or a kind nobody registered, cannot look green.
  */
@@ -41,6 +42,12 @@ describe("golden vectors", () => {
 
   it("pass in the Lua bundle under lua5.3", async () => {
     const r = await runSelftestLua(files, dir);
+    expect(r.lines.filter((l) => l.startsWith("FAIL"))).toEqual([]);
+    expect(r).toMatchObject({ passed: total, failed: 0 });
+  }, 300_000);
+
+  it("pass in the Lua bundle run from LFS in NodeMCU's own Lua core", async () => {
+    const r = await runSelftestLua(files, join(dir, "lfs"), { lfs: true });
     expect(r.lines.filter((l) => l.startsWith("FAIL"))).toEqual([]);
     expect(r).toMatchObject({ passed: total, failed: 0 });
   }, 300_000);
