@@ -51,10 +51,12 @@ export interface NodemcuBuildReport {
     heapKiBAfterHour: number;
     /** Of that heap, the loaded code (bytecode and constants): what LFS would keep in flash. */
     codeKiB: number;
+    /** Of that heap, the emulation's own (nodemcu-emu.lua; C modules in ROM on a chip): not the program's. */
+    emulationKiB: number;
     longestCallbackMs: number;
   };
   /** The same hour with the code in LFS, in NodeMCU's own Lua core (luac.cross -F): the RAM it needs on a chip flashed with lfs.img. */
-  measuredLfs?: { lua: string; heapKiBAtBoot: number; heapKiBAfterHour: number; longestCallbackMs: number };
+  measuredLfs?: { lua: string; heapKiBAtBoot: number; heapKiBAfterHour: number; emulationKiB: number; longestCallbackMs: number };
 }
 
 /**

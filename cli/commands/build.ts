@@ -56,9 +56,10 @@ async function buildNode(out: Output, board: Board, opts: { out?: string; profil
 }
 
 /**
- * The Lua bundle in real lua5.3 under the NodeMCU emulation: provisioned, then an hour of
- * readings; the Lua heap after a full collection at boot and after the hour, and the longest
- * callback (on this machine). Undefined when lua5.3 is missing.
+ * The Lua bundle under the NodeMCU emulation — as source in real lua5.3, or (lfs) from its LFS
+ * image in NodeMCU's own core: provisioned, then an hour of readings; the Lua heap after a full
+ * collection at boot and after the hour, the emulation's own share of it, and the longest
+ * callback (on this machine). Undefined when the runtime is missing.
  */
 function measureLua(board: Board, code: string, lfs = false): NodemcuBuildReport["measured"] {
   let b: NodeMcuBoard | undefined = undefined;
@@ -69,7 +70,7 @@ function measureLua(board: Board, code: string, lfs = false): NodemcuBuildReport
     b.repl(`print(solkit.provisionKey(false, "${"5a".repeat(32)}"))`);
     b.repl(`solkit.setHostKey("${"a5".repeat(32)}")`);
     b.advance(3_600_000);
-    return { lua: lfs ? "NodeMCU Lua 5.3 core (luac.cross), code in LFS" : "lua5.3", heapKiBAtBoot: atBoot, heapKiBAfterHour: b.heapKiB(), codeKiB: b.codeHeapKiB(), longestCallbackMs: Math.round(b.longestBlock.ms * 10) / 10 };
+    return { lua: lfs ? "NodeMCU Lua 5.3 core (luac.cross), code in LFS" : "lua5.3", heapKiBAtBoot: atBoot, heapKiBAfterHour: b.heapKiB(), codeKiB: b.codeHeapKiB(), emulationKiB: b.emulationHeapKiB(), longestCallbackMs: Math.round(b.longestBlock.ms * 10) / 10 };
   } catch {
     return undefined;
   } finally {
@@ -89,7 +90,7 @@ async function buildNodemcu(out: Output, board: Board, opts: { out?: string; pro
   const file = join(buildDir(board, opts.out), "firmware.lua");
   report.measured = measureLua(board, readFileSync(file, "latin1"));
   const inLfs = report.lfs === undefined ? undefined : measureLua(board, readFileSync(file, "latin1"), true);
-  if (inLfs !== undefined) report.measuredLfs = { lua: inLfs.lua, heapKiBAtBoot: inLfs.heapKiBAtBoot, heapKiBAfterHour: inLfs.heapKiBAfterHour, longestCallbackMs: inLfs.longestCallbackMs };
+  if (inLfs !== undefined) report.measuredLfs = { lua: inLfs.lua, heapKiBAtBoot: inLfs.heapKiBAtBoot, heapKiBAfterHour: inLfs.heapKiBAfterHour, emulationKiB: inLfs.emulationKiB, longestCallbackMs: inLfs.longestCallbackMs };
   writeFileSync(join(buildDir(board, opts.out), "report.json"), JSON.stringify(report, null, 2) + "\n");
   const ram = board.limits?.ramBytes ?? 0;
   if (out.jsonMode) return out.json(report);
@@ -101,10 +102,11 @@ async function buildNodemcu(out: Output, board: Board, opts: { out?: string; pro
   const m = report.measured;
   const l = report.measuredLfs;
   if (m === undefined) out.line("  heap      not measured (lua5.3 missing: apt-get install lua5.3)");
-  else out.line(`  heap      as source in RAM: ${m.heapKiBAtBoot.toFixed(0)} KiB of Lua heap at boot, ${m.heapKiBAfterHour.toFixed(0)} KiB after an hour of signed readings (lua5.3, ${m.codeKiB.toFixed(0)} KiB of it code)`);
-  if (l !== undefined) out.line(`            from LFS: ${l.heapKiBAtBoot.toFixed(0)} KiB at boot, ${l.heapKiBAfterHour.toFixed(0)} KiB after the hour (NodeMCU's own Lua core); longest callback ${l.longestCallbackMs} ms here`);
+  else out.line(`  heap      the program's Lua heap as source in RAM: ${(m.heapKiBAtBoot - m.emulationKiB).toFixed(0)} KiB at boot, ${(m.heapKiBAfterHour - m.emulationKiB).toFixed(0)} KiB after an hour of signed readings (lua5.3; ${m.codeKiB.toFixed(0)} KiB of it code)`);
+  if (l !== undefined) out.line(`            from LFS: ${(l.heapKiBAtBoot - l.emulationKiB).toFixed(0)} KiB at boot, ${(l.heapKiBAfterHour - l.emulationKiB).toFixed(0)} KiB after the hour (NodeMCU's own Lua core); longest callback ${l.longestCallbackMs} ms here`);
+  if (m !== undefined || l !== undefined) out.line(`            (the emulation's own ${(l ?? m)!.emulationKiB.toFixed(0)} KiB left out: C modules in ROM on a chip; 64-bit host layout, 16-byte slots where the chip has 12)`);
   // What the chip must hold: the LFS figure when there is an image (what solkit flash uploads).
-  const need = l?.heapKiBAfterHour ?? m?.heapKiBAfterHour;
+  const need = l !== undefined ? l.heapKiBAfterHour - l.emulationKiB : m !== undefined ? m.heapKiBAfterHour - m.emulationKiB : undefined;
   if (need !== undefined && need * 1024 > ram * 0.5) {
     out.line(`  WARNING   ${need.toFixed(0)} KiB of heap is more than half the chip's ${kb(ram)} of RAM: it runs in the simulator, not on the chip (docs/nodemcu.md)`);
   }

@@ -301,7 +301,26 @@ export class NodeMcuBoard {
     return r.status === 0 ? Number(r.stdout) : NaN;
   }
 
-  /** KiB of Lua heap in use after a full garbage collection (what the chip's RAM must hold). */
+  /**
+   * KiB of Lua heap the emulation itself holds after a full collection, booted with no program in
+   * an empty flash, in the runtime this board's program runs in: nodemcu-emu.lua's code and tables,
+   * which on a chip are C modules in ROM. heapKiB() less this is the program's own. NaN on failure.
+   */
+  emulationHeapKiB(): number {
+    const dir = mkdtempSync(join(tmpdir(), "solkit-nodemcu-empty-"));
+    try {
+      const args = [EMU, "-", dir, String(this.capacity), "1", "-", "nocrypto", "-", "-", "-"];
+      const r = this.lfsImage === undefined && !this.firmwareFile.startsWith("lfs:")
+        ? spawnSync(process.env.SOLKIT_LUA ?? "lua5.3", args, { input: "K #1\nQ #2\n", encoding: "utf8" })
+        : spawnSync(luacCross(), ["-e", ...args], { input: "K #1\nQ #2\n", encoding: "utf8" });
+      const line = r.stdout?.split("\n").find((l) => l.startsWith("K "));
+      return line === undefined ? NaN : Number(line.slice(2));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** KiB of Lua heap in use after a full garbage collection (the emulation's included: emulationHeapKiB). */
   heapKiB(): number {
     const line = this.proc?.call("K").find((l) => l.startsWith("K "));
     return line === undefined ? NaN : Number(line.slice(2));
