@@ -15,14 +15,17 @@
  * TCP port of its own (`tcpPort`) for tools that talk `tcp://host:port` (EspruinoTools).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, unlinkSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { randomUUID } from "node:crypto";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Board } from "../boards/board-type";
 import { loadBoard } from "../boards/validate";
 import { SolkitError } from "../shared/errors";
-import { NODEMCU_INIT_LUA, NODEMCU_PROGRAM_FILE } from "../toolchain/nodemcu-files";
+import { NODEMCU_INIT_LFS, NODEMCU_INIT_LUA, NODEMCU_LFS_IMAGE_FILE, NODEMCU_PROGRAM_FILE } from "../toolchain/nodemcu-files";
+import { buildLfsImage } from "../toolchain/nodemcu-lfs";
 import type { EspruinoBoard } from "./espruino/board";
 import { emulatedBoard, flashAndBoot } from "./espruino/from-board";
 import { NodeMcuBoard } from "./lua/nodemcu-board";
@@ -171,6 +174,11 @@ export interface NodeMcuPtyOptions {
   path: string;
   /** A Lua bundle already in its flash (as `solkit flash` leaves it); without one, a NodeMCU board with an empty flash. */
   firmware?: string;
+  /**
+   * The bundle as its LFS image (lfs.img, run from LFS in NodeMCU's own Lua core), as `solkit
+   * flash` puts it, when luac.cross can be built; false: as source (solkit.lua, lua5.3).
+   */
+  lfs?: boolean;
   baud?: number;
   tickMs?: number;
   /** The board's firmware reports 32-bit integers (NodeMCU's default build). */
@@ -187,7 +195,16 @@ export async function startNodemcuPtyBoard(opts: NodeMcuPtyOptions): Promise<Pty
   checkPtyPath(opts.path);
   const board = typeof opts.board === "string" ? loadBoard(opts.board) : opts.board;
   const emu = new NodeMcuBoard(board, undefined, opts.seed ?? 1, { echo: true, int32: opts.int32 });
-  if (opts.firmware !== undefined) {
+  if (opts.firmware !== undefined && opts.lfs === true) {
+    const image = join(tmpdir(), `solkit-pty-lfs-${process.pid}-${randomUUID()}.img`);
+    try {
+      buildLfsImage(opts.firmware, image);
+      if (!emu.putLfsImage(NODEMCU_LFS_IMAGE_FILE, new Uint8Array(readFileSync(image)))) throw new Error("NodeMCU's loader refused the build's own LFS image");
+    } finally {
+      rmSync(image, { force: true });
+    }
+    emu.putFile("init.lua", new Uint8Array(Buffer.from(NODEMCU_INIT_LFS, "latin1")));
+  } else if (opts.firmware !== undefined) {
     emu.putFile(NODEMCU_PROGRAM_FILE, new Uint8Array(Buffer.from(opts.firmware, "latin1")));
     emu.putFile("init.lua", new Uint8Array(Buffer.from(NODEMCU_INIT_LUA, "latin1")));
   }

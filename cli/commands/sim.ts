@@ -10,6 +10,7 @@ import { boardIds, loadBoard } from "../../boards/validate";
 import { boardFromState, saveState, stateFile } from "../../simulator/board-state";
 import type { EspruinoBoard } from "../../simulator/espruino/board";
 import { checkPtyPath, startNodemcuPtyBoard, startPtyBoard } from "../../simulator/pty-board";
+import { luacCrossAvailable } from "../../toolchain/luac-cross";
 import { ensureFirmware, firmwarePath } from "../../simulator/scenario/artifact";
 import { demoSummary, runDemo } from "../../simulator/scenario/demo";
 import { runFleet } from "../../simulator/scenario/fleet";
@@ -130,12 +131,18 @@ function untilStopped(opts: SimOptions): Promise<void> {
   });
 }
 
-/** A NodeMCU board (real lua5.3) on a pty: its Lua REPL, with solkit.lua and init.lua in flash unless --blank. */
+/**
+ * A NodeMCU board on a pty: its Lua REPL, with the program in flash unless --blank — as its LFS
+ * image (lfs.img, run in NodeMCU's own Lua core) when luac.cross can be built, as solkit.lua in
+ * lua5.3 otherwise — and the init.lua that runs it, as `solkit flash` leaves a board.
+ */
 async function nodemcuPty(out: Output, opts: SimOptions, seed: number): Promise<number> {
   if (opts.state !== undefined) throw new CliError("--state keeps an Espruino board's flash; a NodeMCU pty board starts fresh each time (leave out --state)");
   const fw = opts.blank ? undefined : await firmware(out, opts.board);
-  const b = await startNodemcuPtyBoard({ board: opts.board, path: opts.pty!, seed, firmware: fw });
-  out.info(`${opts.board} (NodeMCU in lua5.3) running ${fw === undefined ? "nothing (an empty flash: flash it with solkit flash)" : `dist/${opts.board}/firmware.lua as solkit.lua`} on ${b.path} (console also on tcp://127.0.0.1:${b.tcpPort}; seed ${seed}); Ctrl-C stops it`);
+  const lfs = fw !== undefined && luacCrossAvailable();
+  const b = await startNodemcuPtyBoard({ board: opts.board, path: opts.pty!, seed, firmware: fw, lfs });
+  const running = fw === undefined ? "nothing (an empty flash: flash it with solkit flash)" : lfs ? `dist/${opts.board}/firmware.lua from LFS (lfs.img) in NodeMCU's own Lua core` : `dist/${opts.board}/firmware.lua as solkit.lua in lua5.3`;
+  out.info(`${opts.board} (NodeMCU) running ${running} on ${b.path} (console also on tcp://127.0.0.1:${b.tcpPort}; seed ${seed}); Ctrl-C stops it`);
   try {
     await untilStopped(opts);
   } finally {

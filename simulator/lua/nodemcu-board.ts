@@ -285,6 +285,16 @@ export class NodeMcuBoard {
     }
   }
 
+  /**
+   * An LFS image as `solkit flash` leaves it, before the board boots: the file in its flash and
+   * the image in its LFS partition (then it runs in NodeMCU's core). False when the loader refuses it.
+   */
+  putLfsImage(name: string, data: Uint8Array): boolean {
+    this.putFile(name, data);
+    this.loadLfs(name);
+    return this.lfsImage !== undefined;
+  }
+
   /** A file in the board's flash before it boots (a test giving several targets one identity). */
   putFile(name: string, data: Uint8Array): void {
     writeFileSync(join(this.dir, name), data);

@@ -59,7 +59,7 @@ describe("solkit sim --pty", () => {
     child.stderr.on("data", (d) => (err += d));
     try {
       await until(() => existsSync(path) && /Ctrl-C stops it/.test(err), 30_000);
-      expect(err).toMatch(/nodemcu-esp32 \(NodeMCU in lua5\.3\) running nothing \(an empty flash/);
+      expect(err).toMatch(/nodemcu-esp32 \(NodeMCU\) running nothing \(an empty flash/);
       const program = join(dir, "hello.lua");
       writeFileSync(program, `solkit = {}\nprint("hello from the flashed program")\n`);
       const flash = spawn(process.execPath, [BIN, "flash", "--board", "nodemcu-esp32", "--port", path, "--bundle", program], { stdio: ["ignore", "pipe", "pipe"] });
@@ -68,7 +68,7 @@ describe("solkit sim --pty", () => {
       flash.stderr.on("data", (d) => (out += d));
       const status = await new Promise((r) => flash.once("close", r));
       expect(status, out).toBe(0);
-      expect(out).toMatch(/✓ flashed \d+ bytes to nodemcu-esp32 .* through the NodeMCU REPL/);
+      expect(out).toMatch(/✓ flashed \d+ bytes \(Lua source: compiled into RAM at boot\) to nodemcu-esp32 .* through the NodeMCU REPL/);
       expect(out).toMatch(/verified {2}SHA-256 [0-9a-f]{16}… computed by the board over solkit\.lua/);
       expect(out).toMatch(/running {3}solkit device program: hello from the flashed program/);
     } finally {
@@ -79,6 +79,33 @@ describe("solkit sim --pty", () => {
       }
     }
   }, 90_000);
+
+  it("a NodeMCU board on a pty runs the program from its LFS image in NodeMCU's own Lua core, as solkit flash leaves it", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "solkit-sim-pty-")), "ttyMCU");
+    const child = spawn(process.execPath, [BIN, "sim", "--board", "nodemcu-esp32", "--pty", path, "--duration", "60s"], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    try {
+      await until(() => existsSync(path) && /Ctrl-C stops it/.test(err), 90_000);
+      expect(err).toMatch(/nodemcu-esp32 \(NodeMCU\) running dist\/nodemcu-esp32\/firmware\.lua from LFS \(lfs\.img\) in NodeMCU's own Lua core on /);
+      const port = serialPort({ path, baudRate: 115200, autoOpen: false });
+      await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
+      let text = "";
+      port.on("data", (d: Buffer) => (text += d.toString("latin1")));
+      port.write("print(#node.LFS.list(), node.LFS.list()[1], file.exists(\"solkit.lua\"))\n");
+      await until(() => /1\tsolkit\tfalse/.test(text), 30_000);
+      port.write("solkit.status()\n");
+      await until(() => /signer: .*\r?\n/.test(text), 30_000);
+      expect(text).toContain("UNPROVISIONED: no device key");
+      await new Promise<void>((res) => port.close(() => res()));
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = new Promise((r) => child.once("exit", r));
+        child.kill("SIGINT");
+        await gone;
+      }
+    }
+  }, 150_000);
 
   it("a missing folder or a path that exists is refused at once with exit 2 (issue 11)", async () => {
     const { solkit } = await import("../helpers");
