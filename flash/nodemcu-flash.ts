@@ -190,7 +190,7 @@ export async function flashNodeMcu(o: NodeMcuFlashOptions): Promise<NodeMcuFlash
       `${info.programBytes >= 0 ? `a ${info.programBytes}-byte ${PROGRAM_FILE}` : `no ${PROGRAM_FILE}`}${info.solkit ? " (running)" : ""}, ` +
       `${info.lfs ? "LFS" : "no LFS"}, ${info.hash === "sha256" ? "crypto module: files checked by SHA-256" : "no crypto module: files checked by FNV-1a in Lua"}, round trip ${info.rttMs.toFixed(0)} ms`);
     if (p.mode === "lfs" && !info.lfs) {
-      throw new SolkitError("E_WRONG_FIRMWARE", `the NodeMCU firmware on ${o.path} has no Lua Flash Store (node.LFS): flash the source with --no-lfs (it needs ~440 KiB of heap), or build NodeMCU with an LFS partition (docs/nodemcu.md)`);
+      throw new SolkitError("E_WRONG_FIRMWARE", `the NodeMCU firmware on ${o.path} has no Lua Flash Store (node.LFS): flash the source with --no-lfs (it needs ~360 KiB of heap), or build NodeMCU with an LFS partition (docs/nodemcu.md)`);
     }
     // The old copy of what is uploaded is only a file (a running LFS program is in its partition,
     // not in lfs.img), so its room counts as free; an old solkit.lua counts too when it must go.
