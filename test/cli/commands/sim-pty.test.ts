@@ -20,46 +20,61 @@ async function until(cond: () => boolean, ms: number): Promise<void> {
   }
 }
 
+/** `solkit sim ARGS` as a child until stop(); its stderr so far in err(). */
+function startSim(args: string[]): { err: () => string; stop: () => Promise<void> } {
+  const child = spawn(process.execPath, [BIN, "sim", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let err = "";
+  child.stderr.on("data", (d) => (err += d));
+  return {
+    err: () => err,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = new Promise((r) => child.once("exit", r));
+      child.kill("SIGINT");
+      await gone;
+    },
+  };
+}
+
+/** The pty at `path` opened as a host would; what the board says gathers in text(). */
+async function openBoard(path: string): Promise<{ text: () => string; write: (s: string) => void; close: () => Promise<void> }> {
+  const port = serialPort({ path, baudRate: 115200, autoOpen: false });
+  await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
+  let text = "";
+  port.on("data", (d: Buffer) => (text += d.toString("latin1")));
+  return { text: () => text, write: (s) => void port.write(s), close: () => new Promise<void>((res) => port.close(() => res())) };
+}
+
 describe("solkit sim --pty", () => {
   it("exposes the board's console on a pty: the firmware answers its REPL", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "solkit-sim-pty-")), "ttySIM");
-    const child = spawn(process.execPath, [BIN, "sim", "--board", "esp32-devkitc", "--pty", path, "--duration", "60s"], { stdio: ["ignore", "pipe", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
+    const sim = startSim(["--board", "esp32-devkitc", "--pty", path, "--duration", "60s"]);
     try {
-      await until(() => existsSync(path) && /Ctrl-C stops it/.test(err), 90_000);
-      const port = serialPort({ path, baudRate: 115200, autoOpen: false });
-      await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
-      let text = "";
-      port.on("data", (d: Buffer) => (text += d.toString("latin1")));
+      await until(() => existsSync(path) && /Ctrl-C stops it/.test(sim.err()), 90_000);
+      const port = await openBoard(path);
       port.write("\x10solkit.status()\n");
       // Wait for the status's last line, then check what it says of a fresh board.
-      await until(() => /signer: .*\r?\n/.test(text), 30_000);
+      await until(() => /signer: .*\r?\n/.test(port.text()), 30_000);
+      const text = port.text();
       expect(text).toMatch(/solkit firmware \S+, boot \d+, up \d+ s/);
       expect(text).toContain("UNPROVISIONED: no device key");
       expect(text).toContain("site: (not set)");
       expect(text).toContain("relay: open (load off)");
       expect(text).toMatch(/signer: no key/);
-      await new Promise<void>((res) => port.close(() => res()));
+      await port.close();
     } finally {
-      if (child.exitCode === null && child.signalCode === null) {
-        const gone = new Promise((r) => child.once("exit", r));
-        child.kill("SIGINT");
-        await gone;
-      }
+      await sim.stop();
     }
-    expect(err).toMatch(/esp32-devkitc running dist\/esp32-devkitc\/firmware\.js on /);
+    expect(sim.err()).toMatch(/esp32-devkitc running dist\/esp32-devkitc\/firmware\.js on /);
   }, 150_000);
 
   it("a blank NodeMCU board on a pty takes a program from solkit flash and runs it (the documented workflow)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "solkit-sim-pty-"));
     const path = join(dir, "ttyMCU");
-    const child = spawn(process.execPath, [BIN, "sim", "--board", "nodemcu-esp32", "--pty", path, "--blank", "--duration", "60s"], { stdio: ["ignore", "pipe", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
+    const sim = startSim(["--board", "nodemcu-esp32", "--pty", path, "--blank", "--duration", "60s"]);
     try {
-      await until(() => existsSync(path) && /Ctrl-C stops it/.test(err), 30_000);
-      expect(err).toMatch(/nodemcu-esp32 \(NodeMCU\) running nothing \(an empty flash/);
+      await until(() => existsSync(path) && /Ctrl-C stops it/.test(sim.err()), 30_000);
+      expect(sim.err()).toMatch(/nodemcu-esp32 \(NodeMCU\) running nothing \(an empty flash/);
       const program = join(dir, "hello.lua");
       writeFileSync(program, `solkit = {}\nprint("hello from the flashed program")\n`);
       const flash = spawn(process.execPath, [BIN, "flash", "--board", "nodemcu-esp32", "--port", path, "--bundle", program], { stdio: ["ignore", "pipe", "pipe"] });
@@ -72,38 +87,25 @@ describe("solkit sim --pty", () => {
       expect(out).toMatch(/verified {2}SHA-256 [0-9a-f]{16}… computed by the board over solkit\.lua/);
       expect(out).toMatch(/running {3}solkit device program: hello from the flashed program/);
     } finally {
-      if (child.exitCode === null && child.signalCode === null) {
-        const gone = new Promise((r) => child.once("exit", r));
-        child.kill("SIGINT");
-        await gone;
-      }
+      await sim.stop();
     }
   }, 90_000);
 
   it("a NodeMCU board on a pty runs the program from its LFS image in NodeMCU's own Lua core, as solkit flash leaves it", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "solkit-sim-pty-")), "ttyMCU");
-    const child = spawn(process.execPath, [BIN, "sim", "--board", "nodemcu-esp32", "--pty", path, "--duration", "60s"], { stdio: ["ignore", "pipe", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
+    const sim = startSim(["--board", "nodemcu-esp32", "--pty", path, "--duration", "60s"]);
     try {
-      await until(() => existsSync(path) && /Ctrl-C stops it/.test(err), 90_000);
-      expect(err).toMatch(/nodemcu-esp32 \(NodeMCU\) running dist\/nodemcu-esp32\/firmware\.lua from LFS \(lfs\.img\) in NodeMCU's own Lua core on /);
-      const port = serialPort({ path, baudRate: 115200, autoOpen: false });
-      await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
-      let text = "";
-      port.on("data", (d: Buffer) => (text += d.toString("latin1")));
+      await until(() => existsSync(path) && /Ctrl-C stops it/.test(sim.err()), 90_000);
+      expect(sim.err()).toMatch(/nodemcu-esp32 \(NodeMCU\) running dist\/nodemcu-esp32\/firmware\.lua from LFS \(lfs\.img\) in NodeMCU's own Lua core on /);
+      const port = await openBoard(path);
       port.write("print(#node.LFS.list(), node.LFS.list()[1], file.exists(\"solkit.lua\"))\n");
-      await until(() => /1\tsolkit\tfalse/.test(text), 30_000);
+      await until(() => /1\tsolkit\tfalse/.test(port.text()), 30_000);
       port.write("solkit.status()\n");
-      await until(() => /signer: .*\r?\n/.test(text), 30_000);
-      expect(text).toContain("UNPROVISIONED: no device key");
-      await new Promise<void>((res) => port.close(() => res()));
+      await until(() => /signer: .*\r?\n/.test(port.text()), 30_000);
+      expect(port.text()).toContain("UNPROVISIONED: no device key");
+      await port.close();
     } finally {
-      if (child.exitCode === null && child.signalCode === null) {
-        const gone = new Promise((r) => child.once("exit", r));
-        child.kill("SIGINT");
-        await gone;
-      }
+      await sim.stop();
     }
   }, 150_000);
 
