@@ -183,6 +183,8 @@ export interface NodeMcuPtyOptions {
   tickMs?: number;
   /** The board's firmware reports 32-bit integers (NodeMCU's default build). */
   int32?: boolean;
+  /** The board's firmware has no Lua Flash Store (no node.LFS). */
+  noLfsPartition?: boolean;
 }
 
 /**
@@ -194,7 +196,7 @@ export interface NodeMcuPtyOptions {
 export async function startNodemcuPtyBoard(opts: NodeMcuPtyOptions): Promise<PtyBoard<NodeMcuBoard>> {
   checkPtyPath(opts.path);
   const board = typeof opts.board === "string" ? loadBoard(opts.board) : opts.board;
-  const emu = new NodeMcuBoard(board, undefined, opts.seed ?? 1, { echo: true, int32: opts.int32 });
+  const emu = new NodeMcuBoard(board, undefined, opts.seed ?? 1, { echo: true, int32: opts.int32, noLfsPartition: opts.noLfsPartition });
   if (opts.firmware !== undefined && opts.lfs === true) {
     const image = join(tmpdir(), `solkit-pty-lfs-${process.pid}-${randomUUID()}.img`);
     try {

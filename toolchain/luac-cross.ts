@@ -16,7 +16,7 @@
  * (the chip's figure is the absolute image's size, `lfsImageFlashBytes`).
  */
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -63,7 +63,7 @@ function compiler(): string {
 export function compileLuacCross(exe: string, cc = compiler()): void {
   mkdirSync(dirname(exe), { recursive: true });
   const sources = readdirSync(SOURCES).filter((f) => f.endsWith(".c")).sort();
-  const tmp = `${exe}.${process.pid}.tmp`;
+  const tmp = `${exe}.${process.pid}.${randomUUID()}.tmp`; // workers of one process build side by side too
   const r = spawnSync(cc, [...FLAGS, "-I", SOURCES, ...sources.map((f) => join(SOURCES, f)), "-o", tmp, "-lm"], { encoding: "utf8" });
   if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === "ENOENT") {
     throw new SolkitError("E_LUAC_CROSS", `no C compiler (${cc}) to build NodeMCU's luac.cross: install one with \`apt-get install gcc libc6-dev\``);

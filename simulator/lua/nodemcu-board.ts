@@ -26,6 +26,8 @@ export interface NodeMcuBoardOptions {
    * chip flashed with its LFS image; without it, source or luac5.3 bytecode in Debian's lua5.3.
    */
   lfs?: boolean;
+  /** A NodeMCU firmware built without the Lua Flash Store (no node.LFS): what `solkit flash` must refuse an image for. */
+  noLfsPartition?: boolean;
   wifi?: { ssid: string; password: string };
   broker?: (host: string, port: number) => string;
 }
@@ -73,6 +75,7 @@ export class NodeMcuBoard {
   private readonly echo: boolean;
   /** Reports NodeMCU's default 32-bit integers (math.maxinteger), to test who checks it. */
   private readonly int32: boolean;
+  private readonly noLfsPartition: boolean;
   /** The Wi-Fi network in range ("-": any SSID joins), as the emulator's argument. */
   private readonly inRange: string;
   /** The board's MQTT connections, real ones from this process. */
@@ -89,6 +92,7 @@ export class NodeMcuBoard {
     this.capacity = opts.capacity ?? board.limits?.storageBytes ?? 1 << 20;
     this.echo = opts.echo === true;
     this.int32 = opts.int32 === true;
+    this.noLfsPartition = opts.noLfsPartition === true;
     this.inRange = opts.wifi === undefined ? "-" : `${Buffer.from(opts.wifi.ssid).toString("hex")}:${Buffer.from(opts.wifi.password).toString("hex")}`;
     this.net = new NodeMcuNetwork(opts.broker);
     this.crypto = (board.nativeHashes ?? []).length > 0;
@@ -189,7 +193,7 @@ export class NodeMcuBoard {
     this.isOn = true;
     this.resets.push({ t: this.t, reason });
     const lua = this.lfsImage === undefined ? process.env.SOLKIT_LUA ?? "lua5.3" : luacCross();
-    const args = [...(this.lfsImage === undefined ? [] : ["-F", this.lfsImage, "-e"]), EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto", this.echo ? "echo" : "-", this.int32 ? "int32" : "-", this.inRange];
+    const args = [...(this.lfsImage === undefined ? [] : ["-F", this.lfsImage, "-e"]), EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto", this.echo ? "echo" : "-", this.int32 ? "int32" : "-", this.inRange, this.noLfsPartition ? "nolfs" : "-"];
     let first: string[];
     if (this.sp === undefined) {
       this.sp = new SyncProcess(lua, args, DONE, this.crypto);

@@ -314,6 +314,20 @@ describe("solkit flash on a NodeMCU pty board", () => {
     }
   }, 120_000);
 
+  it("a NodeMCU firmware without LFS: the image is refused before anything is written (exit 2, naming --no-lfs); --no-lfs flashes the source", async () => {
+    await ensureFirmware(mcu.id);
+    const b = await startNodemcuPtyBoard({ board: mcu, path: join(tempDir("solkit-pty-"), "ttyMCU"), seed: 8, baud: BAUD, noLfsPartition: true });
+    boards.push(b);
+    const r = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD)]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/has no Lua Flash Store \(node\.LFS\): flash the source with --no-lfs/);
+    expect(b.emu.readFile("lfs.new")).toBeUndefined();
+    expect(b.emu.readFile("init.lua")).toBeUndefined();
+    const src = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--no-lfs", "--json"]);
+    expect(src.status, src.stderr).toBe(0);
+    expect(JSON.parse(src.stdout)).toMatchObject({ mode: "source", boot: { ok: true, solkit: true } });
+  }, 180_000);
+
   it("an Espruino board on the port, a bundle too big, no port: one-line errors, exit 2", async () => {
     const esp = await rig.board({ firmware: smallBundle("E", 2000) });
     const wrong = await rig.run(["flash", "--board", mcu.id, "--port", esp.path, "--baud", String(BAUD), "--bundle", writeTemp("x.lua", luaBundle("E"))]);
