@@ -37,6 +37,8 @@ export interface NodeMcuFlashOptions {
   code: string;
   /** The LFS image (dist/<board>/lfs.img, one character per byte): uploaded instead of `code` and loaded with node.LFS.reload. */
   lfsImage?: string;
+  /** Bytes the image takes in the LFS partition once loaded (toolchain/nodemcu-lfs.ts): checked against the board's partition first. */
+  lfsFlashBytes?: number;
   erase?: boolean;
   /** The gateway's database: a provisioned device's locked console is opened with a maintenance token from its registry. */
   database?: string;
@@ -191,6 +193,13 @@ export async function flashNodeMcu(o: NodeMcuFlashOptions): Promise<NodeMcuFlash
       `${info.lfs ? "LFS" : "no LFS"}, ${info.hash === "sha256" ? "crypto module: files checked by SHA-256" : "no crypto module: files checked by FNV-1a in Lua"}, round trip ${info.rttMs.toFixed(0)} ms`);
     if (p.mode === "lfs" && !info.lfs) {
       throw new SolkitError("E_WRONG_FIRMWARE", `the NodeMCU firmware on ${o.path} has no Lua Flash Store (node.LFS): flash the source with --no-lfs (it needs ~360 KiB of heap), or build NodeMCU with an LFS partition (docs/nodemcu.md)`);
+    }
+    if (p.mode === "lfs" && o.lfsFlashBytes !== undefined) {
+      // Before anything is written: an image bigger than the partition would fail only at the reload.
+      const [size] = (await must(r, `(function() local c=node.LFS.config return c.lfs_size.." "..c.lfs_used end)()`, "reading the LFS partition")).split(" ").map(Number);
+      if (size < o.lfsFlashBytes) {
+        throw new SolkitError("E_TOO_BIG", `the program needs ${o.lfsFlashBytes} bytes of LFS once loaded and the firmware on ${o.path} has an LFS partition of ${size}: give it one of at least ${Math.ceil(o.lfsFlashBytes / 4096) * 4096} bytes (NodeMCU's partition table), or flash the source with --no-lfs`);
+      }
     }
     // The old copy of what is uploaded is only a file (a running LFS program is in its partition,
     // not in lfs.img), so its room counts as free; an old solkit.lua counts too when it must go.

@@ -185,6 +185,8 @@ export interface NodeMcuPtyOptions {
   int32?: boolean;
   /** The board's firmware has no Lua Flash Store (no node.LFS). */
   noLfsPartition?: boolean;
+  /** Bytes of its LFS partition (default 512 KiB). */
+  lfsPartitionBytes?: number;
 }
 
 /**
@@ -196,7 +198,7 @@ export interface NodeMcuPtyOptions {
 export async function startNodemcuPtyBoard(opts: NodeMcuPtyOptions): Promise<PtyBoard<NodeMcuBoard>> {
   checkPtyPath(opts.path);
   const board = typeof opts.board === "string" ? loadBoard(opts.board) : opts.board;
-  const emu = new NodeMcuBoard(board, undefined, opts.seed ?? 1, { echo: true, int32: opts.int32, noLfsPartition: opts.noLfsPartition });
+  const emu = new NodeMcuBoard(board, undefined, opts.seed ?? 1, { echo: true, int32: opts.int32, noLfsPartition: opts.noLfsPartition, lfsPartitionBytes: opts.lfsPartitionBytes });
   if (opts.firmware !== undefined && opts.lfs === true) {
     const image = join(tmpdir(), `solkit-pty-lfs-${process.pid}-${randomUUID()}.img`);
     try {

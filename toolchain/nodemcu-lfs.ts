@@ -38,9 +38,24 @@ export function buildLfsImage(source: string, outFile: string, opts: { debugInfo
   try {
     writeFileSync(join(dir, `${module}.lua`), source, "latin1");
     run(exe, [...(opts.debugInfo ? [] : ["-s"]), "-f", "-o", resolve(outFile), `${module}.lua`], dir, "compiling the LFS image");
+    return { module, imageBytes: statSync(outFile).size, flashBytes: lfsImageFlashBytes(outFile) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Bytes the LFS image `imageFile` takes in a chip's LFS partition once loaded: luac.cross lays it
+ * out as the chip does (`-a`, absolute at the ESP's mapped flash, 32-bit) and the result's size is
+ * that. The partition (node.LFS.config.lfs_size) must be at least this.
+ * @throws SolkitError E_LUA_BUILD when luac.cross cannot load the image
+ */
+export function lfsImageFlashBytes(imageFile: string): number {
+  const dir = mkdtempSync(join(tmpdir(), "solkit-lfs-"));
+  try {
     const abs = join(dir, "absolute.img");
-    run(exe, ["-F", resolve(outFile), "-a", ESP_FLASH_MAPPED, "-o", abs], dir, "laying the image out as on the chip");
-    return { module, imageBytes: statSync(outFile).size, flashBytes: statSync(abs).size };
+    run(luacCross(), ["-F", resolve(imageFile), "-a", ESP_FLASH_MAPPED, "-o", abs], dir, "laying the image out as on the chip");
+    return statSync(abs).size;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,6 +7,8 @@ import type { Board } from "../../boards/board-type";
 import { flashNodeMcu, type NodeMcuFlashResult } from "../../flash/nodemcu-flash";
 import { progressPrinter } from "../../flash/progress";
 import { NODEMCU_LFS_IMAGE_FILE, NODEMCU_PROGRAM_FILE } from "../../toolchain/nodemcu-files";
+import { luacCrossAvailable } from "../../toolchain/luac-cross";
+import { lfsImageFlashBytes } from "../../toolchain/nodemcu-lfs";
 import { EXIT_FAILED, EXIT_OK } from "../errors";
 import { paint, type Output } from "../output";
 
@@ -63,6 +65,16 @@ function summary(out: Output, r: NodeMcuFlashResult, c: NodeMcuFlashCall): void 
   out.line(`  running   ${r.boot.solkit ? "solkit device program" : "not the solkit program"}: ${bootLine}`);
 }
 
+/** What the image takes in the LFS partition (luac.cross lays it out as the chip does), when luac.cross can say. */
+function lfsFlashBytes(out: Output, c: NodeMcuFlashCall): number | undefined {
+  if (c.lfsImage === undefined) return undefined;
+  if (!luacCrossAvailable()) {
+    out.info("no C compiler for luac.cross here: the board's LFS partition size is not checked before the upload");
+    return undefined;
+  }
+  return lfsImageFlashBytes(c.lfsImage.file);
+}
+
 /** Runs the NodeMCU flash for the CLI; returns the exit code. */
 export async function flashNodemcuCommand(out: Output, c: NodeMcuFlashCall, port: string): Promise<number> {
   if (c.dryRun) return dryRun(out, c);
@@ -72,7 +84,7 @@ export async function flashNodemcuCommand(out: Output, c: NodeMcuFlashCall, port
   let r: NodeMcuFlashResult;
   try {
     r = await flashNodeMcu({
-      path: port, baud: c.baud, board: c.board, code: c.code, lfsImage: c.lfsImage?.data, erase: c.erase, database: c.database,
+      path: port, baud: c.baud, board: c.board, code: c.code, lfsImage: c.lfsImage?.data, lfsFlashBytes: lfsFlashBytes(out, c), erase: c.erase, database: c.database,
       onNote: (s) => out.info(s), onProgress: (p) => (out.quiet ? undefined : bar.update(p)),
     });
   } finally {

@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Board } from "../../boards/board-type";
 import { luacCross } from "../../toolchain/luac-cross";
-import { buildLfsImage } from "../../toolchain/nodemcu-lfs";
+import { buildLfsImage, lfsImageFlashBytes } from "../../toolchain/nodemcu-lfs";
 import { NodeMcuNetwork } from "./nodemcu-mqtt";
 import { SyncProcess } from "./sync-process";
 
@@ -28,6 +28,8 @@ export interface NodeMcuBoardOptions {
   lfs?: boolean;
   /** A NodeMCU firmware built without the Lua Flash Store (no node.LFS): what `solkit flash` must refuse an image for. */
   noLfsPartition?: boolean;
+  /** Bytes of the firmware's LFS partition (node.LFS.config.lfs_size; default 512 KiB): a bigger image is refused at load. */
+  lfsPartitionBytes?: number;
   wifi?: { ssid: string; password: string };
   broker?: (host: string, port: number) => string;
 }
@@ -59,6 +61,9 @@ export class NodeMcuBoard {
    * `lfs` or from a node.LFS.reload of a flashed image; undefined: no LFS, lua5.3.
    */
   private lfsImage: string | undefined = undefined;
+  /** Bytes of the LFS partition, and of it the loaded image's (node.LFS.config). */
+  private readonly lfsPartition: number;
+  private lfsUsed = 0;
   private readonly levels = new Map<number, 0 | 1>();
   private readonly outputs: ((text: string) => void)[] = [];
   private events: { at: number; fn: () => void }[] = [];
@@ -93,6 +98,7 @@ export class NodeMcuBoard {
     this.echo = opts.echo === true;
     this.int32 = opts.int32 === true;
     this.noLfsPartition = opts.noLfsPartition === true;
+    this.lfsPartition = opts.lfsPartitionBytes ?? 512 * 1024;
     this.inRange = opts.wifi === undefined ? "-" : `${Buffer.from(opts.wifi.ssid).toString("hex")}:${Buffer.from(opts.wifi.password).toString("hex")}`;
     this.net = new NodeMcuNetwork(opts.broker);
     this.crypto = (board.nativeHashes ?? []).length > 0;
@@ -100,7 +106,7 @@ export class NodeMcuBoard {
     this.firmwareFile = firmware === undefined ? "-" : join(this.dir, "..", `${this.dir.split("/").pop()}.lua`);
     if (firmware !== undefined && opts.lfs === true) {
       this.lfsImage = `${this.dir}.lfs`;
-      buildLfsImage(firmware, this.lfsImage, { debugInfo: opts.debugInfo });
+      this.lfsUsed = buildLfsImage(firmware, this.lfsImage, { debugInfo: opts.debugInfo }).flashBytes;
       this.firmwareFile = "lfs:solkit";
     } else if (firmware !== undefined) {
       writeFileSync(this.firmwareFile, firmware, "latin1");
@@ -159,13 +165,18 @@ export class NodeMcuBoard {
     const image = `${this.dir}.lfs`;
     copyFileSync(join(this.dir, name), image);
     const check = spawnSync(luacCross(), ["-F", image, "-e", "/dev/null"], { encoding: "utf8" });
-    if (check.status === 0) {
+    const used = check.status === 0 ? lfsImageFlashBytes(image) : 0;
+    if (check.status === 0 && used <= this.lfsPartition) {
       this.lfsImage = image;
+      this.lfsUsed = used;
       return;
     }
     this.lfsImage = undefined;
+    this.lfsUsed = 0;
     rmSync(image, { force: true });
-    const why = check.stderr.split("\n").find((l) => l.includes("luac.cross:"))?.replace(/^.*luac\.cross: /, "") ?? "not an LFS image";
+    const why = check.status === 0
+      ? `the image needs ${used} bytes, the LFS partition has ${this.lfsPartition}`
+      : check.stderr.split("\n").find((l) => l.includes("luac.cross:"))?.replace(/^.*luac\.cross: /, "") ?? "not an LFS image";
     for (const o of this.outputs) o(`LFS image load failed: ${why}\r\n`);
   }
 
@@ -193,7 +204,7 @@ export class NodeMcuBoard {
     this.isOn = true;
     this.resets.push({ t: this.t, reason });
     const lua = this.lfsImage === undefined ? process.env.SOLKIT_LUA ?? "lua5.3" : luacCross();
-    const args = [...(this.lfsImage === undefined ? [] : ["-F", this.lfsImage, "-e"]), EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto", this.echo ? "echo" : "-", this.int32 ? "int32" : "-", this.inRange, this.noLfsPartition ? "nolfs" : "-"];
+    const args = [...(this.lfsImage === undefined ? [] : ["-F", this.lfsImage, "-e"]), EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto", this.echo ? "echo" : "-", this.int32 ? "int32" : "-", this.inRange, this.noLfsPartition ? "nolfs" : `${this.lfsPartition}:${this.lfsUsed}`];
     let first: string[];
     if (this.sp === undefined) {
       this.sp = new SyncProcess(lua, args, DONE, this.crypto);

@@ -15,13 +15,14 @@
 --   print  console output
 -- An error in a callback is NodeMCU's "PANIC: unprotected error": reported, then a restart.
 --
--- Usage: lua5.3 nodemcu-emu.lua FIRMWARE FLASH_DIR CAPACITY SEED [NAME:SIZE,...] [nocrypto] [echo] [int32] [SSIDHEX:PASSHEX] [nolfs]
+-- Usage: lua5.3 nodemcu-emu.lua FIRMWARE FLASH_DIR CAPACITY SEED [NAME:SIZE,...] [nocrypto] [echo] [int32] [SSIDHEX:PASSHEX] [nolfs|LFS_SIZE:LFS_USED]
 -- (FIRMWARE: the bundle as source or as luac5.3 bytecode; "-" boots as NodeMCU does: init.lua
 -- from the flash if there is one. The files already in FLASH_DIR. "echo": the REPL echoes what
 -- is typed and prompts "> ", as on a board's serial console. "int32": math.maxinteger says 32-bit
 -- integers, as NodeMCU's default build does — only what it reports: the arithmetic stays 64-bit.
 -- SSIDHEX:PASSHEX: the Wi-Fi network in range, hex-encoded; "-" takes any. "nolfs": a firmware
--- built without the Lua Flash Store: no node.LFS.)
+-- built without the Lua Flash Store: no node.LFS; LFS_SIZE:LFS_USED: its partition's bytes and
+-- how many of them the loaded image takes, what node.LFS.config says.)
 -- Commands on stdin, one per line, tagged " #<n>"; every command is answered, its output first,
 -- then "D <ms> <n>" (tag 0 at start). A digest asked for with "H <algo> <hex>" comes back "h <hex>":
 --   A <ms>          advance virtual time, running what falls due
@@ -171,7 +172,9 @@ function node.heap() return math.floor(capacity) end
 -- toolchain/luac-cross.ts) the global LFS reaches the image's modules; reload(name) checks the
 -- image is a file of the flash and restarts into it (the host boots the next process with it),
 -- as the chip writes it into its flash partition and restarts. Under lua5.3 there is no LFS.
+local lfs_size, lfs_used = (arg[10] or ""):match("^(%d+):(%d+)$")
 node.LFS = arg[10] ~= "nolfs" and {
+  config = { lfs_mapped = 0, lfs_base = 0, lfs_size = tonumber(lfs_size) or 0, lfs_used = tonumber(lfs_used) or 0 },
   get = function(name) return LFS and LFS.get(name) or nil end,
   list = function() return LFS and LFS.list() or nil end,
   reload = function(name)

@@ -328,6 +328,22 @@ describe("solkit flash on a NodeMCU pty board", () => {
     expect(JSON.parse(src.stdout)).toMatchObject({ mode: "source", boot: { ok: true, solkit: true } });
   }, 180_000);
 
+  it("an LFS partition too small for the image: solkit flash says so before writing (exit 2); an image that reaches the reload anyway is refused by the loader: nothing runs from LFS", async () => {
+    await ensureFirmware(mcu.id);
+    const image = readFileSync(join("dist", mcu.id, NODEMCU_LFS_IMAGE_FILE), "latin1");
+    const b = await startNodemcuPtyBoard({ board: mcu, path: join(tempDir("solkit-pty-"), "ttyMCU"), seed: 9, baud: BAUD, lfsPartitionBytes: 128 * 1024 });
+    boards.push(b);
+    const r = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD)]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/the program needs \d+ bytes of LFS once loaded and the firmware on .* has an LFS partition of 131072: give it one of at least \d+ bytes/);
+    expect(b.emu.readFile("lfs.new")).toBeUndefined();
+    // Without the check (a flash tool that does not know the image's size): the loader refuses it.
+    const res = await flashNodeMcu({ path: b.path, baud: BAUD, board: mcu, code: "", lfsImage: image, settleMs: 1500 });
+    expect(res.boot.ok).toBe(false);
+    expect(res.boot.lines.join("\n")).toMatch(/LFS image load failed: the image needs \d+ bytes, the LFS partition has 131072/);
+    expect(b.emu.repl("print(node.LFS.get(\"solkit\"))")).toMatch(/^nil$/m); // nothing runs from LFS
+  }, 180_000);
+
   it("an Espruino board on the port, a bundle too big, no port: one-line errors, exit 2", async () => {
     const esp = await rig.board({ firmware: smallBundle("E", 2000) });
     const wrong = await rig.run(["flash", "--board", mcu.id, "--port", esp.path, "--baud", String(BAUD), "--bundle", writeTemp("x.lua", luaBundle("E"))]);
