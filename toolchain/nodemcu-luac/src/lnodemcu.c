@@ -117,12 +117,17 @@ extern char  *LFSimageName;
 /* On POSIX systems we can toggle the "Flash" write attribute */
 #include <sys/mman.h>
 #define aligned_malloc(a,n) posix_memalign(&a, FLASH_PAGE_SIZE, (n))
-#define unlockFlashWrite() mprotect(LFSaddr, LFS_SIZE, PROT_READ| PROT_WRITE)
-#define lockFlashWrite() mprotect(LFSaddr, LFS_SIZE, PROT_READ)
+/* solkit: upstream made the whole region writable and read-only again around every erased page
+** and every flash write: thousands of mprotect calls over 2 MiB, ~0.5 s per start. The region is
+** writable while an image loads and read-only once a loaded image is in use (protectFlash). */
+#define unlockFlashWrite()
+#define lockFlashWrite()
+#define protectFlash() mprotect(LFSregion, LFS_SIZE, PROT_READ)
 #else
 #define aligned_malloc(a,n) ((a = malloc(n)) == NULL)
 #define unlockFlashWrite()
 #define lockFlashWrite()
+#define protectFlash()
 #endif
 
 #define platform_rcr_write(id,rec,l) (128)
@@ -535,6 +540,9 @@ LUAI_FUNC int luaN_init (lua_State *L) {
           g->ROstrt.size = fh->nROsize;
           sethvalue(L, &g->LFStable, cast(Table *, F->addr + fh->protoROTable));
            lua_writestringerror("LFS image %s\n", "loaded");
+#ifdef LUA_USE_HOST
+           protectFlash();   /* solkit: see protectFlash */
+#endif
         } else if ((fh->flash_sig != 0 && fh->flash_sig != ~0)) {
           lua_writestringerror("LFS image %s\n", "corrupted.");
           eraseLFS(F);
