@@ -190,7 +190,7 @@ export interface NodeMcuPtyOptions {
 }
 
 /**
- * A simulated NodeMCU board (real lua5.3, simulator/lua/) on a pseudo-terminal: its REPL echoes
+ * A simulated NodeMCU board (simulator/lua/: lua5.3, or NodeMCU's core with an LFS image) on a pseudo-terminal: its REPL echoes
  * and prompts as on a board's serial console; what `solkit flash --board nodemcu-*` talks to.
  * Call `emu.dispose()` after `stop()`: it ends the Lua process and removes the flash folder.
  * @throws SolkitError E_USAGE/E_IN_USE for the path, E_TIMEOUT when socat does not make the pty

@@ -3,6 +3,7 @@
  * spoken (provisioning and downlink frames), and how it ends. The scenario runner and the
  * fleet use this instead of asking which target a board is.
  */
+import { luacCrossAvailable } from "../../toolchain/luac-cross";
 import type { Board } from "../../boards/board-type";
 import { emulatedBoard, flashAndBoot } from "../espruino/from-board";
 import { NodeMcuBoard } from "../lua/nodemcu-board";
@@ -37,8 +38,10 @@ const isId = (id: unknown): boolean => typeof id === "string" && id.startsWith("
 /** The simulated board for `board`'s target, running `firmware`. */
 export function simTarget(board: Board, firmware: string, seed: number, callbackTimeoutMs: number): SimTarget {
   if (board.target === "node") return piTarget(new NodeBoard(board, firmware, seed));
-  // Debug info kept: a panic in a scenario then names the bundle's line (the report shows it).
-  if (board.target === "nodemcu") return nodemcuTarget(new NodeMcuBoard(board, firmware, seed, { debugInfo: true }));
+  // Debug info kept: a panic in a scenario then names the bundle's line (the report shows it). The
+  // program runs as `solkit flash` leaves a board: from its LFS image in NodeMCU's own Lua core
+  // (lua5.3 where no C compiler can build luac.cross).
+  if (board.target === "nodemcu") return nodemcuTarget(new NodeMcuBoard(board, firmware, seed, { debugInfo: true, lfs: luacCrossAvailable() }));
   const e = emulatedBoard(board, seed, { callbackTimeoutMs });
   let before = 0;
   return {

@@ -1,6 +1,7 @@
 /**
  * The scenario library on a simulated NodeMCU board (issue 14): dist/nodemcu-esp32/firmware.lua
- * (typescript-to-lua's bundle of the device program) in Debian's real lua5.3, one process per
+ * (typescript-to-lua's bundle of the device program) from its LFS image in NodeMCU's own Lua core
+ * (luac.cross: simulator/scenario/sim-target.ts), one process per
  * power-on, with the NodeMCU API emulated on virtual time around it (simulator/lua/). The two
  * week-long files are not run here: 1,007 Ed25519 signatures in Lua take about a minute each
  * (`solkit sim simulator/scenarios/*.json --board nodemcu-esp32` runs them; all pass).
@@ -12,7 +13,7 @@ import { GROUPS, runLibraryScenario } from "./library";
 
 const WEEKS = GROUPS["weeks"];
 
-describe("scenario library on nodemcu-esp32 (real Lua 5.3)", () => {
+describe("scenario library on nodemcu-esp32 (NodeMCU's Lua core, program in LFS)", () => {
   for (const name of Object.values(GROUPS).flat().filter((n) => !WEEKS.includes(n) && n !== "power-cuts")) {
     it(name, async () => {
       // outbox-full as written: the bundle shares the 448 KiB SPIFFS, leaving 448 readings (7.2 h).
