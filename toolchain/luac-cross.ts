@@ -24,7 +24,8 @@ import { SolkitError } from "../shared/errors";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCES = join(REPO, "toolchain", "nodemcu-luac", "src");
-const CACHE = join(REPO, "node_modules", ".cache", "solkit");
+/** Where the built luac.cross is kept (SOLKIT_LUAC_CACHE: another folder, e.g. a test's empty one). */
+const cacheDir = (): string => process.env.SOLKIT_LUAC_CACHE ?? join(REPO, "node_modules", ".cache", "solkit");
 /** The compiler's flags: they are part of the cache key with the sources. */
 const FLAGS = ["-O2", "-DLUA_NUMBER_64BITS", "-DLFS_SIZE=0x200000", "-w"];
 
@@ -37,18 +38,22 @@ let built: string | undefined;
 export function luacCross(): string {
   if (process.env.SOLKIT_LUAC_CROSS) return process.env.SOLKIT_LUAC_CROSS;
   if (built !== undefined) return built;
-  const files = readdirSync(SOURCES).sort();
-  const hash = createHash("sha256").update(FLAGS.join(" "));
-  for (const f of files) hash.update(f).update(readFileSync(join(SOURCES, f)));
-  const exe = join(CACHE, `luac.cross-${hash.digest("hex").slice(0, 16)}`);
+  const exe = cachedPath();
   if (!existsSync(exe)) compileLuacCross(exe);
   built = exe;
   return exe;
 }
 
-/** True when luac.cross is built or can be (a C compiler is on the PATH). */
+/** Where luac.cross of these sources and flags is (or will be) kept. */
+function cachedPath(): string {
+  const hash = createHash("sha256").update(FLAGS.join(" "));
+  for (const f of readdirSync(SOURCES).sort()) hash.update(f).update(readFileSync(join(SOURCES, f)));
+  return join(cacheDir(), `luac.cross-${hash.digest("hex").slice(0, 16)}`);
+}
+
+/** True when luac.cross is built, or can be (a C compiler answers). */
 export function luacCrossAvailable(): boolean {
-  if (built !== undefined || process.env.SOLKIT_LUAC_CROSS) return true;
+  if (built !== undefined || process.env.SOLKIT_LUAC_CROSS || existsSync(cachedPath())) return true;
   return spawnSync(compiler(), ["--version"], { stdio: "ignore" }).status === 0;
 }
 

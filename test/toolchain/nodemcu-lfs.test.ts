@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileLuacCross, luacCross } from "../../toolchain/luac-cross";
@@ -93,5 +93,20 @@ describe("solkit build --board nodemcu-esp32", () => {
     expect(own(report.measuredLfs)).toBeGreaterThan(20);
     expect(own(report.measuredLfs)).toBeLessThan(own(report.measured) / 2);
     expect(JSON.parse(readFileSync(join(out, "report.json"), "utf8")).lfs).toEqual(report.lfs);
+  }, 120_000);
+
+  it("without a C compiler (and no luac.cross built): the bundle is built all the same, no lfs.img, and the output says why and what to install", () => {
+    const out = tmp();
+    const bin = join(__dirname, "..", "..", "bin", "solkit.mjs");
+    const r = spawnSync(process.execPath, [bin, "build", "--board", "nodemcu-esp32", "--out", out], {
+      encoding: "utf8", env: { ...process.env, NO_COLOR: "1", CC: "/nonexistent/cc", SOLKIT_LUAC_CACHE: tmp() },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/lfs {7}not built: no C compiler for NodeMCU's luac\.cross \(apt-get install gcc libc6-dev\); solkit flash uploads the source/);
+    expect(existsSync(join(out, "firmware.lua"))).toBe(true);
+    expect(existsSync(join(out, "lfs.img"))).toBe(false);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    expect(report.lfs).toBeUndefined();
+    expect(report.measured.lua).toBe("lua5.3");
   }, 120_000);
 });
