@@ -48,11 +48,11 @@ export async function nodemcuTargetRows(): Promise<Row[]> {
   const board = loadBoard("nodemcu-esp32");
   const { code } = await nodemcuBundle(board);
   const ram = (board.limits?.ramBytes ?? 0) / 1024;
-  rows.push({ section, name: "nodemcu-esp32: firmware.lua", value: Buffer.byteLength(code) / 1024, unit: "KiB", note: "Lua source; typed arrays as Lua tables" });
+  rows.push({ section, name: "nodemcu-esp32: firmware.lua", value: code.length / 1024, unit: "KiB", note: "Lua source; typed arrays as Lua tables" });
   const img = join(mkdtempSync(join(tmpdir(), "solkit-bench-lfs-")), "lfs.img");
   const lfs = luacCrossAvailable() ? buildLfsImage(code, img) : undefined;
   if (lfs !== undefined) {
-    rows.push({ section, name: "nodemcu-esp32: lfs.img (uploaded)", value: lfs.imageBytes / 1024, unit: "KiB", ratio: lfs.imageBytes / Buffer.byteLength(code), note: "ratio: to the source" });
+    rows.push({ section, name: "nodemcu-esp32: lfs.img (uploaded)", value: lfs.imageBytes / 1024, unit: "KiB", ratio: lfs.imageBytes / code.length, note: "ratio: to the source" });
     rows.push({ section, name: "nodemcu-esp32: LFS partition it takes (chip layout)", value: lfs.flashBytes / 1024, unit: "KiB" });
     rmSync(join(img, ".."), { recursive: true, force: true });
   }

@@ -192,7 +192,7 @@ export async function flashNodeMcu(o: NodeMcuFlashOptions): Promise<NodeMcuFlash
       `${info.programBytes >= 0 ? `a ${info.programBytes}-byte ${PROGRAM_FILE}` : `no ${PROGRAM_FILE}`}${info.solkit ? " (running)" : ""}, ` +
       `${info.lfs ? "LFS" : "no LFS"}, ${info.hash === "sha256" ? "crypto module: files checked by SHA-256" : "no crypto module: files checked by FNV-1a in Lua"}, round trip ${info.rttMs.toFixed(0)} ms`);
     if (p.mode === "lfs" && !info.lfs) {
-      throw new SolkitError("E_WRONG_FIRMWARE", `the NodeMCU firmware on ${o.path} has no Lua Flash Store (node.LFS): flash the source with --no-lfs (it needs ~360 KiB of heap), or build NodeMCU with an LFS partition (docs/nodemcu.md)`);
+      throw new SolkitError("E_WRONG_FIRMWARE", `the NodeMCU firmware on ${o.path} has no Lua Flash Store (node.LFS): flash the source with --no-lfs (it needs ~330 KiB of heap), or build NodeMCU with an LFS partition (docs/nodemcu.md)`);
     }
     if (p.mode === "lfs" && o.lfsFlashBytes !== undefined) {
       // Before anything is written: an image bigger than the partition would fail only at the reload.

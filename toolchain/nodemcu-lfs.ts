@@ -2,7 +2,7 @@
  * The NodeMCU program as an LFS image (Lua Flash Store): NodeMCU's luac.cross compiles the bundle
  * into an image the board copies into its LFS flash partition (node.LFS.reload), after which the
  * program's code and constant strings run from flash and only its data takes RAM — the difference
- * between ~360 KiB and ~115 KiB of Lua heap for solkit's program after an hour (docs/nodemcu.md).
+ * between ~330 KiB and ~90 KiB of Lua heap for solkit's program after an hour (docs/nodemcu.md).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";

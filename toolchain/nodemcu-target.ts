@@ -59,6 +59,39 @@ export interface NodemcuBuildReport {
   measuredLfs?: { lua: string; heapKiBAtBoot: number; heapKiBAfterHour: number; emulationKiB: number; longestCallbackMs: number };
 }
 
+/** The base-point tables' base64 literals in a Lua bundle (shared/crypto/ed25519/base-table*.ts). */
+const TABLE_LITERAL = /(BASE_TABLE(?:_SMALL)?_BASE64 = )"([A-Za-z0-9+/]+={0,2})"/g;
+
+/**
+ * A Lua string literal of `bytes`, one source byte per byte where Lua allows it: only the quote,
+ * the backslash and control bytes are escaped (`\ddd`, three digits so a digit after cannot join).
+ */
+function luaBytes(bytes: Uint8Array): string {
+  let out = '"';
+  for (const b of bytes) out += b === 0x22 || b === 0x5c || b < 0x20 || b === 0x7f ? "\\" + String(b).padStart(3, "0") : String.fromCharCode(b);
+  return out + '"';
+}
+
+/** TSTL's text as the bytes of its UTF-8, one character per byte (how every NodeMCU step handles a bundle: latin1). */
+function asBytes(text: string): string {
+  return Buffer.from(text, "utf8").toString("latin1");
+}
+
+/**
+ * The bundle with the base-point tables' bytes where their base64 text was (lua-table-decode.ts
+ * then has nothing to decode): a constant string, kept in flash under LFS.
+ * @throws SolkitError E_LUA_BUILD when a bundle that decodes a table has none to inline
+ */
+function inlineTables(code: string, entry: string): string {
+  let n = 0;
+  const out = code.replace(TABLE_LITERAL, (_m, lhs: string, b64: string) => {
+    n++;
+    return lhs + luaBytes(Buffer.from(b64, "base64"));
+  });
+  if (n === 0 && code.includes("BASE_TABLE")) throw new SolkitError("E_LUA_BUILD", `${entry}: the base-point table's literal was not found to inline (toolchain/nodemcu-target.ts TABLE_LITERAL)`);
+  return out;
+}
+
 /**
  * The number NodeMCU's gpio module takes: the pin index on the ESP8266 ("D5" → 5), the GPIO
  * number on the ESP32 ("GPIO26" → 26). @throws SolkitError E_BOARD
@@ -87,7 +120,7 @@ export function nodemcuBoardFacts(board: Board, outboxCapacity: number): Record<
 }
 
 /**
- * The Lua bundle's text for `board` (nothing written).
+ * The Lua bundle for `board` as bytes, one character per byte (nothing written).
  * @throws SolkitError E_UNSUPPORTED, E_BOARD, E_LUA_BUILD
  */
 export async function nodemcuBundle(board: Board, outboxCapacity?: number): Promise<{ code: string; plan: StoragePlan }> {
@@ -96,9 +129,10 @@ export async function nodemcuBundle(board: Board, outboxCapacity?: number): Prom
   const bridges = await readFile(join(TARGET, "nodemcu-prelude.lua"), "utf8");
   // The facts hold the outbox size, which depends on the bundle's size: a placeholder first.
   const built = await buildLuaBundle({ entry: join(TARGET, "main.ts"), declarations: [join(TARGET, "nodemcu.d.ts")], prelude: `${bridges}\nSOLKIT_BOARD = ${FACTS}`, swaps: LUA_SWAPS });
-  const plan = planStorage(board, built.code.length);
+  const code = inlineTables(asBytes(built.code), "main.ts");
+  const plan = planStorage(board, code.length);
   const facts = toLuaLiteral(nodemcuBoardFacts(board, outboxCapacity ?? plan.outboxCapacity));
-  return { code: built.code.replace(FACTS, () => facts), plan };
+  return { code: code.replace(FACTS, () => facts), plan };
 }
 
 /**
@@ -107,7 +141,7 @@ export async function nodemcuBundle(board: Board, outboxCapacity?: number): Prom
  */
 export async function nodemcuProgram(entryFile: string): Promise<string> {
   const bridges = await readFile(join(TARGET, "nodemcu-prelude.lua"), "utf8");
-  return (await buildLuaBundle({ entry: join(TARGET, entryFile), declarations: [join(TARGET, "nodemcu.d.ts")], prelude: bridges, swaps: LUA_SWAPS })).code;
+  return inlineTables(asBytes((await buildLuaBundle({ entry: join(TARGET, entryFile), declarations: [join(TARGET, "nodemcu.d.ts")], prelude: bridges, swaps: LUA_SWAPS })).code), entryFile);
 }
 
 /** Builds dist/<id>/firmware.lua, lfs.img (when luac.cross can be built) and report.json. @throws as nodemcuBundle, buildLfsImage */
@@ -116,12 +150,12 @@ export async function buildNodemcuFirmware(board: Board, outDir?: string): Promi
   const { code, plan } = await nodemcuBundle(board);
   const file = join(outDir ?? join(REPO, "dist", board.id), "firmware.lua");
   const report: NodemcuBuildReport = {
-    board: board.id, target: "nodemcu", file: relative(REPO, file), bytes: Buffer.byteLength(code),
-    storage: { ...plan, codeBytes: Buffer.byteLength(code) }, firmwareVersion: DEFAULT_DEVICE_CONFIG.firmwareVersion, lua: "5.3",
+    board: board.id, target: "nodemcu", file: relative(REPO, file), bytes: code.length,
+    storage: { ...plan, codeBytes: code.length }, firmwareVersion: DEFAULT_DEVICE_CONFIG.firmwareVersion, lua: "5.3",
   };
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, code);
+  await writeFile(tmp, code, "latin1");
   await rename(tmp, file);
   if (luacCrossAvailable()) {
     const img = join(dirname(file), "lfs.img");

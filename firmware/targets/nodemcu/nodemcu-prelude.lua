@@ -31,26 +31,6 @@ function solkit_string_to_bytes(s)
   return b
 end
 
--- Base64 text (a multiple of 4 characters, no padding inside) as one Lua string: the base-point
--- table stays 26 KB instead of a table of 26,000 slots (lua-table-decode.ts). In pieces, so the
--- temporary strings stay small.
-function solkit_base64_string(s)
-  local map = {}
-  local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-  for i = 1, 64 do map[alphabet:byte(i)] = i - 1 end
-  local parts, bytes = {}, {}
-  for i = 1, #s - 3, 4 do
-    local a, b, c, d = s:byte(i, i + 3)
-    local v = (map[a] << 18) | (map[b] << 12) | (map[c] << 6) | map[d]
-    bytes[#bytes + 1] = v >> 16
-    bytes[#bytes + 1] = (v >> 8) & 255
-    bytes[#bytes + 1] = v & 255
-    if #bytes >= 240 then parts[#parts + 1] = string.char(table.unpack(bytes)); bytes = {} end
-  end
-  parts[#parts + 1] = string.char(table.unpack(bytes))
-  return table.concat(parts)
-end
-
 -- Bytes p and p+1 (0-based) of a byte string, little-endian (lua-table-read.ts).
 function solkit_u16(s, p)
   local lo, hi = string.byte(s, p + 1, p + 2)

@@ -131,7 +131,5 @@ declare const SOLKIT_BOARD: {
   config: { firmwareVersion: string; meterImpPerKwh: number; outboxCapacity: number; segmentSlots: number; trustedRng: boolean };
 };
 
-/** The bytes of base64 text (no padding inside) as a Lua string (nodemcu-prelude.lua). */
-declare function solkit_base64_string(this: void, s: string): string;
 /** Bytes p and p+1 (0-based, little-endian) of a Lua string that stands behind a Uint8Array type (nodemcu-prelude.lua). */
 declare function solkit_u16(this: void, s: Uint8Array, p: number): number;
