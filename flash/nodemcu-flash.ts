@@ -106,23 +106,43 @@ const CHUNK_TRIES = 3;
 const CHUNK_WRITER = `(function() __w=function(a,s) __f:seek("set",a) assert(__f:write(s),"flash write failed (full?)") local h=0x811c9dc5 for i=1,#s do h=((h~s:byte(i))*16777619)&0xffffffff end return h end return 1 end)()`;
 
 /**
+ * The board's base64 decoder, for binary files (an LFS image: deflated, so most bytes would need a
+ * 4-character `\ddd` escape in a Lua string; base64 takes 4 characters per 3 bytes): `__d(s)` gives
+ * the bytes of `s`, a multiple of 4 characters without padding. Three definitions, each under the
+ * REPL's line limit; plain Lua, so no firmware module is needed (NodeMCU's encoder is optional).
+ */
+const BASE64_DECODER = [
+  `(function() local a="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/" __t={} for i=1,64 do __t[a:byte(i)]=i-1 end return 1 end)()`,
+  `(function() __g=function(s,i) local t,a,b,c,d=__t,s:byte(i,i+3) return t[a]<<18|t[b]<<12|t[c]<<6|t[d] end return 1 end)()`,
+  `(function() __d=function(s) local o={} for i=1,#s,4 do local v=__g(s,i) o[#o+1]=string.char(v>>16,v>>8&255,v&255) end return table.concat(o) end return 1 end)()`,
+];
+/** Bytes of a binary file per line: base64 characters within the line limit, less the call around them. */
+const BASE64_LINE_BYTES = Math.floor((NODEMCU_MAX_LINE - CALL_OVERHEAD - 8) / 4) * 3;
+
+/**
  * Writes `data` to the board's file `name` in chunks, each checked by the board's FNV-1a of it
- * and sent again when it does not match, then checks the whole file's hash.
+ * and sent again when it does not match, then checks the whole file's hash. `binary`: the chunks
+ * go as base64, decoded on the board (see BASE64_DECODER); else as Lua strings, mostly verbatim.
  * @returns chunks sent, chunks sent again, and the board's hash of the file
  * @throws SolkitError E_UPLOAD (a chunk that never arrived intact, a write the board refused), E_VERIFY (the file's hash differs)
  */
-async function writeFile(r: NodeMcuRepl, info: NodeMcuInfo, name: string, data: string, onChunk: (done: number, chunkBytes: number, retries: number) => void): Promise<{ chunks: number; retries: number; check: string }> {
+async function writeFile(r: NodeMcuRepl, info: NodeMcuInfo, name: string, data: string, onChunk: (done: number, chunkBytes: number, retries: number) => void, binary = false): Promise<{ chunks: number; retries: number; check: string }> {
   await must(r, CHUNK_WRITER, "defining the chunk writer");
+  if (binary) for (const line of BASE64_DECODER) await must(r, line, "defining the base64 decoder");
   await must(r, `(function() file.remove("${name}") __f=file.open("${name}","w") return __f and 1 end)()`, `opening ${name}`);
   let chunks = 0;
   let retries = 0;
   for (let at = 0; at < data.length; ) {
     let end = at;
-    while (end < data.length && luaStringLength(data, at, end + 1) <= NODEMCU_MAX_LINE - CALL_OVERHEAD) end++;
+    // Base64 in whole groups of 3 bytes; the last one or two bytes of a binary file go verbatim.
+    const base64 = binary && data.length - at >= 3;
+    if (base64) end = at + Math.min(BASE64_LINE_BYTES, Math.floor((data.length - at) / 3) * 3);
+    else while (end < data.length && luaStringLength(data, at, end + 1) <= NODEMCU_MAX_LINE - CALL_OVERHEAD) end++;
     const piece = data.slice(at, end);
     const want = String(parseInt(fnv1a(piece), 16));
+    const arg = base64 ? `__d("${Buffer.from(piece, "latin1").toString("base64")}")` : luaString(piece);
     for (let tries = 1; ; tries++) {
-      const a = await r.call(`__w(${at},${luaString(piece)})`, 5000);
+      const a = await r.call(`__w(${at},${arg})`, 5000);
       if (a.ok && a.value === want) break;
       if (!a.ok && /flash write failed/.test(String(a.value))) throw new SolkitError("E_UPLOAD", `writing ${name} at byte ${at}: the board's flash refused it (full?)`);
       if (tries >= CHUNK_TRIES) throw new SolkitError("E_UPLOAD", `writing ${name} at byte ${at} failed ${tries} times (last: ${String(a.value).slice(0, 80)}); nothing was replaced — check the cable and try again`);
@@ -132,7 +152,7 @@ async function writeFile(r: NodeMcuRepl, info: NodeMcuInfo, name: string, data: 
     onChunk(end, end - at, retries);
     at = end;
   }
-  await must(r, `(function() __f:close() __f=nil __w=nil return 1 end)()`, `closing ${name}`);
+  await must(r, `(function() __f:close() __f=nil __w=nil __t=nil __g=nil __d=nil return 1 end)()`, `closing ${name}`);
   const check = await must(r, hashExpr(info.hash, name), `hashing ${name}`, 60_000);
   const want = hostHash(info.hash, data);
   if (check !== want) throw new SolkitError("E_VERIFY", `${name} on the board hashes to ${check.slice(0, 16)}…, the bundle to ${want.slice(0, 16)}…; nothing was replaced — try again`);
@@ -232,7 +252,7 @@ export async function flashNodeMcu(o: NodeMcuFlashOptions): Promise<NodeMcuFlash
       const secs = (performance.now() - t0) / 1000;
       o.onProgress?.({ done, total: p.data.length, bytesPerSecond: secs > 0 ? done / secs : 0, chunkBytes, retries });
     };
-    const up = await writeFile(r, info, p.staging, p.data, progress);
+    const up = await writeFile(r, info, p.staging, p.data, progress, p.mode === "lfs");
     const seconds = (performance.now() - t0) / 1000;
     await replace(r, p.staging, p.file);
     await writeFile(r, info, "init.new", p.init, () => {});

@@ -63,5 +63,12 @@ export function lfsImageFlashBytes(imageFile: string): number {
 
 function run(exe: string, args: string[], cwd: string, what: string): void {
   const r = spawnSync(exe, args, { cwd, encoding: "utf8" });
-  if (r.status !== 0) throw new SolkitError("E_LUA_BUILD", `luac.cross, ${what}: ${(r.stderr || String(r.error)).replace(/^\S*luac\.cross[^:]*: /, "").trim().split("\n")[0]}`);
+  if (r.status !== 0) throw new SolkitError("E_LUA_BUILD", `luac.cross, ${what}: ${luacCrossSaid(r.stderr || String(r.error))}`);
+}
+
+/** What luac.cross said on stderr: the line naming it (the erase progress comes first), without its path. */
+export function luacCrossSaid(stderr: string): string {
+  const lines = stderr.split("\n");
+  const said = lines.find((l) => /luac\.cross[^:]*: /.test(l)) ?? lines.find((l) => l.trim() !== "") ?? "failed";
+  return said.replace(/^.*?luac\.cross[^:]*: /, "").replace(/^\(null\): /, "").trim();
 }

@@ -9,7 +9,7 @@ import { progressPrinter } from "../../flash/progress";
 import { NODEMCU_LFS_IMAGE_FILE, NODEMCU_PROGRAM_FILE } from "../../toolchain/nodemcu-files";
 import { luacCrossAvailable } from "../../toolchain/luac-cross";
 import { lfsImageFlashBytes } from "../../toolchain/nodemcu-lfs";
-import { EXIT_FAILED, EXIT_OK } from "../errors";
+import { CliError, EXIT_FAILED, EXIT_OK } from "../errors";
 import { paint, type Output } from "../output";
 
 export interface NodeMcuFlashCall {
@@ -72,7 +72,12 @@ function lfsFlashBytes(out: Output, c: NodeMcuFlashCall): number | undefined {
     out.info("no C compiler for luac.cross here: the board's LFS partition size is not checked before the upload");
     return undefined;
   }
-  return lfsImageFlashBytes(c.lfsImage.file);
+  try {
+    return lfsImageFlashBytes(c.lfsImage.file);
+  } catch (e: any) {
+    if (e?.code !== "E_LUA_BUILD") throw e;
+    throw new CliError(`${c.lfsImage.file} is not an LFS image NodeMCU's loader takes (${e.message.replace(/^luac\.cross, [^:]*: /, "")}); build one with solkit build`);
+  }
 }
 
 /** Runs the NodeMCU flash for the CLI; returns the exit code. */

@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Board } from "../../boards/board-type";
 import { luacCross } from "../../toolchain/luac-cross";
-import { buildLfsImage, lfsImageFlashBytes } from "../../toolchain/nodemcu-lfs";
+import { buildLfsImage, lfsImageFlashBytes, luacCrossSaid } from "../../toolchain/nodemcu-lfs";
 import { NodeMcuNetwork } from "./nodemcu-mqtt";
 import { SyncProcess } from "./sync-process";
 
@@ -176,7 +176,7 @@ export class NodeMcuBoard {
     rmSync(image, { force: true });
     const why = check.status === 0
       ? `the image needs ${used} bytes, the LFS partition has ${this.lfsPartition}`
-      : check.stderr.split("\n").find((l) => l.includes("luac.cross:"))?.replace(/^.*luac\.cross: /, "") ?? "not an LFS image";
+      : luacCrossSaid(check.stderr);
     for (const o of this.outputs) o(`LFS image load failed: ${why}\r\n`);
   }
 

@@ -159,12 +159,17 @@ describe("solkit flash on a NodeMCU pty board", () => {
     expect(b.emu.readFile(NODEMCU_PROGRAM_FILE)).toBeUndefined(); // init.lua removed it once the LFS program was there
     expect(b.emu.heapKiB()).toBeLessThan(200);
 
-    // An image NodeMCU's loader refuses: the board says so, the flash fails (exit 1).
+    // An image NodeMCU's loader would refuse: the CLI says so before the upload (exit 2); sent all
+    // the same (a flash tool that does not check), the board's loader refuses it and says so.
     const bad = join(tempDir("solkit-img-"), "bad.img");
-    writeFileSync(bad, Buffer.concat([Buffer.from("\x1bLuaS\x0b", "latin1"), Buffer.alloc(4000, 7)]));
+    const badBytes = Buffer.concat([Buffer.from("\x1bLuaS\x0b", "latin1"), Buffer.alloc(4000, 7)]);
+    writeFileSync(bad, badBytes);
     const refused = await rig.run(["flash", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--bundle", bad]);
-    expect(refused.status, refused.stderr + refused.stdout).toBe(1);
-    expect(refused.stderr + refused.stdout).toMatch(/LFS image load failed/);
+    expect(refused.status, refused.stderr + refused.stdout).toBe(2);
+    expect(refused.stderr).toMatch(/bad\.img is not an LFS image NodeMCU's loader takes \(corrupted precompiled chunk\); build one with solkit build/);
+    const sent = await flashNodeMcu({ path: b.path, baud: BAUD, board: mcu, code: "", lfsImage: badBytes.toString("latin1"), settleMs: 1500 });
+    expect(sent.boot.ok).toBe(false);
+    expect(sent.boot.lines.join("\n")).toMatch(/LFS image load failed: .*corrupted precompiled chunk/);
   }, 240_000);
 
   it("monitor: a provisioned NodeMCU device's readings decoded and verified against the registry", async () => {
