@@ -20,7 +20,8 @@ import { flashBoard } from "../flash/flash-board";
 import { espruinoToolsUpload } from "./espruino-tools";
 import { startNodemcuPtyBoard, startPtyBoard } from "../simulator/pty-board";
 import { flashNodeMcu } from "../flash/nodemcu-flash";
-import { ensureFirmware } from "../simulator/scenario/artifact";
+import { ensureFirmware, firmwarePath } from "../simulator/scenario/artifact";
+import { lfsImageBeside } from "../flash/bundle";
 import { MAX_PACKET_BYTES, planDataPackets, planWireBytes } from "../flash/upload-packets";
 
 const BAUD = 115_200;
@@ -73,6 +74,19 @@ export async function flashRows(): Promise<Row[]> {
     await mcuBoard.stop();
     mcuBoard.emu.dispose();
   }
+  // And its LFS image (what solkit flash sends by default), as base64 lines, then node.LFS.reload.
+  const image = lfsImageBeside(firmwarePath(mcu.id));
+  let lfs;
+  if (image !== undefined) {
+    const lfsBoard = await startNodemcuPtyBoard({ board: mcu, path: join(dir, "ttyLFS"), baud: BAUD, seed: 1 });
+    try {
+      const t = performance.now();
+      lfs = { r: await flashNodeMcu({ path: lfsBoard.path, baud: BAUD, board: mcu, code: lua, lfsImage: image.data }), total: (performance.now() - t) / 1000 };
+    } finally {
+      await lfsBoard.stop();
+      lfsBoard.emu.dispose();
+    }
+  }
 
   const packed = planWireBytes(planDataPackets(Buffer.from(code, "latin1"), MAX_PACKET_BYTES, true));
   return [
@@ -84,6 +98,8 @@ export async function flashRows(): Promise<Row[]> {
       note: `${total.toFixed(1)} s; ${ours.boot.ok ? "boots" : "BOOT FAILED"}; ${(code.length / total / ceiling).toFixed(2)}x the base64 ceiling, ${(code.length / total / wire).toFixed(2)}x the raw wire` },
     { section, name: `solkit flash, NodeMCU REPL (nodemcu-esp32, ${lua.length} B of Lua)`, value: nodemcu.bytesPerSecond, unit: "B/s", ratio: nodemcu.bytesPerSecond / wire,
       note: `ratio: share of the raw wire; ${nodemcu.chunks} lines of ≤ ${nodemcu.chunkBytes} B, one in flight, each checked; ${nodemcu.retries} sent again; ${nodemcu.seconds.toFixed(1)} s; ${nodemcu.boot.ok ? "boots" : "BOOT FAILED"}` },
+    ...(lfs === undefined ? [] : [{ section, name: `solkit flash, NodeMCU LFS image (${lfs.r.bytes} B, base64 lines, node.LFS.reload)`, value: lfs.r.bytesPerSecond, unit: "B/s", ratio: lfs.r.bytesPerSecond / wire,
+      note: `ratio: share of the raw wire; ${lfs.r.chunks} lines of ≤ ${lfs.r.chunkBytes} B; ${lfs.r.seconds.toFixed(1)} s upload, ${lfs.total.toFixed(1)} s to the program running (source: ${nodemcu.seconds.toFixed(1)} s upload); ${lfs.r.boot.ok ? "boots" : "BOOT FAILED"}` }]),
     { section, name: "wire ceiling, base64 text (115200 8N1 × 3/4)", value: ceiling, unit: "B/s", ratio: ceiling / theirsRate },
     { section, name: "wire ceiling, raw bytes (115200 8N1)", value: wire, unit: "B/s", ratio: wire / theirsRate, note: `heatshrink packets carry this bundle in ${packed} B (${(code.length / packed).toFixed(2)}x smaller)` },
   ];
