@@ -11,39 +11,31 @@ import { loadBoard } from "../../../boards/validate";
 import { NodeMcuBoard } from "../../../simulator/lua/nodemcu-board";
 import { ensureFirmware } from "../../../simulator/scenario/artifact";
 
+const mcu = loadBoard("nodemcu-esp32");
+
+/** KiB of Lua heap the board's program gained from boot to ten minutes of signed readings. */
+function growthSigningTenMinutes(b: NodeMcuBoard): number {
+  try {
+    b.powerOn();
+    const boot = b.heapKiB();
+    expect(b.repl(`print(solkit.provisionKey(false, "${"5a".repeat(32)}"))`)).toMatch(/G[A-Z2-7]{55}$/);
+    b.repl(`solkit.setHostKey("${"a5".repeat(32)}")`);
+    b.advance(10 * 60_000);
+    expect(b.repl("solkit.status()")).toMatch(/newest seq (9|1\d)\b/); // readings were made and signed (the console has locked by now)
+    return b.heapKiB() - boot;
+  } finally {
+    b.dispose();
+  }
+}
+
 describe("nodemcu-esp32 Lua heap", () => {
   it("signing readings for ten minutes adds less than 64 KiB to the heap at boot", async () => {
-    const mcu = loadBoard("nodemcu-esp32");
-    const b = new NodeMcuBoard(mcu, (await ensureFirmware(mcu.id)).code, 3);
-    try {
-      b.powerOn();
-      const boot = b.heapKiB();
-      expect(b.repl(`print(solkit.provisionKey(false, "${"5a".repeat(32)}"))`)).toMatch(/G[A-Z2-7]{55}$/);
-      b.repl(`solkit.setHostKey("${"a5".repeat(32)}")`);
-      b.advance(10 * 60_000);
-      expect(b.repl("solkit.status()")).toMatch(/newest seq (9|1\d)\b/); // readings were made and signed (the console has locked by now)
-      const signing = b.heapKiB();
-      expect(signing - boot).toBeLessThan(64);
-    } finally {
-      b.dispose();
-    }
+    expect(growthSigningTenMinutes(new NodeMcuBoard(mcu, (await ensureFirmware(mcu.id)).code, 3))).toBeLessThan(64);
   }, 120_000);
 
   it("from LFS: no base64 table in the bundle, and signing for ten minutes adds less than 20 KiB (the table stays in flash)", async () => {
-    const mcu = loadBoard("nodemcu-esp32");
     const code = (await ensureFirmware(mcu.id)).code;
     expect(code).not.toMatch(/BASE_TABLE_BASE64 = "[A-Za-z0-9+/]{64}/);
-    const b = new NodeMcuBoard(mcu, code, 3, { lfs: true });
-    try {
-      b.powerOn();
-      const boot = b.heapKiB();
-      expect(b.repl(`print(solkit.provisionKey(false, "${"5a".repeat(32)}"))`)).toMatch(/G[A-Z2-7]{55}$/);
-      b.repl(`solkit.setHostKey("${"a5".repeat(32)}")`);
-      b.advance(10 * 60_000);
-      expect(b.repl("solkit.status()")).toMatch(/newest seq (9|1\d)\b/);
-      expect(b.heapKiB() - boot).toBeLessThan(20);
-    } finally {
-      b.dispose();
-    }
+    expect(growthSigningTenMinutes(new NodeMcuBoard(mcu, code, 3, { lfs: true }))).toBeLessThan(20);
   }, 120_000);
 });
