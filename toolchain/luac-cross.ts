@@ -1,6 +1,6 @@
 /**
  * NodeMCU's own `luac.cross`, built from the sources in toolchain/nodemcu-luac/ (NodeMCU
- * firmware's Lua 5.3 core and its host compiler, MIT; solkit's four patches in solkit.patch).
+ * firmware's Lua 5.3 core and its host compiler, MIT; solkit's patches in solkit.patch).
  * It is not in Debian and cannot be downloaded here, so the first call compiles it with the
  * machine's C compiler (~15 s) into node_modules/.cache/solkit/, named by a hash of the sources:
  * a changed patch builds a new one, and concurrent first calls cannot see a half-written file.
