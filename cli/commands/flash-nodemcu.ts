@@ -33,9 +33,12 @@ function dryRun(out: Output, c: NodeMcuFlashCall): number {
   const sha = createHash("sha256").update(Buffer.from(up.data, "latin1")).digest("hex");
   const steps = [
     "probe: define the answer helper, ask the Lua REPL for free flash, heap, crypto module and files",
+    ...(c.lfsImage ? [`check the firmware has LFS (node.LFS) and a partition of at least ${lfsFlashBytes(out, c) ?? "(not known here)"} bytes (node.LFS.config.lfs_size)`] : []),
     c.erase ? "erase every sk.* file (keys, journals, outbox)" : "keep sk.* files (keys, counters, credit, outbox)",
     `uart.setup(0, ${c.baud}, …, echo 0): no echo during the upload`,
-    `write ${staging} in lines of up to 255 characters, each answered with the board's FNV-1a of it (sent again on a mismatch) (~${Math.ceil(up.data.length / 190)} lines, ~${((up.data.length * 1.35 * 10) / c.baud).toFixed(0)} s of wire at ${c.baud} baud)`,
+    c.lfsImage
+      ? `write ${staging} in lines of 129 bytes as base64, decoded by a Lua function defined first, each answered with the board's FNV-1a of it (sent again on a mismatch) (~${Math.ceil(up.data.length / 129)} lines)`
+      : `write ${staging} in lines of up to 255 characters, each answered with the board's FNV-1a of it (sent again on a mismatch) (~${Math.ceil(up.data.length / 190)} lines, ~${((up.data.length * 1.35 * 10) / c.baud).toFixed(0)} s of wire at ${c.baud} baud)`,
     `hash ${staging} on the board (SHA-256 with the crypto module, else FNV-1a) and compare`,
     `rename ${staging} to ${target}; write init.lua the same way`,
     c.lfsImage ? `node.LFS.reload("${NODEMCU_LFS_IMAGE_FILE}"): the board loads it into its LFS partition and restarts; watch the program start` : "node.restart(), watch the program start",

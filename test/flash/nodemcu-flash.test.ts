@@ -349,6 +349,19 @@ describe("solkit flash on a NodeMCU pty board", () => {
     expect(b.emu.repl("print(node.LFS.get(\"solkit\"))")).toMatch(/^nil$/m); // nothing runs from LFS
   }, 180_000);
 
+  it("--dry-run plans the LFS image (its partition size named) by default and the source with --no-lfs; nothing is opened", async () => {
+    await ensureFirmware(mcu.id);
+    const image = readFileSync(join("dist", mcu.id, NODEMCU_LFS_IMAGE_FILE));
+    const lfs = await rig.run(["flash", "--board", mcu.id, "--dry-run", "--json"]);
+    expect(lfs.status, lfs.stderr).toBe(0);
+    const plan = JSON.parse(lfs.stdout);
+    expect(plan).toMatchObject({ dryRun: true, mode: "lfs", bytes: image.length, sha256: createHash("sha256").update(image).digest("hex") });
+    expect(plan.steps.join("\n")).toMatch(/a partition of at least \d{6} bytes \(node\.LFS\.config\.lfs_size\)[\s\S]*node\.LFS\.reload\("lfs\.img"\)/);
+    const src = await rig.run(["flash", "--board", mcu.id, "--dry-run", "--no-lfs", "--json"]);
+    expect(src.status, src.stderr).toBe(0);
+    expect(JSON.parse(src.stdout)).toMatchObject({ mode: "source", bytes: (await ensureFirmware(mcu.id)).code.length });
+  }, 120_000);
+
   it("an Espruino board on the port, a bundle too big, no port: one-line errors, exit 2", async () => {
     const esp = await rig.board({ firmware: smallBundle("E", 2000) });
     const wrong = await rig.run(["flash", "--board", mcu.id, "--port", esp.path, "--baud", String(BAUD), "--bundle", writeTemp("x.lua", luaBundle("E"))]);
