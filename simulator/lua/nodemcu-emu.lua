@@ -389,9 +389,8 @@ end
 if firmware:sub(1, 4) == "lfs:" then
   -- The program is a module of the LFS image this core was started with (`solkit build`'s
   -- measure, the simulator's --lfs board): called as init.lua does on a chip.
-  local main = node.LFS.get(firmware:sub(5))
-  if main == nil then error("no module " .. firmware:sub(5) .. " in LFS", 0) end
-  run("boot", main)
+  local main = node.LFS and node.LFS.get(firmware:sub(5))
+  if main == nil then print("solkit: no module " .. firmware:sub(5) .. " in LFS") else run("boot", main) end
 elseif firmware ~= "-" then
   run("boot", real_dofile, firmware)
 else
