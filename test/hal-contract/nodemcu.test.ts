@@ -1,6 +1,7 @@
 /**
  * The NodeMCU target's HAL (firmware/targets/nodemcu/: time, store, io — the modules main.ts
- * uses) against the HAL contract, in real lua5.3 under the NodeMCU emulation (simulator/lua):
+ * uses) against the HAL contract under the NodeMCU emulation (simulator/lua), twice: in Debian's
+ * real lua5.3, and from an LFS image in NodeMCU's own Lua core (luac.cross, the VM a chip runs):
  * contract-probe.ts builds the pieces in Lua; this subject reaches them through the REPL, one
  * Lua line per call, and turns the Lua side's callbacks (timers, the link's handler) back into
  * the suite's JavaScript functions as their lines come out.
@@ -115,9 +116,11 @@ function subject(board: NodeMcuBoard): HalSubject {
   };
 }
 
-halContract("NodeMCU target in real lua5.3 (NodeMCU API emulated)", async () => {
-  const board = new NodeMcuBoard({ ...loadBoard("nodemcu-esp32"), nativeHashes: [] }, probe, 1, { capacity: 256 * 1024 });
-  boards.push(board);
-  board.powerOn();
-  return subject(board);
-});
+for (const lfs of [false, true]) {
+  halContract(`NodeMCU target ${lfs ? "from LFS in NodeMCU's Lua core" : "in real lua5.3"} (NodeMCU API emulated)`, async () => {
+    const board = new NodeMcuBoard({ ...loadBoard("nodemcu-esp32"), nativeHashes: [] }, probe, 1, { capacity: 256 * 1024, lfs });
+    boards.push(board);
+    board.powerOn();
+    return subject(board);
+  });
+}
