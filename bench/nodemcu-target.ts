@@ -16,11 +16,50 @@ import { buildLuaBundle } from "../toolchain/lua";
 import { nodemcuBundle } from "../toolchain/nodemcu-target";
 import { createSigner } from "../shared/crypto/ed25519";
 import { NodeMcuBoard } from "../simulator/lua/nodemcu-board";
+import { LightHost } from "../simulator/host/light-host";
+import { DeviceRig } from "../simulator/scenario/rig";
+import type { Board } from "../boards/board-type";
 import { luacCross, luacCrossAvailable } from "../toolchain/luac-cross";
 import { buildLfsImage } from "../toolchain/nodemcu-lfs";
 import { opsPerSecond, type Row } from "./harness";
 
 const DAY = 86_400_000;
+/** A reading's bytes on the wire (PROTOCOL.md): what the day's writes are compared with. */
+const READING_BYTES = 123;
+/** SPIFFS's page: each write programs at least one. */
+const SPIFFS_PAGE = 256;
+
+/**
+ * A day of readings acked by a host (the light host, as in a fleet), the program as the
+ * simulator runs it (simulator/scenario/sim-target.ts): what it wrote to SPIFFS — bytes and write
+ * calls, each at least one 256-byte page programmed — against the readings' own bytes.
+ */
+async function flashWearRow(board: Board, code: string): Promise<Row> {
+  const host = new LightHost(1_780_000_000);
+  const rig = new DeviceRig({
+    board, firmware: code, seed: 3, callbackTimeoutMs: 0,
+    world: { startUnixS: 1_780_000_000, latitude: 5, clouds: 0.2, panelWp: 300, loads: [], meter: "panel" },
+  });
+  try {
+    rig.start(host);
+    const mcu = rig.board as unknown as NodeMcuBoard;
+    const before = mcu.flashWritten();
+    const end = rig.now + DAY;
+    for (let t = rig.now + 60_000; t <= end; t += 60_000) {
+      rig.step(t, host);
+      await host.settle(t);
+    }
+    const after = mcu.flashWritten();
+    const bytes = after.bytes - before.bytes;
+    const writes = after.writes - before.writes;
+    const readings = rig.tap.received.size;
+    return { section: "nodemcu target", name: "nodemcu-esp32: SPIFFS written per day (readings acked)", value: bytes / 1024, unit: "KiB", ratio: bytes / (readings * READING_BYTES),
+      note: `ratio: bytes per reading byte; ${readings} readings, ${writes} writes (≥ ${((writes * SPIFFS_PAGE) / 1e6).toFixed(1)} MB of 256-byte pages programmed)` };
+  } finally {
+    rig.dispose();
+    await host.close();
+  }
+}
 
 export async function nodemcuTargetRows(): Promise<Row[]> {
   const section = "nodemcu target";
@@ -77,5 +116,6 @@ export async function nodemcuTargetRows(): Promise<Row[]> {
       b.dispose();
     }
   }
+  rows.push(await flashWearRow(board, code));
   return rows;
 }

@@ -345,6 +345,13 @@ export class NodeMcuBoard {
     }
   }
 
+  /** Bytes and write calls the program made to its flash since it last booted (what wears SPIFFS). */
+  flashWritten(): { bytes: number; writes: number } {
+    const line = this.proc?.call("W").find((l) => l.startsWith("W "));
+    const [bytes, writes] = line === undefined ? [NaN, NaN] : line.slice(2).split(" ").map(Number);
+    return { bytes, writes };
+  }
+
   /** KiB of Lua heap in use after a full garbage collection (the emulation's included: emulationHeapKiB). */
   heapKiB(): number {
     const line = this.proc?.call("K").find((l) => l.startsWith("K "));

@@ -31,6 +31,7 @@
 --   C <n>           cut the power after n more bytes are written to flash
 --   S <name> <size> another program's file of `size` bytes (the storage-full fault; 0 removes it)
 --   K               the Lua heap in use after a full collection ("K <KiB>")
+--   W               bytes and write calls to the flash since this boot ("W <bytes> <writes>")
 --   N W 0|1         the Wi-Fi network goes down / comes back
 --   N c <n>         MQTT client n is connected; N f <n> <reason> its connect failed;
 --   N o <n>         it went offline; N m <n> <topichex> <datahex> a message for it
@@ -114,6 +115,7 @@ for name, size in (arg[5] or ""):gmatch("([^,:]+):(%d+)") do sizes[name] = tonum
 
 local File = {}
 File.__index = File
+local written, writes = 0, 0 -- bytes and write calls to the flash since this boot (the W command)
 file = {}
 function file.open(name, mode)
   mode = mode or "r"
@@ -135,6 +137,7 @@ function File:write(s)
   if used() + math.max(0, pos + #s - (sizes[self.name] or 0)) > capacity then return false end
   local n = math.min(#s, budget)
   self.h:write(s:sub(1, n))
+  written, writes = written + n, writes + 1
   budget = budget - n
   sizes[self.name] = math.max(sizes[self.name] or 0, pos + n)
   if n < #s then self.h:close(); end_run("X") end
@@ -421,6 +424,7 @@ while true do
     sizes[name] = tonumber(size) > 0 and tonumber(size) or nil
   elseif cmd == "N" then mqtt_event(rest)
   elseif cmd == "K" then collectgarbage("collect"); emit(string.format("K %.1f", collectgarbage("count")))
+  elseif cmd == "W" then emit("W " .. written .. " " .. writes)
   elseif cmd == "Q" then break
   end
   emit("D " .. math.floor(now_us / 1000) .. " " .. (tag or "0"))
