@@ -6,13 +6,13 @@
  * simulated boards (scenario/sim-board.ts); calls are synchronous through sync-process.ts.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Board } from "../../boards/board-type";
 import { luacCross } from "../../toolchain/luac-cross";
-import { buildLfsImage, lfsImageFlashBytes, luacCrossSaid } from "../../toolchain/nodemcu-lfs";
+import { LfsPartition } from "./lfs-partition";
 import { NodeMcuNetwork } from "./nodemcu-mqtt";
 import { SyncProcess } from "./sync-process";
 
@@ -56,14 +56,8 @@ export class NodeMcuBoard {
   private proc: SyncProcess | undefined = undefined;
   private readonly dir: string;
   private readonly firmwareFile: string;
-  /**
-   * The LFS partition: the image the board runs under NodeMCU's core (luac.cross -F), from
-   * `lfs` or from a node.LFS.reload of a flashed image; undefined: no LFS, lua5.3.
-   */
-  private lfsImage: string | undefined = undefined;
-  /** Bytes of the LFS partition, and of it the loaded image's (node.LFS.config). */
-  private readonly lfsPartition: number;
-  private lfsUsed = 0;
+  /** The LFS partition: loaded (from `lfs` or a node.LFS.reload), the board runs in NodeMCU's core. */
+  private readonly lfs: LfsPartition;
   private readonly levels = new Map<number, 0 | 1>();
   private readonly outputs: ((text: string) => void)[] = [];
   private events: { at: number; fn: () => void }[] = [];
@@ -80,7 +74,6 @@ export class NodeMcuBoard {
   private readonly echo: boolean;
   /** Reports NodeMCU's default 32-bit integers (math.maxinteger), to test who checks it. */
   private readonly int32: boolean;
-  private readonly noLfsPartition: boolean;
   /** The Wi-Fi network in range ("-": any SSID joins), as the emulator's argument. */
   private readonly inRange: string;
   /** The board's MQTT connections, real ones from this process. */
@@ -97,16 +90,14 @@ export class NodeMcuBoard {
     this.capacity = opts.capacity ?? board.limits?.storageBytes ?? 1 << 20;
     this.echo = opts.echo === true;
     this.int32 = opts.int32 === true;
-    this.noLfsPartition = opts.noLfsPartition === true;
-    this.lfsPartition = opts.lfsPartitionBytes ?? 512 * 1024;
     this.inRange = opts.wifi === undefined ? "-" : `${Buffer.from(opts.wifi.ssid).toString("hex")}:${Buffer.from(opts.wifi.password).toString("hex")}`;
     this.net = new NodeMcuNetwork(opts.broker);
     this.crypto = (board.nativeHashes ?? []).length > 0;
     this.dir = mkdtempSync(join(tmpdir(), `solkit-nodemcu-${board.id}-`));
     this.firmwareFile = firmware === undefined ? "-" : join(this.dir, "..", `${this.dir.split("/").pop()}.lua`);
+    this.lfs = new LfsPartition(`${this.dir}.lfs`, opts.noLfsPartition === true ? undefined : opts.lfsPartitionBytes ?? 512 * 1024);
     if (firmware !== undefined && opts.lfs === true) {
-      this.lfsImage = `${this.dir}.lfs`;
-      this.lfsUsed = buildLfsImage(firmware, this.lfsImage, { debugInfo: opts.debugInfo }).flashBytes;
+      this.lfs.build(firmware, opts.debugInfo);
       this.firmwareFile = "lfs:solkit";
     } else if (firmware !== undefined) {
       writeFileSync(this.firmwareFile, firmware, "latin1");
@@ -162,22 +153,8 @@ export class NodeMcuBoard {
    * image NodeMCU's loader refuses leaves the partition erased, the loader's words on the console.
    */
   private loadLfs(name: string): void {
-    const image = `${this.dir}.lfs`;
-    copyFileSync(join(this.dir, name), image);
-    const check = spawnSync(luacCross(), ["-F", image, "-e", "/dev/null"], { encoding: "utf8" });
-    const used = check.status === 0 ? lfsImageFlashBytes(image) : 0;
-    if (check.status === 0 && used <= this.lfsPartition) {
-      this.lfsImage = image;
-      this.lfsUsed = used;
-      return;
-    }
-    this.lfsImage = undefined;
-    this.lfsUsed = 0;
-    rmSync(image, { force: true });
-    const why = check.status === 0
-      ? `the image needs ${used} bytes, the LFS partition has ${this.lfsPartition}`
-      : luacCrossSaid(check.stderr);
-    for (const o of this.outputs) o(`LFS image load failed: ${why}\r\n`);
+    const why = this.lfs.load(join(this.dir, name));
+    if (why !== undefined) for (const o of this.outputs) o(`LFS image load failed: ${why}\r\n`);
   }
 
   private ended(reason: string, atMs: number): void {
@@ -203,8 +180,8 @@ export class NodeMcuBoard {
     this.bootAt = this.t;
     this.isOn = true;
     this.resets.push({ t: this.t, reason });
-    const lua = this.lfsImage === undefined ? process.env.SOLKIT_LUA ?? "lua5.3" : luacCross();
-    const args = [...(this.lfsImage === undefined ? [] : ["-F", this.lfsImage, "-e"]), EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto", this.echo ? "echo" : "-", this.int32 ? "int32" : "-", this.inRange, this.noLfsPartition ? "nolfs" : `${this.lfsPartition}:${this.lfsUsed}`];
+    const { cmd: lua, options } = this.lfs.interpreter();
+    const args = [...options, EMU, this.firmwareFile, this.dir, String(this.capacity), String(this.seed + this.bootCount), files || "-", this.crypto ? "crypto" : "nocrypto", this.echo ? "echo" : "-", this.int32 ? "int32" : "-", this.inRange, this.lfs.emulationArg()];
     let first: string[];
     if (this.sp === undefined) {
       this.sp = new SyncProcess(lua, args, DONE, this.crypto);
@@ -307,7 +284,7 @@ export class NodeMcuBoard {
   putLfsImage(name: string, data: Uint8Array): boolean {
     this.putFile(name, data);
     this.loadLfs(name);
-    return this.lfsImage !== undefined;
+    return this.lfs.loaded;
   }
 
   /** A file in the board's flash before it boots (a test giving several targets one identity). */
@@ -335,7 +312,7 @@ export class NodeMcuBoard {
     const dir = mkdtempSync(join(tmpdir(), "solkit-nodemcu-empty-"));
     try {
       const args = [EMU, "-", dir, String(this.capacity), "1", "-", "nocrypto", "-", "-", "-"];
-      const r = this.lfsImage === undefined && !this.firmwareFile.startsWith("lfs:")
+      const r = !this.lfs.loaded && !this.firmwareFile.startsWith("lfs:")
         ? spawnSync(process.env.SOLKIT_LUA ?? "lua5.3", args, { input: "K #1\nQ #2\n", encoding: "utf8" })
         : spawnSync(luacCross(), ["-e", ...args], { input: "K #1\nQ #2\n", encoding: "utf8" });
       const line = r.stdout?.split("\n").find((l) => l.startsWith("K "));
@@ -374,6 +351,6 @@ export class NodeMcuBoard {
     this.sp = undefined;
     rmSync(this.dir, { recursive: true, force: true });
     if (this.firmwareFile !== "-" && !this.firmwareFile.startsWith("lfs:")) rmSync(this.firmwareFile, { force: true });
-    if (this.lfsImage !== undefined) rmSync(this.lfsImage, { force: true });
+    this.lfs.erase();
   }
 }
