@@ -6,12 +6,13 @@
  * device's status says so, and records the device in the gateway's registry — the same
  * store `solkit host add-device` writes. The HMAC key is never printed or logged.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes, X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { Board } from "../boards/board-type";
 import { Registry } from "../host/gateway/registry";
 import { openStore } from "../host/gateway/store-sqlite";
 import { isPublicKey } from "../shared/crypto/strkey";
-import { checkNetConfig } from "../shared/protocol/net-config";
+import { checkBrokerCa, checkNetConfig } from "../shared/protocol/net-config";
 import { SolkitError } from "../shared/errors";
 import { hostKeyChangeMac } from "../shared/protocol/host-key";
 import { TokenIssuer } from "../host/gateway/tokens";
@@ -44,15 +45,43 @@ export interface WifiSettings {
   /** The gateway's broker as the device reaches it: an address on the site's network. */
   host: string;
   port: number;
+  /** MQTT over TLS: the CA (PEM) the device checks the broker's certificate with. */
+  ca?: string;
+}
+
+/**
+ * The CA file given to --broker-ca: one PEM certificate (the device keeps it and NodeMCU's
+ * TLS takes one), as text.
+ * @throws SolkitError E_FIELD naming the file and what is wrong with it
+ */
+export function readBrokerCa(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, "latin1");
+  } catch (e) {
+    throw new SolkitError("E_FIELD", `--broker-ca ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+  const pem = text.replace(/\r\n/g, "\n").trim() + "\n";
+  const first = pem.indexOf("-----BEGIN CERTIFICATE-----");
+  if (first < 0) throw new SolkitError("E_FIELD", `--broker-ca ${file}: no PEM certificate in it ("-----BEGIN CERTIFICATE-----")`);
+  if (pem.indexOf("-----BEGIN CERTIFICATE-----", first + 1) > 0) throw new SolkitError("E_FIELD", `--broker-ca ${file}: more than one certificate; give the CA that signed the broker's certificate alone`);
+  const cert = pem.slice(first);
+  try {
+    new X509Certificate(cert);
+    checkBrokerCa(cert);
+  } catch (e) {
+    throw new SolkitError("E_FIELD", `--broker-ca ${file}: ${(e as Error).message}`);
+  }
+  return cert;
 }
 
 /**
  * `host[:port]` (or mqtt://host[:port]) → host and port (default 1883).
  * @throws SolkitError E_FIELD
  */
-export function parseBrokerAddress(text: string): { host: string; port: number } {
-  const m = /^(?:mqtt:\/\/)?([A-Za-z0-9.-]{1,64})(?::(\d{1,5}))?\/?$/.exec(text.trim());
-  const port = m?.[2] === undefined ? 1883 : Number(m[2]);
+export function parseBrokerAddress(text: string, defaultPort = 1883): { host: string; port: number } {
+  const m = /^(?:mqtts?:\/\/)?([A-Za-z0-9.-]{1,64})(?::(\d{1,5}))?\/?$/.exec(text.trim());
+  const port = m?.[2] === undefined ? defaultPort : Number(m[2]);
   if (m === null || port < 1 || port > 65535) throw new SolkitError("E_FIELD", `--broker "${text.slice(0, 60)}": expected host[:port], e.g. 192.168.1.10:1883 (the gateway's address on the site's network)`);
   return { host: m[1], port };
 }
@@ -64,6 +93,7 @@ function checkWifi(board: Board, w: WifiSettings): void {
   }
   // The device's own rule (it checks again when it keeps them), so nothing typed is refused there.
   checkNetConfig(w);
+  if (w.ca !== undefined) checkBrokerCa(w.ca);
 }
 
 export interface ProvisionResult {
@@ -107,6 +137,21 @@ async function nodemcuRepl(s: ReplSession, o: ProvisionOptions): Promise<DeviceR
   }
   await r.echoOff(o.baud);
   return { dialect: "nodemcu", call: (expr, t) => r.call(expr, t) };
+}
+
+/** Characters of PEM per `solkit.caAdd` line: NodeMCU's console takes lines of at most 255. */
+const CA_PART = 120;
+
+/**
+ * The broker's CA in parts (`solkit.caAdd`); `solkit.setNet` then names its SHA-256, and the
+ * device keeps it only if every part arrived.
+ * @throws SolkitError E_PROVISION when the device refuses a part
+ */
+async function sendBrokerCa(s: DeviceRepl, pem: string): Promise<void> {
+  for (let at = 0; at < pem.length; at += CA_PART) {
+    const r = await s.call(`solkit.caAdd(${luaString(pem.slice(at, at + CA_PART))})`, 5000);
+    if (!r.ok || String(r.value) !== String(Math.min(pem.length, at + CA_PART))) throw new SolkitError("E_PROVISION", `the device refused part of the broker CA: ${String(r.value).slice(0, 100)}`);
+  }
 }
 
 async function status(s: DeviceRepl): Promise<string> {
@@ -212,8 +257,12 @@ export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionRes
     if (o.wifi !== undefined) {
       const w = o.wifi;
       // On the no-echo line like the host key: the passphrase never comes back up the cable.
-      const net = await s.call(`solkit.setNet(${luaString(w.ssid)},${luaString(w.password)},${luaString(w.host)},${w.port})`, 10_000);
+      if (w.ca !== undefined) await sendBrokerCa(s, w.ca);
+      const caHash = w.ca === undefined ? "" : `,"${createHash("sha256").update(w.ca, "latin1").digest("hex")}"`;
+      const net = await s.call(`solkit.setNet(${luaString(w.ssid)},${luaString(w.password)},${luaString(w.host)},${w.port}${caHash})`, 10_000);
       if (!net.ok || typeof net.value !== "string" || !net.value.startsWith("link: wifi")) throw new SolkitError("E_PROVISION", `the device refused the Wi-Fi settings: ${String(net.value).slice(0, 100)}`);
+      // A program from before TLS takes the settings and ignores the CA: it would talk in clear.
+      if (w.ca !== undefined && !net.value.endsWith("(TLS)")) throw new SolkitError("E_PROVISION", `the device's program does not take a broker CA (it answered "${net.value.slice(0, 80)}"): flash a newer one, then provision again`);
     }
     const after = await status(s);
     if (idFromStatus(after) !== id || !after.includes(`site: ${o.site}`) || /no host key/.test(after)) {
@@ -222,7 +271,7 @@ export async function provisionDevice(o: ProvisionOptions): Promise<ProvisionRes
     hmacKey.fill(0);
     // Provisioned: the console locks now instead of at the end of its window (issue 11).
     await s.call("solkit.lock()", 5000);
-    const link = o.wifi === undefined ? "serial" : `mqtt ${o.wifi.host}:${o.wifi.port} via wifi "${o.wifi.ssid}"`;
+    const link = o.wifi === undefined ? "serial" : `${o.wifi.ca === undefined ? "mqtt" : "mqtts"} ${o.wifi.host}:${o.wifi.port} via wifi "${o.wifi.ssid}"`;
     return { id, site: o.site, board: o.board.id, database: o.database, previousId: before, updated, link };
   } finally {
     await closePort(port);

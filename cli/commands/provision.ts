@@ -3,7 +3,7 @@ import { CliError, EXIT_OK } from "../errors";
 import { paint } from "../output";
 import { loadBoard } from "../../boards/validate";
 import { hostSettings } from "../host-database";
-import { parseBrokerAddress, provisionDevice, type WifiSettings } from "../../flash/provision";
+import { parseBrokerAddress, provisionDevice, readBrokerCa, type WifiSettings } from "../../flash/provision";
 import { cliError } from "./flash";
 import { summary as commandSummary } from "../command-list";
 
@@ -18,16 +18,18 @@ interface ProvisionOpts {
   wifi?: string;
   wifiPassword?: string;
   broker?: string;
+  brokerCa?: string;
 }
 
 /** --wifi/--broker as settings, or undefined; the passphrase from SOLKIT_WIFI_PASSWORD unless given. */
 function wifiSettings(opts: ProvisionOpts): WifiSettings | undefined {
   if (opts.wifi === undefined) {
-    if (opts.broker !== undefined || opts.wifiPassword !== undefined) throw new CliError("--broker and --wifi-password go with --wifi <ssid>");
+    if (opts.broker !== undefined || opts.wifiPassword !== undefined || opts.brokerCa !== undefined) throw new CliError("--broker, --broker-ca and --wifi-password go with --wifi <ssid>");
     return undefined;
   }
   if (opts.broker === undefined) throw new CliError("--wifi needs --broker <host[:port]>: the gateway's address on the site's network");
-  return { ssid: opts.wifi, password: opts.wifiPassword ?? process.env.SOLKIT_WIFI_PASSWORD ?? "", ...parseBrokerAddress(opts.broker) };
+  const ca = opts.brokerCa === undefined ? undefined : readBrokerCa(opts.brokerCa);
+  return { ssid: opts.wifi, password: opts.wifiPassword ?? process.env.SOLKIT_WIFI_PASSWORD ?? "", ...parseBrokerAddress(opts.broker, ca === undefined ? 1883 : 8883), ca };
 }
 
 /** `solkit provision --board <id> --port <path> --site <name>`. */
@@ -44,13 +46,16 @@ export const registerProvision: RegisterCommand = (program, ctx) => {
     .option("-c, --config <file>", "gateway configuration whose database gets the device (default ./.solkit/gateway.db)")
     .option("--wifi <ssid>", "NodeMCU boards: send readings over this Wi-Fi network to --broker instead of the serial line")
     .option("--wifi-password <text>", "the Wi-Fi passphrase (default: $SOLKIT_WIFI_PASSWORD, which keeps it out of the process list)")
-    .option("--broker <host[:port]>", "with --wifi: the gateway's MQTT broker as the device reaches it (port 1883 by default)")
+    .option("--broker <host[:port]>", "with --wifi: the gateway's MQTT broker as the device reaches it (port 1883 by default, 8883 with --broker-ca)")
+    .option("--broker-ca <file>", "with --wifi: MQTT over TLS, the broker's certificate checked against this CA (PEM) kept on the device")
     .addHelpText("after", `
 Examples:
   $ solkit provision --board esp32-devkitc --port /dev/ttyUSB0 --site farm-7
   $ solkit provision --board esp32-devkitc --port /dev/ttyUSB0 --site farm-7 --force --json
   $ SOLKIT_WIFI_PASSWORD=… solkit provision --board nodemcu-esp32 --port /dev/ttyUSB0 --site farm-7 \\
       --wifi farm-net --broker 192.168.1.10:1883
+  $ solkit provision --board nodemcu-esp32 --port /dev/ttyUSB0 --site farm-7 \
+      --wifi farm-net --broker gw.farm-7.lan:8883 --broker-ca site-ca.pem      (TLS: docs/nodemcu.md)
 
 The device makes its Ed25519 key itself, from its hardware random source; the seed never
 leaves it. The per-device HMAC key goes to the device on a line the REPL does not echo and to

@@ -2,9 +2,15 @@
  * The embedded broker of the default setup: aedes in this process, on a loopback port, so
  * a hobbyist needs no Mosquitto. TCP_NODELAY is set on every accepted socket (DESIGN.md:
  * without it, Nagle's algorithm put QoS 0 p99 latency near 42 ms on loopback).
+ *
+ * With a certificate (`devices.embedded.tls`) the devices' port speaks MQTT over TLS only,
+ * so Wi-Fi devices on the site's network reach it without their readings or broker passwords
+ * crossing the air in clear; the gateway's own clients then use a second listener on a free
+ * loopback port (no certificate to trust for itself, nothing new reachable from the network).
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type AddressInfo, type Server } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from "aedes";
 import { isPublicKey } from "../../shared/crypto/strkey";
 import { mqttPassword } from "../../shared/protocol/mqtt-auth";
@@ -20,8 +26,12 @@ export const MAX_PUBLISH_BYTES = 64 * 1024;
 
 export interface EmbeddedBroker {
   host: string;
+  /** The devices' port. */
   port: number;
+  /** Where the gateway's own clients connect (the devices' URL, or the loopback one with TLS). */
   url: string;
+  /** Where devices connect: mqtt://host:port, or mqtts:// with TLS. */
+  deviceUrl: string;
   /** What the gateway's own clients log in with (the password lives only in this process). */
   gateway: { username: string; password: string };
   /** The aedes instance (events such as "publish", for tests and tools). */
@@ -51,33 +61,58 @@ function listen(server: Server, port: number, host: string): Promise<void> {
  */
 export type DeviceKeys = (id: string) => Uint8Array | undefined;
 
-export async function startEmbeddedBroker(host: string, port: number, logger?: Logger, gatewayPassword?: string, deviceKeys?: DeviceKeys): Promise<EmbeddedBroker> {
+/** The devices' listener's certificate and key (PEM). */
+export interface BrokerTls {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
+export async function startEmbeddedBroker(host: string, port: number, logger?: Logger, gatewayPassword?: string, deviceKeys?: DeviceKeys, tls?: BrokerTls): Promise<EmbeddedBroker> {
   const aedes = await Aedes.createBroker();
   // New at every start unless given (a test restarting "the same" broker under a client).
   const password = gatewayPassword ?? randomBytes(24).toString("hex");
-  guard(aedes, password, logger, deviceKeys);
-  const server = createServer({ noDelay: true }, aedes.handle);
+  guard(aedes, password, logger, deviceKeys, tls !== undefined);
+  const servers: Server[] = [];
+  const closeAll = async (): Promise<void> => {
+    await new Promise<void>((res) => aedes.close(() => res()));
+    for (const s of servers) await new Promise<void>((res) => s.close(() => res()));
+  };
+  let server: Server;
+  try {
+    // A bad certificate or key is one clear error, before anything listens.
+    server = tls === undefined ? createServer({ noDelay: true }, aedes.handle) : createTlsServer({ cert: tls.cert, key: tls.key, minVersion: "TLSv1.2", noDelay: true } as never, aedes.handle);
+  } catch (e) {
+    await closeAll();
+    throw new SolkitError("E_CONFIG", `embedded broker TLS: ${(e as Error).message} (devices.embedded.tls: a PEM certificate and its private key)`);
+  }
+  servers.push(server);
   try {
     await listen(server, port, host);
   } catch (e) {
+    await closeAll().catch(() => {});
     if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
     // Refused, not moved to a free port: devices configured for this port would find the other
     // broker, and a second gateway would quietly share the first one's devices (issue 11).
-    await new Promise<void>((res) => aedes.close(() => res()));
     throw new SolkitError("E_IN_USE", `port ${port} on ${host} is in use (another solkit host or MQTT broker?); stop it, or set "devices": {"embedded": {"port": …}} in the config (0 = any free port)`);
   }
   const addr = server.address() as AddressInfo;
-  const url = `mqtt://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
+  const at = (h: string, p: number) => `${h.includes(":") ? `[${h}]` : h}:${p}`;
+  const deviceUrl = `${tls === undefined ? "mqtt" : "mqtts"}://${at(host, addr.port)}`;
+  let url = deviceUrl;
+  if (tls !== undefined) {
+    const own = createServer({ noDelay: true }, aedes.handle);
+    servers.push(own);
+    await listen(own, 0, "127.0.0.1");
+    url = `mqtt://${at("127.0.0.1", (own.address() as AddressInfo).port)}`;
+  }
   return {
     host,
     port: addr.port,
     url,
+    deviceUrl,
     gateway: { username: GATEWAY_USER, password },
     aedes,
-    close: async () => {
-      await new Promise<void>((res) => aedes.close(() => res()));
-      await new Promise<void>((res) => server.close(() => res()));
-    },
+    close: closeAll,
   };
 }
 
@@ -108,9 +143,11 @@ function refuse(done: (e: AuthenticateError | null, ok: boolean | null) => void,
  *   aedes would otherwise let a second connection with the gateway's id kick the gateway off;
  * - publishing to a device's `cmd` topic, unless the gateway;
  * - retained messages on `cmd` and `reading` (a retained forgery would greet every subscriber);
- * - a publish over MAX_PUBLISH_BYTES.
+ * - a publish over MAX_PUBLISH_BYTES;
+ * - with `devicesOnlyOverTls`, anyone without a login on the TLS (network) listener: watchers
+ *   use the loopback one, and a stranger on the site's network sees nobody's readings.
  */
-function guard(aedes: Aedes, password: string, logger?: Logger, deviceKeys?: DeviceKeys): void {
+function guard(aedes: Aedes, password: string, logger?: Logger, deviceKeys?: DeviceKeys, devicesOnlyOverTls = false): void {
   const secret = Buffer.from(password);
   aedes.authenticate = (client: Client, username: Readonly<string> | undefined, given: Readonly<Buffer> | undefined, done: (e: AuthenticateError | null, ok: boolean | null) => void) => {
     const claims = username === GATEWAY_USER || (client.id ?? "").startsWith(GATEWAY_ID_PREFIX);
@@ -124,6 +161,10 @@ function guard(aedes: Aedes, password: string, logger?: Logger, deviceKeys?: Dev
       }
       (client as Tagged).solkitDevice = username;
       return done(null, true);
+    }
+    if (!claims && devicesOnlyOverTls && (client.conn as { encrypted?: boolean } | undefined)?.encrypted === true) {
+      logger?.log("warn", "broker", `refused client "${String(client.id).slice(0, 40)}" on the TLS listener: only devices and the gateway log in there`);
+      return refuse(done, 5, "only devices log in here");
     }
     if (!claims) return done(null, true);
     const ok = given !== undefined && given.length === secret.length && timingSafeEqual(given, secret) && username === GATEWAY_USER;

@@ -4,7 +4,7 @@
  * With no file, `solkit host` runs the embedded default: an in-process broker on loopback
  * that devices and dashboards share, a SQLite file under ./.solkit/, serial discovery on.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { loadBoard } from "../../boards/validate";
 import { SolkitError } from "../../shared/errors";
@@ -35,7 +35,7 @@ export interface GatewayConfig {
   /** SQLite file: registry, stored readings, upstream spool. */
   database: string;
   /** Where Wi-Fi devices publish. "embedded" = in-process aedes on host:port (port 0 = any free one). */
-  devices: { embedded: { host: string; port: number; insecureRemote?: boolean } } | { broker: BrokerConfig } | { none: true };
+  devices: { embedded: { host: string; port: number; insecureRemote?: boolean; tls?: { cert: string; key: string } } } | { broker: BrokerConfig } | { none: true };
   /** Where verified readings go. Absent = the same broker as the devices (embedded default). */
   upstream?: BrokerConfig;
   serial: { discover: boolean; ports: SerialPortConfig[]; retryMs: number };
@@ -136,6 +136,21 @@ class Checker {
   }
 }
 
+/** `devices.embedded.tls`: the listener's certificate and key files, which must be there. */
+function embeddedTls(c: Checker, v: unknown, base: string): { cert: string; key: string } | undefined {
+  if (v === undefined) return undefined;
+  const t = c.object(v, "$.devices.embedded.tls", ["cert", "key"]) ?? {};
+  const file = (k: "cert" | "key"): string => {
+    const path = `$.devices.embedded.tls.${k}`;
+    const f = c.string(t[k], path, "");
+    if (t[k] === undefined) c.err(path, `required: a PEM ${k === "cert" ? "certificate (chain)" : "private key"} file`);
+    const abs = f === "" || isAbsolute(f) ? f : resolve(base, f);
+    if (f !== "" && !existsSync(abs)) c.err(path, `no such file: ${abs}`);
+    return abs;
+  };
+  return { cert: file("cert"), key: file("key") };
+}
+
 function broker(c: Checker, v: unknown, path: string, base: string): BrokerConfig {
   const o = c.object(v, path, ["url", "username", "password", "ca", "rejectUnauthorized", "clientId"]) ?? {};
   const url = c.string(o.url, `${path}.url`, "");
@@ -175,15 +190,16 @@ export function parseConfig(raw: unknown, base: string): GatewayConfig {
     if (n.length !== 1) c.err("$.devices", `expected exactly one of "embedded", "broker", "none", got ${n.length}`);
     // Every branch present is checked, so all its errors are listed even when the choice is wrong.
     if (dv.embedded !== undefined) {
-      const e = c.object(dv.embedded, "$.devices.embedded", ["host", "port", "insecureRemote"]) ?? {};
+      const e = c.object(dv.embedded, "$.devices.embedded", ["host", "port", "insecureRemote", "tls"]) ?? {};
       const host = c.string(e.host, "$.devices.embedded.host", "127.0.0.1");
       const insecureRemote = c.bool(e.insecureRemote, "$.devices.embedded.insecureRemote", false);
-      // The embedded broker has no TLS and lets devices in without credentials: beyond loopback
-      // that is the whole network's broker, so it takes an explicit yes (issue 11).
-      if (!isLoopback(host) && !insecureRemote) {
-        c.err("$.devices.embedded.host", `"${host}" is not loopback and the embedded broker has no TLS; set "insecureRemote": true to accept that, or use "broker" (e.g. Mosquitto with TLS)`);
+      const tls = embeddedTls(c, e.tls, base);
+      // Without TLS, beyond loopback the broker's traffic (readings, device passwords) crosses
+      // the site's network in clear, so it takes an explicit yes (issue 11).
+      if (!isLoopback(host) && !insecureRemote && tls === undefined) {
+        c.err("$.devices.embedded.host", `"${host}" is not loopback and the embedded broker has no "tls" here; give it "tls": {"cert": …, "key": …} (docs/host-config.md), set "insecureRemote": true to accept clear text, or use "broker" (e.g. Mosquitto with TLS)`);
       }
-      devices = { embedded: { host, port: c.int(e.port, "$.devices.embedded.port", 1883, 0, 65535), insecureRemote } };
+      devices = { embedded: { host, port: c.int(e.port, "$.devices.embedded.port", tls === undefined ? 1883 : 8883, 0, 65535), insecureRemote, tls } };
     }
     if (dv.broker !== undefined) devices = { broker: broker(c, dv.broker, "$.devices.broker", base) };
     if (dv.none !== undefined) {

@@ -3,6 +3,7 @@
  * (serial ports, the local broker), upstream, Home Assistant discovery and health. Used by
  * `solkit host`, the tests and the benchmark alike.
  */
+import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
 import type { Verifier } from "../../shared/crypto/types";
@@ -73,8 +74,10 @@ export interface Gateway {
   events: EventEmitter;
   /** One teller round now (the simulator's virtual clock; on the wall clock a timer does it). */
   pollTeller(): Promise<void>;
-  /** URL of the local broker devices use (embedded or configured), if any. */
+  /** URL of the local broker (embedded or configured), if any: where the gateway's own clients connect. */
   brokerUrl?: string;
+  /** Where Wi-Fi devices connect: the embedded broker's TLS listener when it has one, else brokerUrl. */
+  deviceBrokerUrl?: string;
   healthUrl?: string;
   serial: SerialLink[];
   /** The gateway's own retained status topic (its last will). */
@@ -124,14 +127,17 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
   if ("embedded" in cfg.devices) {
     try {
       // Devices log in with their id and the password their host key gives (PROTOCOL.md 6.3).
-      broker = await startEmbeddedBroker(cfg.devices.embedded.host, cfg.devices.embedded.port, log, undefined, (id) => registry.get(id)?.hmacKey);
+      const tls = cfg.devices.embedded.tls;
+      broker = await startEmbeddedBroker(cfg.devices.embedded.host, cfg.devices.embedded.port, log, undefined, (id) => registry.get(id)?.hmacKey,
+        tls === undefined ? undefined : { cert: readFileSync(tls.cert), key: readFileSync(tls.key) });
     } catch (e) {
       db.close();
       unlock();
       throw e;
     }
     local = { url: broker.url, username: broker.gateway.username, password: broker.gateway.password, rejectUnauthorized: true };
-    log.log("info", "broker", `embedded MQTT broker listening on ${broker.url} (devices and dashboards connect here)`);
+    if (broker.deviceUrl === broker.url) log.log("info", "broker", `embedded MQTT broker listening on ${broker.url} (devices and dashboards connect here)`);
+    else log.log("info", "broker", `embedded MQTT broker listening on ${broker.deviceUrl} for devices (TLS; provision them with --broker-ca) and on ${broker.url} for dashboards on this machine`);
     if (cfg.devices.embedded.insecureRemote) log.log("warn", "broker", `the embedded broker on ${broker.url} is reachable beyond this machine without TLS ("insecureRemote": true)`);
   } else if ("broker" in cfg.devices) local = cfg.devices.broker;
   const sameBroker = cfg.upstream === undefined;
@@ -282,7 +288,7 @@ export async function startGateway(cfg: GatewayConfig, opts: GatewayOptions): Pr
     pollTeller: async () => {
       await teller?.poll();
     },
-    brokerUrl: local?.url, healthUrl: health?.url, localDevice,
+    brokerUrl: local?.url, deviceBrokerUrl: broker?.deviceUrl ?? local?.url, healthUrl: health?.url, localDevice,
     stop: async () => {
       await localDevice?.stop(); // first: its relay released while the broker is still there
       clearInterval(stateTimer);

@@ -13,6 +13,12 @@ export interface NetConfig {
   password: string;
   host: string;
   port: number;
+  /**
+   * MQTT over TLS to the broker, its certificate checked against the CA the device keeps
+   * (`solkit provision --broker-ca`): the readings (when someone is home) and the device's
+   * broker password stay off the air. Never a fallback to plain MQTT when the CA is missing.
+   */
+  tls?: boolean;
 }
 
 /** 802.11's limits: an SSID of 1..32 bytes, a WPA2 passphrase of at most 63 (or none: an open network). */
@@ -36,4 +42,24 @@ export function checkNetConfig(n: NetConfig): void {
   checkText("wifi password", n.password, 0, MAX_PASSWORD);
   checkText("broker host", n.host, 1, MAX_HOST);
   if (typeof n.port !== "number" || Math.floor(n.port) !== n.port || n.port < 1 || n.port > 65535) throw new SolkitError("E_FIELD", "broker port: expected 1..65535");
+}
+
+/** A broker's CA certificate in PEM, as the device keeps it: one certificate, at most this long. */
+export const MAX_CA = 4096;
+const PEM_BEGIN = "-----BEGIN CERTIFICATE-----";
+const PEM_END = "-----END CERTIFICATE-----";
+
+/**
+ * The CA a device checks its broker's certificate with: PEM text of ASCII lines, one
+ * certificate (what NodeMCU's `ca_cert` takes). Checked by the host before it is typed and by
+ * the device before it keeps it.
+ * @throws SolkitError E_FIELD
+ */
+export function checkBrokerCa(pem: string): void {
+  if (typeof pem !== "string" || pem.length > MAX_CA) throw new SolkitError("E_FIELD", `broker CA: expected at most ${MAX_CA} characters of PEM`);
+  if (pem.indexOf(PEM_BEGIN) !== 0 || pem.indexOf(PEM_END) < 0) throw new SolkitError("E_FIELD", `broker CA: expected a PEM certificate ("${PEM_BEGIN}" … "${PEM_END}")`);
+  for (let i = 0; i < pem.length; i++) {
+    const c = pem.charCodeAt(i);
+    if (c !== 10 && (c < 32 || c > 126)) throw new SolkitError("E_FIELD", `broker CA: character ${i + 1} is neither printable ASCII nor a line end`);
+  }
 }

@@ -31,7 +31,7 @@ export interface NodeMcuBoardOptions {
   /** Bytes of the firmware's LFS partition (node.LFS.config.lfs_size; default 512 KiB): a bigger image is refused at load. */
   lfsPartitionBytes?: number;
   wifi?: { ssid: string; password: string };
-  broker?: (host: string, port: number) => string;
+  broker?: (host: string, port: number, tls: boolean) => string;
 }
 
 const EMU = resolve(fileURLToPath(new URL(".", import.meta.url)), "nodemcu-emu.lua");

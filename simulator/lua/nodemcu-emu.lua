@@ -38,7 +38,8 @@
 --   Q               quit
 -- Output: O <hex> console text, G <pin> <level>, L <ms> <what> a new longest callback,
 --         X <at_ms> a power cut, R <reason> <at_ms> a restart (either ends the process),
---         M C <n> <hosthex> <port> <idhex> <userhex> <passhex> <clean> <keepalive> <willtopichex> <willhex>
+--         M C <n> <hosthex> <port> <idhex> <userhex> <passhex> <clean> <keepalive> <willtopichex> <willhex> <tls>
+--             (<tls>: - plain, 1 TLS unchecked, else the CA's PEM in hex)
 --           connect client n; M S <n> <topichex> <qos> subscribe; M P <n> <topichex> <datahex> <qos> <retain>
 --           publish; M X <n> close.
 
@@ -292,7 +293,12 @@ function Client:connect(host, port, secure, ok, fail)
   end
   self.state = "connecting"
   local w = self.will or { topic = "", msg = "" }
-  emit(string.format("M C %d %s %d %s %s %s %d %d %s %s", self.n, hex(host), port or 1883, hex(self.id), hex(self.user), hex(self.pass), self.clean, self.keepalive, hex(w.topic), hex(w.msg)))
+  -- secure: 0/false plain MQTT; 1/true TLS without a check of the broker (as the chip with no
+  -- CA); a table's ca_cert: TLS, the broker's certificate checked against that PEM.
+  local tls = "-"
+  if type(secure) == "table" then tls = secure.ca_cert and hex(secure.ca_cert) or "1"
+  elseif secure == true or secure == 1 then tls = "1" end
+  emit(string.format("M C %d %s %d %s %s %s %d %d %s %s %s", self.n, hex(host), port or 1883, hex(self.id), hex(self.user), hex(self.pass), self.clean, self.keepalive, hex(w.topic), hex(w.msg), tls))
   return true
 end
 function Client:subscribe(topic, qos)

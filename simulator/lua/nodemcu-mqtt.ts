@@ -9,6 +9,7 @@
  * Like NodeMCU's client, a lost connection stays lost (the firmware reconnects). A power cut or
  * a restart drops every connection without a DISCONNECT: the broker publishes the wills.
  */
+import { isIP } from "node:net";
 import mqtt, { type MqttClient } from "mqtt";
 
 /** CONNACK refusals as mqtt.js reports them, to NodeMCU's reason codes (its mqtt docs). */
@@ -25,10 +26,10 @@ export class NodeMcuNetwork {
   private up = true;
 
   /**
-   * @param broker where a board's "host:port" really is (a test's broker on a free port), or
-   *   undefined: as the board says
+   * @param broker where a board's "host:port" really is (a test's broker on a free port), as a
+   *   URL (mqtts:// when `tls`), or undefined: as the board says
    */
-  constructor(private readonly broker?: (host: string, port: number) => string) {}
+  constructor(private readonly broker?: (host: string, port: number, tls: boolean) => string) {}
 
   /** Handles one "M …" line of the Lua process. */
   handle(line: string): void {
@@ -42,13 +43,17 @@ export class NodeMcuNetwork {
 
   private connect(n: number, a: string[]): void {
     this.drop(n, true);
-    const [host, port, clientId, user, pass, clean, keepalive, willTopic, will] = a;
+    const [host, port, clientId, user, pass, clean, keepalive, willTopic, will, tls = "-"] = a;
     if (!this.up) {
       this.events.push(`N f ${n} -5`);
       return;
     }
-    const url = this.broker?.(text(host), Number(port)) ?? `mqtt://${text(host)}:${port}`;
+    const secure = tls !== "-";
+    const url = this.broker?.(text(host), Number(port), secure) ?? `${secure ? "mqtts" : "mqtt"}://${text(host)}:${port}`;
     const c = mqtt.connect(url, {
+      // As the chip's TLS: the certificate checked against the CA it was given (name included),
+      // or not at all when it was given none.
+      ...(secure ? { ca: tls === "1" ? undefined : text(tls), rejectUnauthorized: tls !== "1", servername: isIP(text(host)) === 0 ? text(host) : undefined } : {}),
       clientId: text(clientId), username: text(user) || undefined, password: text(pass) || undefined,
       clean: clean === "1", keepalive: Number(keepalive), reconnectPeriod: 0, connectTimeout: 5000,
       will: willTopic === "" ? undefined : { topic: text(willTopic), payload: bytes(will), qos: 1, retain: true },

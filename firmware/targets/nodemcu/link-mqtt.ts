@@ -6,6 +6,10 @@
  * id, password = HMAC of its host key, PROTOCOL.md 6.3); until the device has both there is
  * nobody to log in as, the link stays down and the outbox keeps the readings.
  *
+ * With `tls` in the settings it connects over TLS and checks the broker's certificate against
+ * the CA the device keeps (net-config.ts BrokerCaFile); without a valid CA it does not connect
+ * at all: never plain MQTT instead.
+ *
  * NodeMCU's client does not reconnect by itself (its docs: "don't use autoreconnect"), so
  * `check`, every few seconds, connects again after a loss and picks up new settings or a new
  * login (provisioning while running). The chip rejoins the Wi-Fi by itself (`auto`).
@@ -30,6 +34,8 @@ export interface NodeMcuLinkParts {
   login: () => DeviceLogin | undefined;
   /** The network settings now, or undefined: the serial line. */
   net: () => NetConfig | undefined;
+  /** The broker's CA (PEM) the device keeps, or undefined: none, or a damaged file. */
+  ca: () => string | undefined;
   /** A machine line on the serial console (the serial link's send). */
   print: (line: string) => void;
   /** A line for the technician. */
@@ -39,8 +45,11 @@ export interface NodeMcuLinkParts {
 
 export interface NodeMcuLink {
   link: Link;
-  /** Looks at the settings and the login, and (re)connects where needed: from a timer. */
-  check(): void;
+  /**
+   * Looks at the settings and the login, and (re)connects where needed: from a timer. With
+   * `renew` a new client is made even when nothing in the settings changed (a new CA).
+   */
+  check(renew?: boolean): void;
 }
 
 /** Seconds without a packet before the broker takes the device for gone (and publishes its will). */
@@ -49,6 +58,8 @@ const KEEPALIVE_S = 60;
 export function nodemcuLink(p: NodeMcuLinkParts): NodeMcuLink {
   let handler: (body: string) => void = function (): void {};
   let net: NetConfig | undefined = undefined;
+  /** With TLS: the CA the client checks the broker with (read when the client is made). */
+  let ca: string | undefined = undefined;
   let login: DeviceLogin | undefined = undefined;
   /** The settings and login the client was made for: a change makes a new client. */
   let key = "";
@@ -104,22 +115,29 @@ export function nodemcuLink(p: NodeMcuLinkParts): NodeMcuLink {
     const n = net;
     const l = login;
     connecting = true;
-    c.connect(n.host, n.port, false, function (): void {
+    c.connect(n.host, n.port, n.tls === true ? { ca_cert: ca as string } : false, function (): void {
       if (c !== client) return;
       connecting = false;
       up = true;
       c.subscribe(buildTopic(l.site, l.id, "cmd"), 1);
       c.publish(buildTopic(l.site, l.id, "status"), "online", 1, 1);
-      say(`link: logged in to ${n.host}:${n.port} as ${l.id.substring(0, 8)}...`);
+      say(`link: logged in to ${n.host}:${n.port}${n.tls === true ? " (TLS)" : ""} as ${l.id.substring(0, 8)}...`);
     }, function (_c: NodeMcuMqttClient, reason: number): void {
       if (c !== client) return;
       connecting = false;
       // 4 and 5 are the broker's refusal of the login: a registry without this device or its key.
-      say(reason === 4 || reason === 5 ? `link: broker ${n.host}:${n.port} refused the login (${reason}): is the device in the gateway's registry?` : `link: broker ${n.host}:${n.port} unreachable (${reason}), retrying`);
+      say(reason === 4 || reason === 5 ? `link: broker ${n.host}:${n.port} refused the login (${reason}): is the device in the gateway's registry?` : `link: broker ${n.host}:${n.port} unreachable (${reason})${n.tls === true ? ", or its certificate is not from the CA this device keeps" : ""}, retrying`);
     });
   }
 
   function makeClient(n: NetConfig, l: DeviceLogin): void {
+    if (n.tls === true) {
+      ca = p.ca();
+      if (ca === undefined) {
+        say("link: TLS to the broker but no valid CA kept (sk.ca): provision again with --broker-ca; readings wait in the outbox");
+        return;
+      }
+    }
     const c = mqtt.Client(l.id, KEEPALIVE_S, l.id, l.password, 0);
     c.lwt(buildTopic(l.site, l.id, "status"), "offline", 1, 1);
     const cmd = buildTopic(l.site, l.id, "cmd");
@@ -136,10 +154,11 @@ export function nodemcuLink(p: NodeMcuLinkParts): NodeMcuLink {
     connect();
   }
 
-  function check(): void {
+  function check(renew: boolean): void {
+    if (renew) key = "\u0001"; // no settings make this key: the client is made again
     const n = p.net();
     const l = n === undefined ? undefined : p.login();
-    const k = n === undefined ? "" : `${n.ssid}\n${n.password}\n${n.host}\n${n.port}\n${l === undefined ? "" : l.id + "\n" + l.site + "\n" + l.password}`;
+    const k = n === undefined ? "" : `${n.ssid}\n${n.password}\n${n.host}\n${n.port}\n${n.tls === true ? "tls" : ""}\n${l === undefined ? "" : l.id + "\n" + l.site + "\n" + l.password}`;
     if (k !== key) {
       drop();
       key = k;
@@ -180,11 +199,11 @@ export function nodemcuLink(p: NodeMcuLinkParts): NodeMcuLink {
       },
       describe: function (): string {
         if (net === undefined) return "serial";
-        return `mqtt ${net.host}:${net.port} via wifi "${net.ssid}": ${up ? "logged in" : hasIp ? "connecting" : "no wifi"}`;
+        return `${net.tls === true ? "mqtts" : "mqtt"} ${net.host}:${net.port} via wifi "${net.ssid}": ${up ? "logged in" : hasIp ? "connecting" : "no wifi"}`;
       },
     },
-    check: function (): void {
-      check();
+    check: function (renew?: boolean): void {
+      check(renew === true);
     },
   };
 }

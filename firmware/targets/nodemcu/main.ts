@@ -15,10 +15,11 @@ import { nodemcuPulseMeter, nodemcuRelay } from "./io";
 import { nodemcuPlatform } from "./platform";
 import { nodemcuConsole } from "./console-port";
 import { nodemcuLink, type DeviceLogin } from "./link-mqtt";
-import { NetStore } from "./net-config";
+import { BrokerCaFile, NetStore } from "./net-config";
 import { encodePublicKey } from "../../../shared/crypto/strkey";
 import { toHex } from "../../../shared/bytes";
 import { mqttPassword } from "../../../shared/protocol/mqtt-auth";
+import { MAX_CA } from "../../../shared/protocol/net-config";
 
 const BOARD = SOLKIT_BOARD;
 const relay = nodemcuRelay(BOARD.relay); // first: the load is off before anything else runs
@@ -27,6 +28,9 @@ const tty = nodemcuConsole(timers);
 const store = nodemcuStore();
 const platform = nodemcuPlatform();
 const nets = new NetStore(store);
+const brokerCa = new BrokerCaFile(store, platform.sha256);
+/** A CA being typed in parts (`solkit.caAdd`), kept by the next `solkit.setNet` that names its hash. */
+let caTyped = "";
 // The broker password is an HMAC: made again only when the host key changes.
 let loginFor = "";
 let login: DeviceLogin | undefined = undefined;
@@ -44,6 +48,9 @@ const net = nodemcuLink({
   },
   net: function () {
     return nets.load();
+  },
+  ca: function (): string | undefined {
+    return brokerCa.load();
   },
   print: function (line: string): void {
     print(line);
@@ -101,17 +108,39 @@ _G.solkit = {
     device.flush();
   },
   /**
-   * Readings over Wi-Fi to the gateway's broker from now on (ssid "" goes back to the serial
-   * line). Typed only while the console is open: provisioning, or a maintenance token.
+   * A part of the broker's CA certificate (PEM): a console line holds at most 255 characters,
+   * a certificate more than a thousand. `solkit.setNet` with the CA's SHA-256 keeps it.
    */
-  setNet: function (ssid: string, password: string, host: string, port: number): string {
+  caAdd: function (part: string): string {
+    if (caTyped.length + part.length > MAX_CA) {
+      caTyped = "";
+      return `error: broker CA: more than ${MAX_CA} characters`;
+    }
+    caTyped = caTyped + part;
+    return `${caTyped.length}`;
+  },
+  /**
+   * Readings over Wi-Fi to the gateway's broker from now on (ssid "" goes back to the serial
+   * line); with `caSha256Hex` over TLS, the broker checked against the CA typed with caAdd
+   * (which must hash to it: a line lost on the cable is caught here). Typed only while the
+   * console is open: provisioning, or a maintenance token.
+   */
+  setNet: function (ssid: string, password: string, host: string, port: number, caSha256Hex?: string): string {
+    const ca = caTyped;
+    caTyped = "";
+    const tls = caSha256Hex !== undefined && caSha256Hex !== "";
     try {
-      if (!nets.save(ssid === "" ? undefined : { ssid: ssid, password: password, host: host, port: port })) return "error: store full";
+      if (tls) {
+        if (toHex(platform.sha256(solkit_string_to_bytes(ca))) !== caSha256Hex) return "error: broker CA: its SHA-256 is not the one given (a part lost?)";
+        // The CA first: a cut before the journal's save leaves the old settings, with this CA.
+        if (!brokerCa.save(ca)) return "error: store full";
+      }
+      if (!nets.save(ssid === "" ? undefined : { ssid: ssid, password: password, host: host, port: port, tls: tls })) return "error: store full";
     } catch (e) {
       return `error: ${(e as Error).message}`;
     }
-    net.check();
-    return ssid === "" ? "link: serial" : `link: wifi "${ssid}", broker ${host}:${port}`;
+    net.check(true);
+    return ssid === "" ? "link: serial" : `link: wifi "${ssid}", broker ${host}:${port}${tls ? " (TLS)" : ""}`;
   },
   lock: function (): string {
     device.lock();

@@ -90,7 +90,8 @@ declare namespace wifi.sta {
 interface NodeMcuMqttClient {
   lwt(topic: string, message: string, qos: number, retain: number): void;
   on(event: string, cb: (this: void, client: NodeMcuMqttClient, topic?: string, data?: string) => void): void;
-  connect(host: string, port: number, secure: boolean, ok: (this: void, client: NodeMcuMqttClient) => void, fail: (this: void, client: NodeMcuMqttClient, reason: number) => void): boolean;
+  /** `secure`: false, or `{ ca_cert: PEM }` (TLS, the broker's certificate checked against it: dev-esp32's mqtt). */
+  connect(host: string, port: number, secure: boolean | { ca_cert: string }, ok: (this: void, client: NodeMcuMqttClient) => void, fail: (this: void, client: NodeMcuMqttClient, reason: number) => void): boolean;
   subscribe(topic: string, qos: number): boolean;
   publish(topic: string, payload: string, qos: number, retain: number): boolean;
   close(): boolean;

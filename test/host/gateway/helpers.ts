@@ -3,7 +3,7 @@
  * process id), socat pseudo-terminal pairs, a signing test device, an MQTT subscriber that
  * collects messages, and a wait-for-condition with a generous timeout (no timing asserts).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createPrivateKey, randomBytes, sign } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
@@ -221,10 +221,25 @@ export class Collector {
  * A gateway for devices on a network: its embedded broker on a free port (devices log in as
  * themselves, PROTOCOL.md 6.3), no serial ports, no health server; every verified batch in `batches`.
  */
-export async function networkGateway(dir: string, site: string): Promise<{ gw: Gateway; batches: VerifiedBatch[] }> {
+/**
+ * A test CA and a broker certificate it signed, for 127.0.0.1 and localhost (P-256, made
+ * with Debian's openssl): files ca.pem, broker.pem, broker.key in `dir`.
+ */
+export function makeTlsCerts(dir: string, name = "solkit-test-ca"): { ca: string; cert: string; key: string } {
+  const f = (n: string) => join(dir, n);
+  const run = (...args: string[]) => execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+  run("req", "-x509", ...ec, "-keyout", f("ca.key"), "-out", f("ca.pem"), "-days", "30", "-subj", `/CN=${name}`);
+  run("req", ...ec, "-keyout", f("broker.key"), "-out", f("broker.csr"), "-subj", "/CN=127.0.0.1");
+  writeFileSync(f("broker.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  run("x509", "-req", "-in", f("broker.csr"), "-CA", f("ca.pem"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f("broker.pem"), "-days", "30", "-extfile", f("broker.ext"));
+  return { ca: f("ca.pem"), cert: f("broker.pem"), key: f("broker.key") };
+}
+
+export async function networkGateway(dir: string, site: string, tls?: { cert: string; key: string }): Promise<{ gw: Gateway; batches: VerifiedBatch[] }> {
   const cfg = defaultConfig(dir);
   const gw = await startGateway({
-    ...cfg, site, devices: { embedded: { host: "127.0.0.1", port: 0 } },
+    ...cfg, site, devices: { embedded: { host: "127.0.0.1", port: 0, tls } },
     serial: { discover: false, ports: [], retryMs: 100 }, health: { ...cfg.health, enabled: false },
   }, { logger: new MemoryLogger() });
   const batches: VerifiedBatch[] = [];

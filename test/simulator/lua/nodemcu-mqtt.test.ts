@@ -16,8 +16,13 @@ import { NodeMcuBoard } from "../../../simulator/lua/nodemcu-board";
 import { ensureFirmware } from "../../../simulator/scenario/artifact";
 import { decodePublicKey } from "../../../shared/crypto/strkey";
 import { buildTopic } from "../../../shared/protocol/topics";
+import { checkBrokerCa } from "../../../shared/protocol/net-config";
 import { encodeToken, TOKEN_ADD_CREDIT } from "../../../shared/protocol/token";
-import { Mosquitto, networkGateway, tempDir } from "../../host/gateway/helpers";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { luaString } from "../../../flash/nodemcu-repl";
+import { makeTlsCerts, Mosquitto, networkGateway, tempDir } from "../../host/gateway/helpers";
 
 const SITE = "mcu-site";
 const WIFI = { ssid: "solar-lab", password: "sunny-day-42" };
@@ -110,6 +115,129 @@ describe("a NodeMCU board on Wi-Fi, against a real gateway", () => {
       b.dispose();
     }
   }, 120_000);
+});
+
+/** The broker's CA typed in parts as `solkit provision --broker-ca` types it; then setNet with its hash. */
+function setNetTls(b: NodeMcuBoard, port: number, pem: string, hash = createHash("sha256").update(pem).digest("hex")): string {
+  for (let at = 0; at < pem.length; at += 120) b.repl(`solkit.caAdd(${luaString(pem.slice(at, at + 120))})`);
+  return b.repl(`print(solkit.setNet("${WIFI.ssid}", "${WIFI.password}", "127.0.0.1", ${port}, "${hash}"))`).split("\n").pop()!;
+}
+
+describe("a NodeMCU board on Wi-Fi over TLS, against a gateway whose broker has a certificate", () => {
+  let dir: string;
+  let gw: Gateway;
+  let batches: VerifiedBatch[] = [];
+  let ca: string;
+  let otherCa: string;
+  const connected: string[] = [];
+  const verified = (id: string) => batches.filter((v) => v.device === id).flatMap((v) => v.readings.map((r) => r.reading));
+
+  beforeAll(async () => {
+    dir = tempDir("solkit-mcu-tls-");
+    const certs = makeTlsCerts(dir);
+    ca = readFileSync(certs.ca, "latin1");
+    mkdirSync(join(dir, "other"));
+    otherCa = readFileSync(makeTlsCerts(join(dir, "other"), "someone-else").ca, "latin1");
+    const started = await networkGateway(dir, SITE, { cert: certs.cert, key: certs.key });
+    gw = started.gw;
+    batches = started.batches;
+    gw.events.setMaxListeners(60);
+  }, 60_000);
+
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it("keeps the CA, logs in over TLS only, its readings are verified; strangers on the TLS port see nothing", async () => {
+    expect(gw.deviceBrokerUrl).toMatch(/^mqtts:\/\/127\.0\.0\.1:\d+$/);
+    const port = portOf(gw.deviceBrokerUrl!);
+    const { b, id, hmacKey } = await provisioned();
+    try {
+      gw.registry.add({ id, hmacKey, board: mcu.id, repl: "nodemcu", name: "mcu-tls" });
+      expect(setNetTls(b, port, ca)).toBe(`link: wifi "${WIFI.ssid}", broker 127.0.0.1:${port} (TLS)`);
+      // The file holds the PEM and its SHA-256: a cut mid-write is caught at the next start.
+      const kept = b.readFile("sk.ca")!;
+      expect(Buffer.from(kept.subarray(0, kept.length - 32)).toString("latin1")).toBe(ca);
+      await runUntil(b, () => said.get(b)!.includes("link: logged in to 127.0.0.1"), "MQTT login over TLS");
+      expect(said.get(b)).toMatch(/logged in to 127\.0\.0\.1:\d+ \(TLS\)/);
+      await runUntil(b, () => verified(id).length >= 3, "three verified readings");
+      expect(b.repl("solkit.status()")).toMatch(/link: up \(mqtts 127\.0\.0\.1:\d+ via wifi "solar-lab": logged in\)/);
+
+      // Plain MQTT on the TLS port gets nowhere; an anonymous watcher over TLS is refused there.
+      const plain = mqtt.connect(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 3000 });
+      await expect(new Promise((res, rej) => { plain.once("connect", res); plain.once("error", rej); plain.once("close", () => rej(new Error("closed"))); })).rejects.toThrow();
+      plain.end(true);
+      const anon = mqtt.connect(`mqtts://127.0.0.1:${port}`, { reconnectPeriod: 0, ca });
+      await expect(new Promise((res, rej) => { anon.once("connect", res); anon.once("error", rej); })).rejects.toThrow(/Not authorized|only devices/i);
+      anon.end(true);
+      // The same watcher is welcome on the loopback listener the gateway itself uses.
+      const local = mqtt.connect(gw.brokerUrl!, { reconnectPeriod: 0 });
+      await new Promise<void>((res, rej) => { local.once("connect", () => res()); local.once("error", rej); });
+      local.end(true);
+    } finally {
+      b.dispose();
+    }
+  }, 120_000);
+
+  it("a broker whose certificate is not from the device's CA never sees its login; the right CA then delivers every reading", async () => {
+    const port = portOf(gw.deviceBrokerUrl!);
+    const { b, id, hmacKey } = await provisioned();
+    // Every client the broker lets in, as aedes announces it ($SYS/<broker>/new/clients, after a CONNECT).
+    const watcher = mqtt.connect(gw.brokerUrl!, { reconnectPeriod: 0 });
+    await new Promise<void>((r) => watcher.once("connect", () => r()));
+    watcher.on("message", (_t, p) => connected.push(p.toString()));
+    await watcher.subscribeAsync("$SYS/+/new/clients", { qos: 0 });
+    try {
+      gw.registry.add({ id, hmacKey, board: mcu.id, repl: "nodemcu", name: "mcu-wrong-ca" });
+      expect(setNetTls(b, port, otherCa)).toMatch(/\(TLS\)$/);
+      await runUntil(b, () => said.get(b)!.includes("its certificate is not from the CA this device keeps"), "the TLS refusal");
+      b.advance(60_000);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(verified(id)).toEqual([]);
+      expect(connected).not.toContain(id);
+      expect(b.repl("solkit.status()")).toMatch(/link: down \(mqtts/);
+
+      // A part lost on the cable: the hash does not match and nothing changes.
+      expect(setNetTls(b, port, ca.slice(0, 200), createHash("sha256").update(ca).digest("hex"))).toMatch(/^error: broker CA: its SHA-256/);
+      expect(setNetTls(b, port, ca)).toMatch(/\(TLS\)$/);
+      await runUntil(b, () => said.get(b)!.includes("link: logged in to 127.0.0.1"), "MQTT login with the right CA");
+      const newest = Number(/newest seq (\d+)/.exec(b.repl("solkit.status()"))![1]);
+      await runUntil(b, () => verified(id).some((r) => r.seq >= newest), "the readings made while the CA was wrong");
+      const seqs = [...new Set(verified(id).map((r) => r.seq))].sort((x, y) => x - y);
+      expect(seqs[0]).toBe(0);
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i)); // none lost
+      expect(connected).toContain(id);
+    } finally {
+      watcher.end(true);
+      b.dispose();
+    }
+  }, 180_000);
+
+  it("a damaged CA file (a cut mid-write) is no CA: the board says so at its next start and does not fall back to plain MQTT", async () => {
+    const port = portOf(gw.deviceBrokerUrl!);
+    const { b, id, hmacKey } = await provisioned();
+    try {
+      gw.registry.add({ id, hmacKey, board: mcu.id, repl: "nodemcu", name: "mcu-cut" });
+      expect(setNetTls(b, port, ca)).toMatch(/\(TLS\)$/);
+      const kept = b.readFile("sk.ca")!;
+      b.putFile("sk.ca", kept.subarray(0, 300)); // what a cut leaves: a prefix
+      b.powerOff();
+      said.set(b, "");
+      b.powerOn();
+      await runUntil(b, () => said.get(b)!.includes("no valid CA kept"), "the missing CA");
+      expect(said.get(b)).toContain("provision again with --broker-ca");
+      expect(said.get(b)).not.toContain("logged in");
+    } finally {
+      b.dispose();
+    }
+  }, 120_000);
+
+  it("the host's checks: the CA must be one PEM certificate of printable ASCII", () => {
+    expect(() => checkBrokerCa("hello")).toThrow(/expected a PEM certificate/);
+    expect(() => checkBrokerCa(ca.replace("\n", "\u00e9\n"))).toThrow(/character \d+ is neither printable ASCII/);
+    expect(() => checkBrokerCa(ca + "x".repeat(5000))).toThrow(/at most 4096/);
+    expect(() => checkBrokerCa(ca)).not.toThrow();
+  });
 });
 
 describe("a NodeMCU board on Wi-Fi, against Mosquitto", () => {
