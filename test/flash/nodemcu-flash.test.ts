@@ -24,7 +24,7 @@ import { startNodemcuPtyBoard, type PtyBoard } from "../../simulator/pty-board";
 import { ensureFirmware } from "../../simulator/scenario/artifact";
 import { NODEMCU_INIT_LFS, NODEMCU_INIT_LUA, NODEMCU_LFS_IMAGE_FILE, NODEMCU_PROGRAM_FILE } from "../../toolchain/nodemcu-files";
 import { Rig, smallBundle, tempDir, waitFor } from "./helpers";
-import { Mosquitto } from "../host/gateway/helpers";
+import { makeTlsCerts, Mosquitto } from "../host/gateway/helpers";
 import mqtt from "mqtt";
 
 const BAUD = 921_600;
@@ -216,6 +216,59 @@ describe("solkit flash on a NodeMCU pty board", () => {
       await broker.dispose();
     }
   }, 120_000);
+
+  it("provision --wifi --broker-ca: MQTT over TLS to Mosquitto, the broker checked against the CA the device now keeps", async () => {
+    const certDir = tempDir("solkit-certs-");
+    const certs = makeTlsCerts(certDir);
+    const broker = new Mosquitto({ tls: certs });
+    await broker.start();
+    const watcher = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    try {
+      const b = await nodemcuBoard(mcu, (await ensureFirmware(mcu.id)).code);
+      b.emu.repl("solkit.setConfig(2, 1)");
+      let said = "";
+      b.emu.onConsoleOutput((t) => (said += t));
+      const readings: string[] = [];
+      watcher.on("message", (_topic, payload) => readings.push(JSON.parse(payload.toString()).device));
+      await watcher.subscribeAsync("solkit/v1/farm-9/+/reading", { qos: 1 });
+      const home = tempDir("solkit-home-");
+      const p = await rig.run(["provision", "--board", mcu.id, "--port", b.path, "--baud", String(BAUD), "--site", "farm-9", "--wifi", "farm-net",
+        "--broker", `127.0.0.1:${broker.tlsPort}`, "--broker-ca", certs.ca, "--json"], { cwd: home, env: { SOLKIT_WIFI_PASSWORD: "secret-passphrase-7" } });
+      expect(p.status, p.stderr).toBe(0);
+      const r = JSON.parse(p.stdout);
+      expect(r.link).toBe(`mqtts 127.0.0.1:${broker.tlsPort} via wifi "farm-net"`);
+      await waitFor(() => readings.length >= 2, "two readings over TLS", 30_000);
+      expect(readings[0]).toBe(r.id);
+      expect(said).toMatch(/logged in to 127\.0\.0\.1:\d+ \(TLS\)/);
+    } finally {
+      watcher.end(true);
+      await broker.dispose();
+    }
+  }, 120_000);
+
+  it("provision --broker-ca refuses a file that is no CA certificate, before the port is opened", async () => {
+    const home = tempDir("solkit-home-");
+    const certs = makeTlsCerts(tempDir("solkit-certs-"));
+    const run = (ca: string, more: string[] = ["--wifi", "net", "--broker", "10.0.0.2"]) => rig.run(["provision", "--board", mcu.id, "--port", "/dev/nonexistent-port", "--site", "s", ...more, "--broker-ca", ca], { cwd: home });
+    const missing = await run(join(home, "nope.pem"));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/--broker-ca .*nope\.pem: no such file/);
+    const key = await run(certs.key);
+    expect(key.status).toBe(2);
+    expect(key.stderr).toMatch(/no PEM certificate in it/);
+    writeFileSync(join(home, "two.pem"), readFileSync(certs.ca, "latin1") + readFileSync(certs.cert, "latin1"));
+    const two = await run(join(home, "two.pem"));
+    expect(two.status).toBe(2);
+    expect(two.stderr).toMatch(/more than one certificate/);
+    writeFileSync(join(home, "bad.pem"), "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+    const bad = await run(join(home, "bad.pem"));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--broker-ca .*bad\.pem: /);
+    const noWifi = await run(certs.ca, []);
+    expect(noWifi.status).toBe(2);
+    expect(noWifi.stderr).toMatch(/--broker, --broker-ca and --wifi-password go with --wifi/);
+    for (const r of [missing, key, two, bad]) expect(r.stderr).not.toMatch(/cannot open|nonexistent-port/i);
+  }, 60_000);
 
   it("provision --wifi refuses at once, naming the problem, where it cannot work", async () => {
     const home = tempDir("solkit-home-");

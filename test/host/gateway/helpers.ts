@@ -45,11 +45,12 @@ function exited(p: ChildProcess): Promise<void> {
   return new Promise((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once("exit", () => r())));
 }
 
-async function connectable(port: number, ms = 10_000): Promise<void> {
+async function connectable(port: number, ms = 10_000, tls = false): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
     const ok = await new Promise<boolean>((r) => {
-      const c = mqtt.connect(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 1000 });
+      // Over TLS the handshake is enough to know it listens: its certificate is not checked here.
+      const c = mqtt.connect(`${tls ? "mqtts" : "mqtt"}://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 1000, rejectUnauthorized: !tls });
       let done = false;
       const finish = (ok: boolean) => {
         if (done) return;
@@ -75,8 +76,14 @@ export class Mosquitto {
   readonly log: string[] = [];
   port = 0;
 
-  /** persist: keep sessions and queued messages across a restart (saved at SIGTERM). */
-  constructor(private readonly opts: { persist?: boolean } = {}) {}
+  /** A second listener speaking MQTT over TLS only (with `tls`), on this port. */
+  tlsPort = 0;
+
+  /**
+   * persist: keep sessions and queued messages across a restart (saved at SIGTERM).
+   * tls: a certificate and key (makeTlsCerts) for a second listener, over TLS only.
+   */
+  constructor(private readonly opts: { persist?: boolean; tls?: { cert: string; key: string } } = {}) {}
 
   get url(): string {
     return `mqtt://127.0.0.1:${this.port}`;
@@ -84,9 +91,15 @@ export class Mosquitto {
 
   async start(): Promise<void> {
     if (!this.port) this.port = await freePort();
+    const tls = this.opts.tls;
+    if (tls && !this.tlsPort) this.tlsPort = await freePort();
     const conf = join(this.dir, "mosquitto.conf");
     writeFileSync(conf, [
+      "per_listener_settings false",
       `listener ${this.port} 127.0.0.1`,
+      ...(tls ? [`listener ${this.tlsPort} 127.0.0.1`, `certfile ${tls.cert}`, `keyfile ${tls.key}`] : []),
+      // As root it would drop to the mosquitto user, who cannot read the test's key (0600 in a 0700 dir).
+      ...(tls && process.getuid?.() === 0 ? ["user root"] : []),
       "allow_anonymous true",
       // Debian's default of 1000 queued messages per client dropped ~1 % of QoS 1 messages
       // when a fast publisher outran a subscriber (DESIGN.md).
@@ -103,6 +116,7 @@ export class Mosquitto {
     p.stderr!.on("data", (d) => this.log.push(String(d)));
     this.proc = p;
     await connectable(this.port);
+    if (tls) await connectable(this.tlsPort, 10_000, true);
   }
 
   async stop(): Promise<void> {
