@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultConfig, loadConfig, parseConfig } from "../../../host/gateway/config";
-import { tempDir } from "./helpers";
+import { startGateway } from "../../../host/gateway/gateway";
+import { MemoryLogger } from "../../../host/gateway/log";
+import { makeTlsCerts, tempDir } from "./helpers";
 
 describe("gateway config", () => {
   it("defaults to the embedded broker and ./.solkit/gateway.db", () => {
@@ -55,6 +57,39 @@ describe("gateway config", () => {
     expect(() => parseConfig({ devices: { embedded: { host: "0.0.0.0" } } }, "/")).toThrow(/\$\.devices\.embedded\.host: "0\.0\.0\.0" is not loopback .*"insecureRemote": true/);
     expect(parseConfig({ devices: { embedded: { host: "0.0.0.0", insecureRemote: true } } }, "/").devices).toEqual({ embedded: { host: "0.0.0.0", port: 1883, insecureRemote: true } });
     for (const host of ["127.0.0.1", "127.1.2.3", "::1", "localhost"]) expect(() => parseConfig({ devices: { embedded: { host } } }, "/")).not.toThrow();
+  });
+
+  it("an embedded broker with a certificate may listen beyond loopback: TLS, port 8883 unless given; its files must be there", () => {
+    const dir = tempDir();
+    try {
+      const certs = makeTlsCerts(dir);
+      const cfg = parseConfig({ devices: { embedded: { host: "0.0.0.0", tls: { cert: "broker.pem", key: "broker.key" } } } }, dir);
+      expect(cfg.devices).toEqual({ embedded: { host: "0.0.0.0", port: 8883, insecureRemote: false, tls: { cert: certs.cert, key: certs.key } } });
+      expect(() => parseConfig({ devices: { embedded: { host: "0.0.0.0", tls: { cert: "nope.pem" } } } }, dir)).toThrow(
+        new RegExp(`\\$\\.devices\\.embedded\\.tls\\.cert: no such file: ${join(dir, "nope.pem")}[^]*\\$\\.devices\\.embedded\\.tls\\.key: required`));
+      expect(() => parseConfig({ devices: { embedded: { tls: { cert: "broker.pem", key: "broker.key", ca: "x" } } } }, dir)).toThrow(/\$\.devices\.embedded\.tls\.ca/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a certificate the broker cannot use is one clear error at start, and nothing listens", async () => {
+    const dir = tempDir();
+    try {
+      const certs = makeTlsCerts(dir);
+      writeFileSync(join(dir, "garbage.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+      const cfg = defaultConfig(dir);
+      await expect(startGateway({ ...cfg, devices: { embedded: { host: "127.0.0.1", port: 0, tls: { cert: join(dir, "garbage.pem"), key: certs.key } } },
+        serial: { discover: false, ports: [], retryMs: 100 }, health: { ...cfg.health, enabled: false } }, { logger: new MemoryLogger() }))
+        .rejects.toThrow(/embedded broker TLS: .*devices\.embedded\.tls/);
+      // The database lock went with it: a gateway with a good certificate starts on the same files.
+      const gw = await startGateway({ ...cfg, devices: { embedded: { host: "127.0.0.1", port: 0, tls: { cert: certs.cert, key: certs.key } } },
+        serial: { discover: false, ports: [], retryMs: 100 }, health: { ...cfg.health, enabled: false } }, { logger: new MemoryLogger() });
+      expect(gw.deviceBrokerUrl).toMatch(/^mqtts:/);
+      await gw.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("says which file is not JSON", () => {
