@@ -17,6 +17,8 @@ import { Registry } from "../../host/gateway/registry";
 import { openStore } from "../../host/gateway/store-sqlite";
 import { creditLeft, creditText } from "../../host/gateway/credit-left";
 import { summary as commandSummary } from "../command-list";
+import { makeBrokerCertificates, type BrokerCertificates } from "../../host/gateway/tls-cert";
+import { SolkitError } from "../../shared/errors";
 
 const EXAMPLES = `
 Examples:
@@ -24,7 +26,8 @@ Examples:
   $ solkit host --config gateway.json            a given broker, TLS, serial ports (docs/host-config.md)
   $ solkit host --local-device rpi4              a Pi that is its own meter too: the device program beside the gateway
   $ solkit host add-device GABC… --hmac-key-file dev1.key --board esp32
-  $ solkit host devices --json`;
+  $ solkit host devices --json
+  $ solkit host tls --host 192.168.1.10            a CA and the broker's certificate: Wi-Fi devices over TLS`;
 
 function config(file: string | undefined): GatewayConfig {
   if (file === undefined) return defaultConfig();
@@ -78,6 +81,39 @@ export const registerHost: RegisterCommand = (program, ctx) => {
     .action((id: string, opts: AddOptions) => {
       const out = ctx.output();
       addDevice(config(opts.config ?? parentConfig(host)), id, opts, out);
+    });
+
+  host
+    .command("tls")
+    .description("make the site's CA (kept once made) and a certificate for the embedded broker: MQTT over TLS for Wi-Fi devices")
+    .requiredOption("--host <address...>", "the broker's IP address(es) or DNS name(s) as the devices reach it")
+    .option("--out <dir>", "folder for ca.pem, ca.key, broker.pem, broker.key", ".solkit/tls")
+    .option("--days <n>", "the broker certificate's lifetime in days", "825")
+    .addHelpText("after", `
+Examples:
+  $ solkit host tls --host 192.168.1.10
+  $ solkit host tls --host 192.168.1.10 --host gw.farm-7.lan --out /etc/solkit/tls
+
+Then, in the host's config:  "devices": {"embedded": {"host": "0.0.0.0", "tls": {"cert": ".solkit/tls/broker.pem", "key": ".solkit/tls/broker.key"}}}
+and for each Wi-Fi device:   solkit provision … --wifi SSID --broker 192.168.1.10:8883 --broker-ca .solkit/tls/ca.pem
+Run it again for a new address: the CA stays, so the devices keep trusting the broker.`)
+    .action((opts: { host: string[]; out: string; days: string }) => {
+      const out = ctx.output();
+      let made: BrokerCertificates;
+      try {
+        made = makeBrokerCertificates({ hosts: opts.host, dir: opts.out, days: Number(opts.days) });
+      } catch (e) {
+        throw e instanceof SolkitError ? new CliError(e.message) : e; // a bad --host, no openssl: exit 2
+      }
+      if (out.jsonMode) out.json({ ...made });
+      else {
+        out.line(`${made.newCa ? "CA (new)  " : "CA (kept) "}  ${made.ca}   (give it to devices: provision --broker-ca ${made.ca})`);
+        out.line(`CA key      ${made.caKey}   (0600: keep it off the site's shared machines)`);
+        out.line(`broker      ${made.cert} for ${made.hosts.join(", ")}`);
+        out.line(`broker key  ${made.key}`);
+        out.line(`config      "devices": {"embedded": {"host": "0.0.0.0", "tls": {"cert": ${JSON.stringify(made.cert)}, "key": ${JSON.stringify(made.key)}}}}`);
+      }
+      ctx.exit(EXIT_OK);
     });
 };
 

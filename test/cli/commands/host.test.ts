@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { rmSync, writeFileSync } from "node:fs";
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { solkit } from "../helpers";
 import { tempDir } from "../../host/gateway/helpers";
@@ -65,6 +66,62 @@ describe("solkit host devices: credit left", () => {
       expect(list.stdout, list.stdout).toMatch(new RegExp(`${dev.id}.*\\s23h 0m\\s`));
       const json = JSON.parse(solkit(["--json", "host", "devices", "--config", cfg]).stdout) as { credit: number };
       expect(Math.abs(json.credit - 82_830)).toBeLessThanOrEqual(10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("solkit host tls", () => {
+  it("makes the site's CA once and a broker certificate it signed for the given addresses; keys 0600 in a 0700 folder; the CA stays when run again", () => {
+    const dir = tempDir();
+    try {
+      const out = join(dir, "tls");
+      const first = solkit(["--json", "host", "tls", "--host", "192.168.1.10", "--host", "gw.farm-7.lan", "--out", out]);
+      expect(first.status, first.stderr).toBe(0);
+      const made = JSON.parse(first.stdout) as { ca: string; caKey: string; cert: string; key: string; newCa: boolean };
+      expect(made.newCa).toBe(true);
+      const ca = new X509Certificate(readFileSync(made.ca));
+      const cert = new X509Certificate(readFileSync(made.cert));
+      expect(ca.ca).toBe(true);
+      expect(cert.ca).toBe(false);
+      expect(cert.checkIssued(ca)).toBe(true);
+      expect(cert.verify(ca.publicKey)).toBe(true);
+      expect(cert.subjectAltName).toBe("IP Address:192.168.1.10, DNS:gw.farm-7.lan");
+      expect(cert.checkIP("192.168.1.10")).toBe("192.168.1.10");
+      expect(cert.checkHost("gw.farm-7.lan")).toBe("gw.farm-7.lan");
+      expect(statSync(made.caKey).mode & 0o777).toBe(0o600);
+      expect(statSync(made.key).mode & 0o777).toBe(0o600);
+      expect(statSync(out).mode & 0o777).toBe(0o700);
+      expect(createPrivateKey(readFileSync(made.key)).asymmetricKeyDetails?.namedCurve).toBe("prime256v1");
+
+      // A new address later: the same CA signs it, so devices provisioned with ca.pem keep trusting the broker.
+      const again = solkit(["host", "tls", "--host", "10.0.0.7", "--out", out]);
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/CA \(kept\)/);
+      expect(again.stdout).toContain(`"tls": {"cert": "${made.cert}", "key": "${made.key}"}`);
+      expect(new X509Certificate(readFileSync(made.ca)).fingerprint256).toBe(ca.fingerprint256);
+      const renewed = new X509Certificate(readFileSync(made.cert));
+      expect(renewed.checkIssued(ca)).toBe(true);
+      expect(renewed.subjectAltName).toBe("IP Address:10.0.0.7");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a bad address or lifetime is one line and exit 2; --help shows examples", () => {
+    const dir = tempDir();
+    try {
+      const bad = solkit(["host", "tls", "--host", "bad host!", "--out", join(dir, "t")]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+      expect(bad.stderr).toMatch(/--host "bad host!": expected the broker's IP address or DNS name/);
+      const days = solkit(["host", "tls", "--host", "10.0.0.1", "--days", "0", "--out", join(dir, "t")]);
+      expect(days.status).toBe(2);
+      expect(days.stderr).toMatch(/--days: expected 1\.\.3650/);
+      const help = solkit(["host", "tls", "--help"]);
+      expect(help.stdout).toMatch(/\$ solkit host tls --host 192\.168\.1\.10/);
+      expect(help.stdout).toMatch(/--broker-ca/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

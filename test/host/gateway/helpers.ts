@@ -3,7 +3,7 @@
  * process id), socat pseudo-terminal pairs, a signing test device, an MQTT subscriber that
  * collects messages, and a wait-for-condition with a generous timeout (no timing asserts).
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createPrivateKey, randomBytes, sign } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
@@ -18,6 +18,7 @@ import { encodeReading, readingHash, readingSigningInput, TIME_FROM_HOST } from 
 import { defaultConfig } from "../../../host/gateway/config";
 import { startGateway, type Gateway } from "../../../host/gateway/gateway";
 import { MemoryLogger } from "../../../host/gateway/log";
+import { makeBrokerCertificates } from "../../../host/gateway/tls-cert";
 import type { VerifiedBatch } from "../../../host/gateway/pipeline";
 
 export function tempDir(prefix = "solkit-gw-"): string {
@@ -235,19 +236,10 @@ export class Collector {
  * A gateway for devices on a network: its embedded broker on a free port (devices log in as
  * themselves, PROTOCOL.md 6.3), no serial ports, no health server; every verified batch in `batches`.
  */
-/**
- * A test CA and a broker certificate it signed, for 127.0.0.1 and localhost (P-256, made
- * with Debian's openssl): files ca.pem, broker.pem, broker.key in `dir`.
- */
+/** A CA and a broker certificate it signed for 127.0.0.1 and localhost, as `solkit host tls` makes them. */
 export function makeTlsCerts(dir: string, name = "solkit-test-ca"): { ca: string; cert: string; key: string } {
-  const f = (n: string) => join(dir, n);
-  const run = (...args: string[]) => execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  run("req", "-x509", ...ec, "-keyout", f("ca.key"), "-out", f("ca.pem"), "-days", "30", "-subj", `/CN=${name}`);
-  run("req", ...ec, "-keyout", f("broker.key"), "-out", f("broker.csr"), "-subj", "/CN=127.0.0.1");
-  writeFileSync(f("broker.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  run("x509", "-req", "-in", f("broker.csr"), "-CA", f("ca.pem"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f("broker.pem"), "-days", "30", "-extfile", f("broker.ext"));
-  return { ca: f("ca.pem"), cert: f("broker.pem"), key: f("broker.key") };
+  const made = makeBrokerCertificates({ hosts: ["127.0.0.1", "localhost"], dir, caName: name, days: 30 });
+  return { ca: made.ca, cert: made.cert, key: made.key };
 }
 
 export async function networkGateway(dir: string, site: string, tls?: { cert: string; key: string }): Promise<{ gw: Gateway; batches: VerifiedBatch[] }> {
