@@ -18,7 +18,10 @@ const OUTBOX_SHARE = 0.5;
 
 export interface StoragePlan {
   storageBytes: number;
+  /** Bytes of code the file system keeps (NodeMCU with LFS: the image, not the source). */
   codeBytes: number;
+  /** Which file those are, where it is not the bundle itself (NodeMCU: "lfs.img"). */
+  codeFile?: string;
   journalBytes: number;
   outboxBytes: number;
   outboxCapacity: number;

@@ -6,7 +6,9 @@
  * 64-bit integers and native bitwise operators the protocol's u32 arithmetic and TSTL's output
  * need (5.1 has neither: every `&` would become a bit-library call, every u32 a float).
  */
+import { mkdtempSync, rmSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Board } from "../boards/board-type";
@@ -130,9 +132,27 @@ export async function nodemcuBundle(board: Board, outboxCapacity?: number): Prom
   // The facts hold the outbox size, which depends on the bundle's size: a placeholder first.
   const built = await buildLuaBundle({ entry: join(TARGET, "main.ts"), declarations: [join(TARGET, "nodemcu.d.ts")], prelude: `${bridges}\nSOLKIT_BOARD = ${FACTS}`, swaps: LUA_SWAPS });
   const code = inlineTables(asBytes(built.code), "main.ts");
-  const plan = planStorage(board, code.length);
-  const facts = toLuaLiteral(nodemcuBoardFacts(board, outboxCapacity ?? plan.outboxCapacity));
-  return { code: code.replace(FACTS, () => facts), plan };
+  const withFacts = (capacity: number) => {
+    const facts = toLuaLiteral(nodemcuBoardFacts(board, capacity));
+    return code.replace(FACTS, () => facts);
+  };
+  let plan = planStorage(board, code.length);
+  const image = luacCrossAvailable() ? lfsImageBytes(withFacts(plan.outboxCapacity)) : undefined;
+  // `solkit flash` puts the LFS image in the file system, not the source (the code itself goes to
+  // the LFS partition): the outbox gets the rest. The image's size barely moves with the facts
+  // (a number), and the outbox takes only a share of what is left.
+  if (image !== undefined) plan = { ...planStorage(board, image), codeFile: "lfs.img" };
+  return { code: withFacts(outboxCapacity ?? plan.outboxCapacity), plan };
+}
+
+/** Bytes of the LFS image luac.cross makes of `code` (a scratch file). */
+function lfsImageBytes(code: string): number {
+  const dir = mkdtempSync(join(tmpdir(), "solkit-lfs-size-"));
+  try {
+    return buildLfsImage(code, join(dir, "lfs.img")).imageBytes;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -151,7 +171,7 @@ export async function buildNodemcuFirmware(board: Board, outDir?: string): Promi
   const file = join(outDir ?? join(REPO, "dist", board.id), "firmware.lua");
   const report: NodemcuBuildReport = {
     board: board.id, target: "nodemcu", file: relative(REPO, file), bytes: code.length,
-    storage: { ...plan, codeBytes: code.length }, firmwareVersion: DEFAULT_DEVICE_CONFIG.firmwareVersion, lua: "5.3",
+    storage: plan, firmwareVersion: DEFAULT_DEVICE_CONFIG.firmwareVersion, lua: "5.3",
   };
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

@@ -96,7 +96,7 @@ async function buildNodemcu(out: Output, board: Board, opts: { out?: string; pro
   if (out.jsonMode) return out.json(report);
   out.line(`built ${report.file} for ${report.board} (nodemcu, Lua ${report.lua})`);
   out.line(`  size      ${report.bytes} bytes (${kb(report.bytes)}) of Lua source`);
-  out.line(`  storage   ${kb(report.storage.storageBytes)}: outbox ${report.storage.outboxCapacity} readings (${report.storage.offlineHours.toFixed(1)} h offline at 60 s)`);
+  out.line(`  storage   ${kb(report.storage.storageBytes)}: ${report.storage.codeFile ?? "firmware.lua"} ${kb(report.storage.codeBytes)}, outbox ${report.storage.outboxCapacity} readings (${report.storage.offlineHours.toFixed(1)} h offline at 60 s)`);
   if (report.lfs === undefined) out.line("  lfs       not built: no C compiler for NodeMCU's luac.cross (apt-get install gcc libc6-dev); solkit flash uploads the source");
   else out.line(`  lfs       ${report.lfs.file}: ${kb(report.lfs.imageBytes)} image, ${kb(report.lfs.flashBytes)} of the chip's LFS partition once loaded (make it at least ${kb(Math.ceil(report.lfs.flashBytes / 4096) * 4096)})`);
   const m = report.measured;
