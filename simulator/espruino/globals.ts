@@ -93,20 +93,24 @@ export function createBootContext(m: Machine): { context: vm.Context; realm: Rea
     if (p !== null && typeof p === "object" && typeof (p as any).__espruinoPin === "string") return m.pins.resolve((p as any).__espruinoPin);
     return m.pins.resolve(p as string | number);
   };
+  // The methods live once per board on the pins' prototype (each pin knows its index): a
+  // set per pin was ~600 closures per ESP32 board, a tenth of a fleet board's heap.
+  type PinObject = { __espruinoPin: string; __espruinoPinIndex: number };
+  const pinProto = wrapAll({
+    read: function (this: PinObject) { return m.pins.read(this.__espruinoPinIndex) === 1; },
+    write: function (this: PinObject, v: unknown) { return m.pins.write(this.__espruinoPinIndex, v); },
+    set: function (this: PinObject) { return m.pins.write(this.__espruinoPinIndex, 1); },
+    reset: function (this: PinObject) { return m.pins.write(this.__espruinoPinIndex, 0); },
+    toggle: function (this: PinObject) { const i = this.__espruinoPinIndex; return m.pins.write(i, m.pins.level(i) ? 0 : 1); },
+    mode: function (this: PinObject, mode: string) { return m.pins.setMode(this.__espruinoPinIndex, mode, false); },
+    getMode: function (this: PinObject) { return m.pins.getMode(this.__espruinoPinIndex); },
+    toString: function (this: PinObject) { return this.__espruinoPin; },
+  });
   for (const [name, i] of m.pins.globals()) {
-    const canonical = m.pins.names[i];
     if (!pinObjects[i]) {
-      const pin: any = wrapAll({
-        read: () => m.pins.read(i) === 1,
-        write: (v: unknown) => m.pins.write(i, v),
-        set: () => m.pins.write(i, 1),
-        reset: () => m.pins.write(i, 0),
-        toggle: () => m.pins.write(i, m.pins.level(i) ? 0 : 1),
-        mode: (mode: string) => m.pins.setMode(i, mode, false),
-        getMode: () => m.pins.getMode(i),
-        toString: () => canonical,
-      });
-      Object.defineProperty(pin, "__espruinoPin", { value: canonical });
+      const pin = Object.create(pinProto);
+      Object.defineProperty(pin, "__espruinoPin", { value: m.pins.names[i] });
+      Object.defineProperty(pin, "__espruinoPinIndex", { value: i });
       pinObjects[i] = pin;
     }
     g[name] = pinObjects[i];

@@ -160,4 +160,19 @@ describe("EspruinoBoard: the Espruino API on emulated hardware", () => {
     expect(board.runCode("BTN === BTN1 && typeof D5").value).toBe("undefined");
     expect(board.runCode("process.env.BOARD").value).toBe("PICO_R1_3");
   });
+
+  it("pin objects: every method acts on its own pin (shared methods, one set per board), names, modes, toggles", () => {
+    const board = new EspruinoBoard({ pins: [{ name: "B2", aliases: ["LED1"] }, "A0", "A1"], jsVars: 5000, flashBytes: 8 * 2048, pageBytes: 2048, seed: 3 });
+    board.powerOn();
+    board.runCode("A0.mode('output'); A1.mode('output'); A0.set(); A1.reset(); LED1.write(true);");
+    expect([board.pinLevel("A0"), board.pinLevel("A1"), board.pinLevel("B2")]).toEqual([1, 0, 1]);
+    board.runCode("A0.toggle(); A1.toggle();");
+    expect([board.pinLevel("A0"), board.pinLevel("A1")]).toEqual([0, 1]);
+    expect(board.runCode("[String(A0), '' + LED1, A1.getMode(), A0.read(), A1.read(), Pin('A1') === A1, A0.read === A1.read]").value).toEqual(["A0", "B2", "output", false, true, true, true]);
+    // A second board's pins are its own.
+    const other = new EspruinoBoard({ pins: ["A0"], jsVars: 5000, flashBytes: 8 * 2048, pageBytes: 2048, seed: 4 });
+    other.powerOn();
+    other.runCode("A0.mode('output'); A0.set();");
+    expect([other.pinLevel("A0"), board.pinLevel("A0")]).toEqual([1, 0]);
+  });
 });
