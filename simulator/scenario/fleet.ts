@@ -119,7 +119,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
 /**
  * Most boards one worker thread runs: a fleet asked to use threads gets more shards than
  * threads when a shard would hold more. Every collection in a shard walks a heap of its boards'
- * state (~0.6 MB each): 10,000 boards for ten simulated minutes on 2 cores took 349 s in 2
+ * state (~0.5 MB each): 10,000 boards for ten simulated minutes on 2 cores took 349 s in 2
  * shards of 5,000 and 92 s in 20 shards of 500, at ~10 MB of memory per extra shard. Up to 500
  * per shard the cost per board barely moves (1000 boards: 2 shards of 500 at 63-69x real time,
  * 8 of 125 at 56x, measured with the shards' spans started together).
