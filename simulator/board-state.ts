@@ -29,7 +29,7 @@ export function boardFromState(dir: string, board: Board, seed: number): { emu: 
   if (image.length !== emu.flash.size) {
     throw new SolkitError("E_STATE", `${file} holds ${image.length} bytes of flash, and ${board.id} has ${emu.flash.size}: it is another board's; use another --state folder`);
   }
-  emu.flash.bytes.set(image);
+  emu.flash.restore(image);
   return { emu, restored: true };
 }
 
@@ -38,7 +38,7 @@ export function saveState(dir: string, board: Board, emu: EspruinoBoard): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = stateFile(dir, board);
   const tmp = `${file}.tmp`;
-  writeFileSync(tmp, emu.flash.bytes, { mode: 0o600 });
+  writeFileSync(tmp, emu.flash.image(), { mode: 0o600 });
   renameSync(tmp, file);
 }
 

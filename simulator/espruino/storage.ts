@@ -81,8 +81,8 @@ export class FlashStorage {
   }
 
   private word(addr: number): number {
-    const b = this.flash.bytes;
-    return (b[addr] | (b[addr + 1] << 8) | (b[addr + 2] << 16) | (b[addr + 3] << 24)) >>> 0;
+    const f = this.flash;
+    return (f.byteAt(addr) | (f.byteAt(addr + 1) << 8) | (f.byteAt(addr + 2) << 16) | (f.byteAt(addr + 3) << 24)) >>> 0;
   }
 
   /** jsfGetFileHeader: a header is valid when its size word is set and the file fits. */
@@ -179,7 +179,7 @@ export class FlashStorage {
   }
 
   private equal(addr: number, data: Uint8Array): boolean {
-    for (let i = 0; i < data.length; i++) if (this.flash.bytes[addr + i] !== data[i]) return false;
+    for (let i = 0; i < data.length; i++) if (this.flash.byteAt(addr + i) !== data[i]) return false;
     return true;
   }
 

@@ -130,10 +130,11 @@ describe("solkit flash on a pty board", () => {
     const code = smallBundle("cell", 20_000);
     const marker = Buffer.from(code.slice(5000, 5064), "latin1");
     const flip = () => {
-      let at = Buffer.from(b.emu.flash.bytes).indexOf(marker);
+      const f = b.emu.flash;
+      let at = Buffer.from(f.image()).indexOf(marker);
       expect(at).toBeGreaterThan(0);
-      while ((b.emu.flash.bytes[at] & 1) === 0) at++;
-      b.emu.flash.bytes[at] &= 0xfe; // a bit stuck at 0, as a worn cell does
+      while ((f.byteAt(at) & 1) === 0) at++;
+      f.program(at, Uint8Array.of(f.byteAt(at) & 0xfe)); // a bit stuck at 0, as a worn cell does
     };
     await expect(
       flashBoard({ path: b.path, baud: BAUD, board: esp32, code, onProgress: (p) => (p.done === p.total ? flip() : undefined) }),

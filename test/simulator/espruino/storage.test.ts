@@ -15,7 +15,7 @@ describe("emulated flash Storage (Espruino's jsflash.c layout)", () => {
     expect(s.write("cfg", bytes("hello"))).toBe(true);
     expect(text(s.read("cfg"))).toBe("hello");
     expect(text(s.read("cfg", 1, 3))).toBe("ell");
-    expect(s.flash.bytes[0]).toBe(5); // size word, little-endian
+    expect(s.flash.byteAt(0)).toBe(5); // size word, little-endian
     expect(text(s.flash.read(4, 3))).toBe("cfg");
     expect(s.getFree()).toBe(4 * 4096 - HEADER_BYTES - 8);
     expect(s.read("nope")).toBeUndefined();
