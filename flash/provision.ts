@@ -12,7 +12,7 @@ import type { Board } from "../boards/board-type";
 import { Registry } from "../host/gateway/registry";
 import { openStore } from "../host/gateway/store-sqlite";
 import { isPublicKey } from "../shared/crypto/strkey";
-import { checkBrokerCa, checkNetConfig } from "../shared/protocol/net-config";
+import { checkBrokerCa, checkNetConfig, PEM_BEGIN } from "../shared/protocol/net-config";
 import { SolkitError } from "../shared/errors";
 import { hostKeyChangeMac } from "../shared/protocol/host-key";
 import { TokenIssuer } from "../host/gateway/tokens";
@@ -62,9 +62,9 @@ export function readBrokerCa(file: string): string {
     throw new SolkitError("E_FIELD", `--broker-ca ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
   }
   const pem = text.replace(/\r\n/g, "\n").trim() + "\n";
-  const first = pem.indexOf("-----BEGIN CERTIFICATE-----");
-  if (first < 0) throw new SolkitError("E_FIELD", `--broker-ca ${file}: no PEM certificate in it ("-----BEGIN CERTIFICATE-----")`);
-  if (pem.indexOf("-----BEGIN CERTIFICATE-----", first + 1) > 0) throw new SolkitError("E_FIELD", `--broker-ca ${file}: more than one certificate; give the CA that signed the broker's certificate alone`);
+  const first = pem.indexOf(PEM_BEGIN);
+  if (first < 0) throw new SolkitError("E_FIELD", `--broker-ca ${file}: no PEM certificate in it ("${PEM_BEGIN}")`);
+  if (pem.indexOf(PEM_BEGIN, first + 1) > 0) throw new SolkitError("E_FIELD", `--broker-ca ${file}: more than one certificate; give the CA that signed the broker's certificate alone`);
   const cert = pem.slice(first);
   try {
     new X509Certificate(cert);

@@ -80,7 +80,7 @@ export async function startEmbeddedBroker(host: string, port: number, logger?: L
   let server: Server;
   try {
     // A bad certificate or key is one clear error, before anything listens.
-    server = tls === undefined ? createServer({ noDelay: true }, aedes.handle) : createTlsServer({ cert: tls.cert, key: tls.key, minVersion: "TLSv1.2", noDelay: true } as never, aedes.handle);
+    server = tls === undefined ? createServer({ noDelay: true }, aedes.handle) : createTlsServer({ cert: tls.cert, key: tls.key, minVersion: "TLSv1.2", noDelay: true }, aedes.handle);
   } catch (e) {
     await closeAll();
     throw new SolkitError("E_CONFIG", `embedded broker TLS: ${(e as Error).message} (devices.embedded.tls: a PEM certificate and its private key)`);

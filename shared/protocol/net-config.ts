@@ -46,7 +46,7 @@ export function checkNetConfig(n: NetConfig): void {
 
 /** A broker's CA certificate in PEM, as the device keeps it: one certificate, at most this long. */
 export const MAX_CA = 4096;
-const PEM_BEGIN = "-----BEGIN CERTIFICATE-----";
+export const PEM_BEGIN = "-----BEGIN CERTIFICATE-----";
 const PEM_END = "-----END CERTIFICATE-----";
 
 /**
