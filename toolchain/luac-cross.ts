@@ -27,7 +27,7 @@ const SOURCES = join(REPO, "toolchain", "nodemcu-luac", "src");
 /** Where the built luac.cross is kept (SOLKIT_LUAC_CACHE: another folder, e.g. a test's empty one). */
 const cacheDir = (): string => process.env.SOLKIT_LUAC_CACHE ?? join(REPO, "node_modules", ".cache", "solkit");
 /** The compiler's flags: they are part of the cache key with the sources. */
-const FLAGS = ["-O2", "-DLUA_NUMBER_64BITS", "-DLFS_SIZE=0x200000", "-w"];
+const FLAGS = ["-O2", "-DLUA_NUMBER_64BITS", "-DLFS_SIZE=0x200000", "-DLUA_FIXED_SEED=0x50171c", "-w"];
 
 let built: string | undefined;
 

@@ -49,6 +49,14 @@ describe("luac.cross (NodeMCU's Lua 5.3 core, vendored)", () => {
     expect(fromLfs).toBeLessThan(fromSource / 4); // only the globals' table entries
   });
 
+  it("the same program makes the same image, byte for byte (a reproducible build)", () => {
+    const dir = tmp();
+    const src = `local t = {} for i = 1, 200 do t["k" .. i] = i end return { t = t, name = "solkit" }`;
+    buildLfsImage(src, join(dir, "a.img"), { module: "app" });
+    buildLfsImage(src, join(dir, "b.img"), { module: "app" });
+    expect(readFileSync(join(dir, "a.img")).equals(readFileSync(join(dir, "b.img")))).toBe(true);
+  });
+
   it("a failing script fails the run (exit 1), with its traceback", () => {
     const r = runWith(undefined, `error("boom")`);
     expect(r.status).toBe(1);
