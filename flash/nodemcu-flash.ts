@@ -87,7 +87,8 @@ function hashExpr(kind: NodeMcuInfo["hash"], name: string): string {
     : `(function() local h,f=0x811c9dc5,${open} repeat local s=f:read(256) or "" for i=1,#s do h=((h~s:byte(i))*16777619)&0xffffffff end until s=="" f:close() return ("%08x"):format(h) end)()`;
 }
 
-async function must(r: NodeMcuRepl, expr: string, what: string, timeoutMs = 5000): Promise<string> {
+/** Runs one step of the flash on the board (the probe has found it answering): 15 s for its answer, as a chunk's longer tries. */
+async function must(r: NodeMcuRepl, expr: string, what: string, timeoutMs = 15_000): Promise<string> {
   const a = await r.call(expr, timeoutMs);
   if (!a.ok) throw new SolkitError("E_UPLOAD", `${what} failed on the board: ${String(a.value).slice(0, 120)}`);
   return String(a.value);
@@ -95,8 +96,13 @@ async function must(r: NodeMcuRepl, expr: string, what: string, timeoutMs = 5000
 
 /** Characters of a chunk line around its data: `__sk("SKnnnnn",pcall(function() return __w(nnnnnn,"…") end))`. */
 const CALL_OVERHEAD = 72;
-/** Times one chunk is sent before the upload stops (a line lost or changed on the wire is sent again). */
-const CHUNK_TRIES = 3;
+/**
+ * How long each try of one chunk waits for its answer before the chunk goes again (a line lost or
+ * changed on the wire is sent again); after the last the upload stops. Each wait is longer than
+ * the one before: SPIFFS may stop to collect garbage for seconds on a nearly full flash, and a
+ * loaded host may not read the port for a while — a dead board still fails within 35 s.
+ */
+const CHUNK_WAITS_MS = [5_000, 10_000, 20_000];
 
 /**
  * The board's chunk writer: `__w(at, s)` writes `s` at byte `at` (so sending a chunk again is
@@ -142,10 +148,10 @@ async function writeFile(r: NodeMcuRepl, info: NodeMcuInfo, name: string, data: 
     const want = String(parseInt(fnv1a(piece), 16));
     const arg = base64 ? `__d("${Buffer.from(piece, "latin1").toString("base64")}")` : luaString(piece);
     for (let tries = 1; ; tries++) {
-      const a = await r.call(`__w(${at},${arg})`, 5000);
+      const a = await r.call(`__w(${at},${arg})`, CHUNK_WAITS_MS[tries - 1]);
       if (a.ok && a.value === want) break;
       if (!a.ok && /flash write failed/.test(String(a.value))) throw new SolkitError("E_UPLOAD", `writing ${name} at byte ${at}: the board's flash refused it (full?)`);
-      if (tries >= CHUNK_TRIES) throw new SolkitError("E_UPLOAD", `writing ${name} at byte ${at} failed ${tries} times (last: ${String(a.value).slice(0, 80)}); nothing was replaced — check the cable and try again`);
+      if (tries >= CHUNK_WAITS_MS.length) throw new SolkitError("E_UPLOAD", `writing ${name} at byte ${at} failed ${tries} times (last: ${String(a.value).slice(0, 80)}); nothing was replaced — check the cable and try again`);
       retries++;
     }
     chunks++;

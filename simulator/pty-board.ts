@@ -81,6 +81,11 @@ export interface PtyBoard<B extends PtyHostedBoard = EspruinoBoard> {
   readonly plugged: boolean;
   /** Test hook: rewrites bytes from the host before they reach the wire (line noise). */
   hostFilter: ((data: Uint8Array) => Uint8Array) | undefined;
+  /**
+   * The real-time loop's health, for a test that fails to say why: its steps, the longest one
+   * and the longest wait between two (this process busy elsewhere), and the bytes the host sent.
+   */
+  readonly loop: { steps: number; longestStepMs: number; longestGapMs: number; hostBytes: number };
   onEvent(cb: (e: PtyEvent) => void): () => void;
   /** The cable out: the link disappears. `powerOff` also cuts the board's power (USB-powered). */
   unplug(opts?: { powerOff?: boolean }): Promise<void>;
@@ -250,6 +255,7 @@ async function servePty<B extends PtyHostedBoard>(emu: B, wireBoard: WireBoard, 
       return plugged;
     },
     hostFilter: undefined,
+    loop: { steps: 0, longestStepMs: 0, longestGapMs: 0, hostBytes: 0 },
     onEvent(cb) {
       listeners.push(cb);
       return () => listeners.splice(listeners.indexOf(cb), 1);
@@ -286,6 +292,7 @@ async function servePty<B extends PtyHostedBoard>(emu: B, wireBoard: WireBoard, 
   };
 
   const fromHost = (data: Buffer) => {
+    self.loop.hostBytes += data.length;
     const bytes = self.hostFilter ? self.hostFilter(new Uint8Array(data)) : new Uint8Array(data);
     wire.fromHost(bytes);
   };
@@ -355,6 +362,7 @@ async function servePty<B extends PtyHostedBoard>(emu: B, wireBoard: WireBoard, 
   const timer = setInterval(() => {
     const now = performance.now();
     const dt = Math.min(now - last, 250); // a stalled host process does not make the board leap
+    self.loop.longestGapMs = Math.max(self.loop.longestGapMs, now - last);
     last = now;
     if (plugged && socat && now - lastScan > 200) {
       lastScan = now;
@@ -368,6 +376,8 @@ async function servePty<B extends PtyHostedBoard>(emu: B, wireBoard: WireBoard, 
       direct?.write(buf);
     }
     if (emu.isOn) emu.advance(dt);
+    self.loop.steps++;
+    self.loop.longestStepMs = Math.max(self.loop.longestStepMs, performance.now() - now);
   }, opts.tickMs ?? 4);
 
   await startSocat();

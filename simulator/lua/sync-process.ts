@@ -97,6 +97,8 @@ export class SyncProcess {
   private readonly data = new Uint8Array(this.sab, 8);
   private readonly worker: Worker;
   ended = false;
+  /** Exchanges with the child so far (each one a round trip the caller sleeps through). */
+  exchanges = 0;
 
   /** The command line, for messages. */
   private cmd: string;
@@ -135,6 +137,7 @@ export class SyncProcess {
   }
 
   private exchange(message: { line?: string; spawn?: { cmd: string; args: string[] } }, line: string, timeoutMs: number): string[] {
+    this.exchanges++;
     this.worker.postMessage(message);
     if (Atomics.wait(this.ctl, 0, 0, timeoutMs) === "timed-out") throw new Error(`no answer to "${line.slice(0, 40)}" within ${timeoutMs} ms (${this.cmd})`);
     const n = Atomics.load(this.ctl, 1);

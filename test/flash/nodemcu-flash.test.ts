@@ -8,7 +8,7 @@
  * crypto module checks by FNV-1a, a provisioned device refuses (its console is locked), and a
  * broken program on a provisioned device does not hand the cable a REPL.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -44,6 +44,15 @@ async function nodemcuBoard(board: Board = mcu, firmware?: string): Promise<PtyB
   // A 1 ms tick: a line and its answer cross the simulated wire without waiting for 4 ms ticks.
   const b = await startNodemcuPtyBoard({ board, path: join(tempDir("solkit-pty-"), "ttyMCU"), seed: 5, baud: BAUD, firmware, tickMs: 1 });
   boards.push(b);
+  // A failure here has been a board that stopped hearing the host mid-upload (rarely, on a
+  // loaded machine): what the board, its wire and its loop were doing says where it stuck.
+  let said = "";
+  b.emu.onConsoleOutput((t) => (said = (said + t).slice(-1500)));
+  onTestFailed(() => {
+    console.error(`board on ${b.path}: resets ${JSON.stringify(b.emu.resets)}, now ${b.emu.now} ms, on ${b.emu.isOn}; ` +
+      `wire ${JSON.stringify(b.wire.stats)}, ${b.wire.pendingToBoard} bytes waiting; loop ${JSON.stringify(b.loop)}; ` +
+      `events ${JSON.stringify(b.events.slice(-8))}\nits console, last: ${said}`);
+  });
   return b;
 }
 

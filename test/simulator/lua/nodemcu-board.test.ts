@@ -31,4 +31,25 @@ describe("NodeMcuBoard restarts", () => {
     expect(lines).toContain("gateway-faults: restarted at 7s: panic (PANIC: boom)");
     expect(lines.join("\n")).not.toMatch(/reboot/);
   });
+
+  it("a step of virtual time is one round trip to the Lua process, wherever it ends within a millisecond", () => {
+    // The process says its clock in whole milliseconds; a step ending a few nanoseconds past one
+    // (real-time loops step by performance.now() differences) once cost up to ~250,000 round
+    // trips, each asking for the rest: a pty board stalled for 29 s in a flash test.
+    const b = new NodeMcuBoard(loadBoard("nodemcu-esp32"), `tmr.create():alarm(1000, tmr.ALARM_AUTO, function() end)\n`, 1);
+    try {
+      b.powerOn();
+      for (const past of [0.5, 0.01, 0.001, 0.000004, 1e-9]) {
+        b.advance(Math.floor(b.now) + 10.5 - b.now); // to half a millisecond
+        const before = b.exchanges;
+        b.advance(0.5 + past);
+        expect(b.exchanges - before, `a step ending ${past} ms past a millisecond`).toBe(1);
+        expect(b.now).toBeCloseTo(Math.floor(b.now) + past, 9);
+      }
+      b.advance(5000); // and on, without a restart
+      expect(b.resets.map((r) => r.reason)).toEqual(["power-on"]);
+    } finally {
+      b.dispose();
+    }
+  });
 });
