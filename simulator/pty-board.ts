@@ -83,9 +83,10 @@ export interface PtyBoard<B extends PtyHostedBoard = EspruinoBoard> {
   hostFilter: ((data: Uint8Array) => Uint8Array) | undefined;
   /**
    * The real-time loop's health, for a test that fails to say why: its steps, the longest one
-   * and the longest wait between two (this process busy elsewhere), and the bytes the host sent.
+   * and the longest wait between two (this process busy elsewhere). What the host sent is the
+   * wire's (`wire.stats`, `wire.pendingToBoard`).
    */
-  readonly loop: { steps: number; longestStepMs: number; longestGapMs: number; hostBytes: number };
+  readonly loop: { steps: number; longestStepMs: number; longestGapMs: number };
   onEvent(cb: (e: PtyEvent) => void): () => void;
   /** The cable out: the link disappears. `powerOff` also cuts the board's power (USB-powered). */
   unplug(opts?: { powerOff?: boolean }): Promise<void>;
@@ -255,7 +256,7 @@ async function servePty<B extends PtyHostedBoard>(emu: B, wireBoard: WireBoard, 
       return plugged;
     },
     hostFilter: undefined,
-    loop: { steps: 0, longestStepMs: 0, longestGapMs: 0, hostBytes: 0 },
+    loop: { steps: 0, longestStepMs: 0, longestGapMs: 0 },
     onEvent(cb) {
       listeners.push(cb);
       return () => listeners.splice(listeners.indexOf(cb), 1);
@@ -292,7 +293,6 @@ async function servePty<B extends PtyHostedBoard>(emu: B, wireBoard: WireBoard, 
   };
 
   const fromHost = (data: Buffer) => {
-    self.loop.hostBytes += data.length;
     const bytes = self.hostFilter ? self.hostFilter(new Uint8Array(data)) : new Uint8Array(data);
     wire.fromHost(bytes);
   };
