@@ -61,8 +61,14 @@ export function lfsImageFlashBytes(imageFile: string): number {
   }
 }
 
+/**
+ * The build time luac.cross stamps an image with (node.LFS.time, which solkit never reads): the
+ * caller's SOURCE_DATE_EPOCH, else 0 — never the clock, so one program makes one image (patch 7).
+ */
+const IMAGE_EPOCH = process.env.SOURCE_DATE_EPOCH || "0";
+
 function run(exe: string, args: string[], cwd: string, what: string): void {
-  const r = spawnSync(exe, args, { cwd, encoding: "utf8" });
+  const r = spawnSync(exe, args, { cwd, encoding: "utf8", env: { ...process.env, SOURCE_DATE_EPOCH: IMAGE_EPOCH } });
   if (r.status !== 0) throw new SolkitError("E_LUA_BUILD", `luac.cross, ${what}: ${luacCrossSaid(r.stderr || String(r.error))}`);
 }
 

@@ -174,6 +174,15 @@ static const char *corename(lua_State *L, const TString *filename, int *len) {
   return s;
 }
 
+/* solkit: the image's build time (node.LFS.time) is SOURCE_DATE_EPOCH when that is set
+** (reproducible-builds.org): with the clock in it, one program made a different image every
+** second, and two builds of one program racing into dist/ left a flash test two hashes. */
+static time_t build_time (void) {
+  const char *e = getenv("SOURCE_DATE_EPOCH");
+  if (e != NULL && *e != '\0') return (time_t) strtoll(e, NULL, 10);
+  return time(NULL);
+}
+
 /*
 ** If the luac command line includes multiple files or has the -f option
 ** then luac generates a main function to reference all sub-main prototypes.
@@ -224,7 +233,7 @@ static const Proto *combine(lua_State *L, int n, int type) {
         }
         setsvalue2n(L, f->k+i, sname);
       }
-      setivalue(f->k+n, (lua_Integer) time(NULL));
+      setivalue(f->k+n, (lua_Integer) build_time());
     }
     return f;
   }
