@@ -167,7 +167,7 @@ export async function gatewayRows(): Promise<Row[]> {
         note: `ratio to the slower bound (aim ≥ 0.7); ${(relayed / verifies).toFixed(2)}x of a, ${(relayed / publishes).toFixed(2)}x of b; broker in-process; signatures on the verify thread` },
       { section: s, name: "readings relayed, verifying on the event loop (verifyThread off)", value: relayed1, unit: "readings/s", ratio: relayed1 / bound, note: "what one core gives" },
       { section: s, name: "frame in → PUBACK p50 at 1,000 readings/s", value: at1k.p50, unit: "ms" },
-      { section: s, name: "frame in → PUBACK p99 at 1,000 readings/s", value: at1k.p99, unit: "ms", note: "aim ≤ 5; group commit, the WAL synced off the event loop before the acks (wal-sync.ts)" },
+      { section: s, name: "frame in → PUBACK p99 at 1,000 readings/s", value: at1k.p99, unit: "ms", note: "aim ≤ 5; group commit, the WAL synced off the event loop before the acks (wal-sync.ts); the tail is young-GC pauses (--trace-gc-nvp)" },
       { section: s, name: "frame in → PUBACK p50 at 3,000 readings/s", value: at3k.p50, unit: "ms" },
       { section: s, name: "frame in → PUBACK p99 at 3,000 readings/s", value: at3k.p99, unit: "ms", note: "aim ≤ 20" },
     ];

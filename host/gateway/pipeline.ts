@@ -166,7 +166,7 @@ export class Pipeline {
     this.now = d.now ?? Date.now;
     this.wal = d.walSync ?? new WalSync(d.db, undefined);
     this.store = new StoreHealth(d.db, d.logger, d.dbFile);
-    this.precheck = d.verifyWorker ? new Precheck<Job>(d.verifyWorker, d.verifier, (id) => d.registry.get(id)?.state.lastSeq, d.logger) : undefined;
+    this.precheck = d.verifyWorker ? new Precheck<Job>(d.verifyWorker, d.verifier, (id) => d.registry.hot(id)?.state.lastSeq, d.logger) : undefined;
     this.verifier = this.precheck?.verifier ?? d.verifier;
     const m = d.metrics;
     m.gauge("solkit_store_ok", "1 while commits to the database work; 0 after a failed one (a full disk), until one works again.", () => (this.store.ok ? 1 : 0));
@@ -265,6 +265,7 @@ export class Pipeline {
       this.d.spool.restore(spoolBefore);
       for (const echo of this.batchEchoes) this.echoes.delete(echo);
       for (const p of this.pending.values()) p.length = 0;
+      this.d.registry.dropKept(); // advance() moved kept chain states the database did not keep
       this.store.failed(e as Error, jobs.length);
     }
   }
@@ -314,7 +315,7 @@ export class Pipeline {
     const decoded = decodeJob(job);
     const reading = decoded?.reading ?? decodeReading(frame.message); // a malformed one throws its reason here
     const id = decoded?.id ?? deviceIdOf(reading.deviceId);
-    if (!this.batchDevices.has(id)) this.batchDevices.set(id, this.d.registry.get(id));
+    if (!this.batchDevices.has(id)) this.batchDevices.set(id, this.d.registry.hot(id));
     const dev = this.batchDevices.get(id);
     if (!dev) {
       this.rejected(link, "E_UNKNOWN_DEVICE", `seq ${reading.seq}: not in the registry; add it with 'solkit host add-device ${id} --hmac-key-file FILE'`, id);
