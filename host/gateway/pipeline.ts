@@ -14,131 +14,33 @@ import { equalBytes } from "../../shared/bytes";
 import type { Verifier } from "../../shared/crypto/types";
 import { deviceIdOf } from "../crypto/device-id";
 import { encodeAck } from "../../shared/protocol/ack";
-import { AUTHENTICATED, PENDING, verifyChain, type ChainItem, type ChainState } from "../../shared/protocol/chain";
+import { AUTHENTICATED, PENDING, verifyChain } from "../../shared/protocol/chain";
 import { errorCode, KIND_READING } from "../../shared/protocol/common";
 import type { Frame } from "../../shared/protocol/frame";
-import { decodeReading, FLAG_FIRST_AFTER_BOOT, readingHash, type Reading } from "../../shared/protocol/reading";
+import { decodeReading, FLAG_FIRST_AFTER_BOOT, readingHash } from "../../shared/protocol/reading";
 import { buildTopic } from "../../shared/protocol/topics";
 import { relayPayload } from "../protocol/relay-payload";
-import type { Logger } from "./log";
 import { explain, verifiedText } from "./log-text";
 import { StoreHealth } from "./store-health";
 import { relinkPoint } from "../verify/pending-chain";
 import { nodeSha256 } from "../crypto/node-sha256";
-import type { VerifyWorker } from "../crypto/verify-worker";
-import { decodeJob, Precheck, type Job as QueuedFrame } from "./precheck";
-import type { Metrics } from "./metrics";
-import type { DeviceRecord, Registry } from "./registry";
-import type { Spool } from "./spool";
+import { decodeJob, Precheck } from "./precheck";
+import type { Accepted, Batch, FrameCtx, Job, LinkContext, Outcome, Pending, PipelineDeps, Verified, VerifiedBatch } from "./pipeline-types";
+import type { DeviceRecord } from "./registry";
 import { WalSync } from "./wal-sync";
-import type { Db, ReadingStore } from "./store-sqlite";
 
-/** The link a frame came over, and how to answer on it. */
-export interface LinkContext {
-  /** "serial:/dev/ttyUSB0", "mqtt", … (logs, metrics, registry). */
-  name: string;
-  /** Whether readings from this link are published upstream (not when they already are there). */
-  relay: boolean;
-  /** Sends ack bytes to the device over this link. */
-  sendAck(device: DeviceRecord, ack: Uint8Array): void;
-}
-
-/** Readings stored in one commit for one device, and the seq of the signature that proved them. */
-export interface VerifiedBatch {
-  device: string;
-  bySeq: number;
-  readings: { reading: Reading; receivedAt: number }[];
-}
-
-/** An authenticated reading, after its commit. */
-export interface Accepted {
-  device: DeviceRecord;
-  reading: Reading;
-  receivedAt: number;
-  link: LinkContext;
-}
+export type { Accepted, LinkContext, PipelineDeps, VerifiedBatch } from "./pipeline-types";
 
 const sha256 = nodeSha256;
 
-export interface PipelineDeps {
-  db: Db;
-  registry: Registry;
-  readings: ReadingStore;
-  spool: Spool;
-  metrics: Metrics;
-  logger: Logger;
-  verifier: Verifier;
-  /**
-   * Checks each batch's signatures on another thread before its transaction, while the event
-   * loop commits the batch before it (verify-worker.ts). Without it, verification runs inside
-   * the transaction on the event loop.
-   */
-  verifyWorker?: VerifyWorker;
-  /**
-   * Syncs each batch's commit to disk off the event loop before its acks (wal-sync.ts).
-   * Without it, SQLite syncs inside the commit (synchronous=FULL) and the acks follow at once.
-   */
-  walSync?: WalSync;
-  site: string;
-  /** The database's file, for messages. */
-  dbFile?: string;
-  /** Upstream is the broker the MQTT link listens on: relayed readings come back there. */
-  upstreamIsLocal?: boolean;
-  /** After each commit: newest authenticated reading per device (retained state, HA). */
-  onAccepted?(a: Accepted): void;
-  /** After the commit: the readings one signature proved, oldest first (what the dashboard draws). */
-  onVerified?(v: VerifiedBatch): void;
-  /** After a commit that queued upstream messages. */
-  onSpooled?(): void;
-  now?(): number;
-}
-
 /** Most unsigned readings kept per device while waiting for a signature. */
 export const MAX_PENDING = 1000;
-
-interface Pending {
-  item: ChainItem;
-  reading: Reading;
-  hash: Uint8Array;
-  receivedAt: number;
-}
-
-interface Job extends QueuedFrame {
-  link: LinkContext;
-}
-
-/** How a frame ended: the device to ack (after the commit), the reading accepted, whether anything was spooled. */
-interface Outcome {
-  ack?: DeviceRecord;
-  accepted?: Accepted;
-  spooled: boolean;
-}
 
 /** Ended with nothing to ack (rejected, or waiting as pending). */
 const NOTHING: Outcome = Object.freeze({ spooled: false });
 
 function isOutcome(x: object): x is Outcome {
   return "spooled" in x;
-}
-
-/** What the steps after look-up share about one frame; dedup and verify may shorten `pend`. */
-interface FrameCtx {
-  job: Job;
-  reading: Reading;
-  id: string;
-  dev: DeviceRecord;
-  now: number;
-  hash: Uint8Array;
-  item: ChainItem;
-  pend: Pending[];
-  tipSeq: number;
-}
-
-/** The verdict that lets a frame on: pending or authenticated, the chain state after it, and every reading it carries. */
-interface Verified {
-  status: typeof PENDING | typeof AUTHENTICATED;
-  state: ChainState;
-  all: Pending[];
 }
 
 export class Pipeline {
@@ -161,10 +63,31 @@ export class Pipeline {
 
   /** How a batch's transaction reaches the disk. */
   private readonly wal: WalSync;
+  /**
+   * Every frame of a batch through handle(), in one transaction. Made once: better-sqlite3's
+   * db.transaction() builds four wrapped functions and their properties per call, garbage the
+   * event loop made a thousand times a second.
+   */
+  private readonly handleBatch: (b: Batch) => void;
 
   constructor(private readonly d: PipelineDeps) {
     this.now = d.now ?? Date.now;
     this.wal = d.walSync ?? new WalSync(d.db, undefined);
+    this.handleBatch = d.db.transaction((b: Batch) => {
+      for (const job of b.jobs) {
+        try {
+          const r = this.handle(job);
+          if (r.ack) b.acks.set(r.ack.id, { device: r.ack, link: job.link });
+          if (r.accepted) b.accepted.set(r.accepted.device.id, r.accepted);
+          b.spooled ||= r.spooled;
+        } catch (e) {
+          // A failed write (SQLITE_FULL, an I/O error) has already rolled the transaction back
+          // inside SQLite: the whole batch fails, and nothing of it may be acked.
+          if (String((e as { code?: string }).code).startsWith("SQLITE_")) throw e;
+          this.rejected(job.link, errorCode(e), `internal: ${(e as Error).message}`);
+        }
+      }
+    });
     this.store = new StoreHealth(d.db, d.logger, d.dbFile);
     this.precheck = d.verifyWorker ? new Precheck<Job>(d.verifyWorker, d.verifier, (id) => d.registry.hot(id)?.state.lastSeq, d.logger) : undefined;
     this.verifier = this.precheck?.verifier ?? d.verifier;
@@ -231,9 +154,6 @@ export class Pipeline {
   }
 
   private commitBatch(jobs: Job[]): void {
-    const acks = new Map<string, { device: DeviceRecord; link: LinkContext }>();
-    const accepted = new Map<string, Accepted>();
-    let spooled = false;
     this.batchDevices.clear();
     this.batchEchoes = [];
     this.batchCounts = { verified: 0, dropped: 0 };
@@ -241,24 +161,12 @@ export class Pipeline {
     const spoolBefore = this.d.spool.snapshot();
     const counts = this.batchCounts;
     const verified = this.batchVerified;
-    const run = this.d.db.transaction(() => {
-      for (const job of jobs) {
-        try {
-          const r = this.handle(job);
-          if (r.ack) acks.set(r.ack.id, { device: r.ack, link: job.link });
-          if (r.accepted) accepted.set(r.accepted.device.id, r.accepted);
-          spooled ||= r.spooled;
-        } catch (e) {
-          // A failed write (SQLITE_FULL, an I/O error) has already rolled the transaction back
-          // inside SQLite: the whole batch fails, and nothing of it may be acked.
-          if (String((e as { code?: string }).code).startsWith("SQLITE_")) throw e;
-          this.rejected(job.link, errorCode(e), `internal: ${(e as Error).message}`);
-        }
-      }
-    });
+    const b: Batch = { jobs, acks: new Map(), accepted: new Map(), spooled: false };
+    const { acks, accepted } = b;
+    const run = () => this.handleBatch(b);
     try {
       // A failed sync: stored but not known to be on disk, so nothing of it may be acked.
-      this.wal.commit(run, (err) => (err ? this.store.failed(err, jobs.length) : this.committed(acks, accepted, spooled, counts, verified)));
+      this.wal.commit(run, (err) => (err ? this.store.failed(err, jobs.length) : this.committed(acks, accepted, b.spooled, counts, verified)));
     } catch (e) {
       // The transaction rolled back: nothing stored, so nothing may be acked, and what this
       // process counted for it in memory goes back too (issue 11).
