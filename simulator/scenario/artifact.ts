@@ -2,13 +2,14 @@
  * The firmware the simulator runs is the built artifact, dist/<board>/firmware.js — the bytes
  * `solkit flash` uploads — never the TypeScript sources. It is (re)built when missing or older
  * than any source that goes into it (firmware/, shared/, toolchain/, the board file). The
- * build goes to a temporary folder and is renamed into place, so two runs building at once
- * (parallel test files) never read a half-written bundle.
+ * build goes to a temporary folder and is renamed into place, and one process builds a board
+ * at a time (build-lock.ts): a run that finds another building waits, then uses its build.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadBoard } from "../../boards/validate";
+import { withBuildLock } from "./build-lock";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -41,6 +42,28 @@ export function isFresh(boardId: string): boolean {
   return built >= sources;
 }
 
+/** Builds `boardId` into a temporary folder and renames the results into place beside `file`. */
+async function build(boardId: string, file: string): Promise<void> {
+  const tmp = mkdtempSync(join(REPO, "dist", `.build-${boardId}-`));
+  try {
+    // Loaded only to build (rollup, babel, terser: seconds at start otherwise).
+    const board = loadBoard(boardId);
+    const report = board.target === "node"
+      ? await (await import("../../toolchain/node-target")).buildNodeFirmware(board, tmp)
+      : board.target === "nodemcu"
+        ? await (await import("../../toolchain/nodemcu-target")).buildNodemcuFirmware(board, tmp)
+        : await (await import("../../toolchain/firmware")).buildFirmware(board, tmp);
+    writeFileSync(join(dirname(file), "report.json"), JSON.stringify({ ...report, file: relative(REPO, file) }, null, 2) + "\n");
+    renameSync(join(tmp, basename(file)), file);
+    // A NodeMCU build's LFS image goes with its bundle (written after it, so not older: flash/bundle.ts).
+    const image = join(dirname(file), "lfs.img");
+    if (existsSync(join(tmp, "lfs.img"))) renameSync(join(tmp, "lfs.img"), image);
+    else rmSync(image, { force: true });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /**
  * The built firmware of a board as latin1 text, building it first when needed.
  * @returns the code and whether it was (re)built now
@@ -50,27 +73,13 @@ export async function ensureFirmware(boardId: string, onBuild?: (why: string) =>
   const file = firmwarePath(boardId);
   let built = false;
   if (!isFresh(boardId)) {
-    onBuild?.(existsSync(file) ? "older than its sources" : "not built yet");
     mkdirSync(dirname(file), { recursive: true });
-    const tmp = mkdtempSync(join(REPO, "dist", `.build-${boardId}-`));
-    try {
-      // Loaded only to build (rollup, babel, terser: seconds at start otherwise).
-      const board = loadBoard(boardId);
-      const report = board.target === "node"
-        ? await (await import("../../toolchain/node-target")).buildNodeFirmware(board, tmp)
-        : board.target === "nodemcu"
-          ? await (await import("../../toolchain/nodemcu-target")).buildNodemcuFirmware(board, tmp)
-          : await (await import("../../toolchain/firmware")).buildFirmware(board, tmp);
-      writeFileSync(join(dirname(file), "report.json"), JSON.stringify({ ...report, file: relative(REPO, file) }, null, 2) + "\n");
-      renameSync(join(tmp, basename(file)), file);
-      // A NodeMCU build's LFS image goes with its bundle (written after it, so not older: flash/bundle.ts).
-      const image = join(dirname(file), "lfs.img");
-      if (existsSync(join(tmp, "lfs.img"))) renameSync(join(tmp, "lfs.img"), image);
-      else rmSync(image, { force: true });
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
-    }
-    built = true;
+    await withBuildLock(join(REPO, "dist", `.build-${boardId}.lock`), async () => {
+      if (isFresh(boardId)) return; // built by whoever held the lock
+      onBuild?.(existsSync(file) ? "older than its sources" : "not built yet");
+      await build(boardId, file);
+      built = true;
+    });
   }
   // Espruino's bundle is bytes (latin1, as flash sends it); esbuild writes ASCII, so either reads it.
   return { code: readFileSync(file, "latin1"), built };
