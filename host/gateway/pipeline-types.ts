@@ -10,7 +10,7 @@ import type { Logger } from "./log";
 import type { Metrics } from "./metrics";
 import type { Job as QueuedJob } from "./precheck";
 import type { DeviceRecord, Registry } from "./registry";
-import type { Spool } from "./spool";
+import type { Spool, SpoolItem } from "./spool";
 import type { Db, ReadingStore } from "./store-sqlite";
 import type { WalSync } from "./wal-sync";
 
@@ -97,6 +97,12 @@ export interface Batch {
   acks: Map<string, { device: DeviceRecord; link: LinkContext }>;
   accepted: Map<string, Accepted>;
   spooled: boolean;
+  /** Readings stored and declared dropped: counted once the batch commits. */
+  counts: { verified: number; dropped: number };
+  /** The readings each signature proved, for the notices after the commit. */
+  verified: VerifiedBatch[];
+  /** The upstream messages it spooled, for the spool to hand out from memory once committed. */
+  spooledItems: SpoolItem[];
 }
 
 /** What the steps after look-up share about one frame; dedup and verify may shorten `pend`. */

@@ -27,6 +27,7 @@ import { nodeSha256 } from "../crypto/node-sha256";
 import { decodeJob, Precheck } from "./precheck";
 import type { Accepted, Batch, FrameCtx, Job, LinkContext, Outcome, Pending, PipelineDeps, Verified, VerifiedBatch } from "./pipeline-types";
 import type { DeviceRecord } from "./registry";
+import type { SpoolItem } from "./spool";
 import { WalSync } from "./wal-sync";
 
 export type { Accepted, LinkContext, PipelineDeps, VerifiedBatch } from "./pipeline-types";
@@ -55,6 +56,8 @@ export class Pipeline {
   private batchEchoes: string[] = [];
   private batchCounts = { verified: 0, dropped: 0 };
   private batchVerified: VerifiedBatch[] = [];
+  /** Upstream messages the batch being committed spooled (handed to the spool once it is on disk). */
+  private batchSpooled: SpoolItem[] = [];
   private readonly store: StoreHealth;
   /** The verifier the chain checks use: the worker's verdicts first, when there is a worker. */
   private readonly verifier: Verifier;
@@ -156,17 +159,14 @@ export class Pipeline {
   private commitBatch(jobs: Job[]): void {
     this.batchDevices.clear();
     this.batchEchoes = [];
-    this.batchCounts = { verified: 0, dropped: 0 };
-    this.batchVerified = [];
+    const b: Batch = { jobs, acks: new Map(), accepted: new Map(), spooled: false, counts: { verified: 0, dropped: 0 }, verified: [], spooledItems: [] };
+    this.batchCounts = b.counts;
+    this.batchVerified = b.verified;
+    this.batchSpooled = b.spooledItems;
     const spoolBefore = this.d.spool.snapshot();
-    const counts = this.batchCounts;
-    const verified = this.batchVerified;
-    const b: Batch = { jobs, acks: new Map(), accepted: new Map(), spooled: false };
-    const { acks, accepted } = b;
-    const run = () => this.handleBatch(b);
     try {
       // A failed sync: stored but not known to be on disk, so nothing of it may be acked.
-      this.wal.commit(run, (err) => (err ? this.store.failed(err, jobs.length) : this.committed(acks, accepted, b.spooled, counts, verified)));
+      this.wal.commit(() => this.handleBatch(b), (err) => (err ? this.store.failed(err, jobs.length) : this.committed(b)));
     } catch (e) {
       // The transaction rolled back: nothing stored, so nothing may be acked, and what this
       // process counted for it in memory goes back too (issue 11).
@@ -179,15 +179,15 @@ export class Pipeline {
   }
 
   /** After the batch's commit is on disk: counts, acks, notices, the upstream kick. */
-  private committed(acks: Map<string, { device: DeviceRecord; link: LinkContext }>, accepted: Map<string, Accepted>, spooled: boolean,
-    counts: { verified: number; dropped: number }, verified: VerifiedBatch[]): void {
-    if (counts.verified > 0) this.store.works(); // a refusal's counter update proves no space
-    this.d.metrics.inc("solkit_readings_verified_total", {}, counts.verified);
-    if (counts.dropped) this.d.metrics.inc("solkit_dropped_declared_total", {}, counts.dropped);
-    for (const { device, link } of acks.values()) this.sendAck(device, link);
-    for (const a of accepted.values()) this.d.onAccepted?.(a);
-    for (const v of verified) this.sayVerified(v);
-    if (spooled) this.d.onSpooled?.();
+  private committed(b: Batch): void {
+    if (b.counts.verified > 0) this.store.works(); // a refusal's counter update proves no space
+    this.d.metrics.inc("solkit_readings_verified_total", {}, b.counts.verified);
+    if (b.counts.dropped) this.d.metrics.inc("solkit_dropped_declared_total", {}, b.counts.dropped);
+    for (const { device, link } of b.acks.values()) this.sendAck(device, link);
+    for (const a of b.accepted.values()) this.d.onAccepted?.(a);
+    for (const v of b.verified) this.sayVerified(v);
+    if (b.spooledItems.length > 0) this.d.spool.committed(b.spooledItems);
+    if (b.spooled) this.d.onSpooled?.();
   }
 
   /** One line per signature's worth of readings, after they are safely stored (issue 13: the host speaks). */
@@ -337,7 +337,8 @@ export class Pipeline {
     v.all.forEach((p, i) => {
       this.d.readings.add({ device: id, seq: p.reading.seq, bytes: p.item.reading, sig: p.item.signature, hash: p.hash, bySeq: reading.seq, receivedAt: p.receivedAt });
       if (link.relay) {
-        this.d.spool.push(topic, payloads[i], p.receivedAt);
+        const spoolId = this.d.spool.push(topic, payloads[i], p.receivedAt);
+        this.batchSpooled.push({ id: spoolId, topic, payload: payloads[i], receivedAt: p.receivedAt });
         if (this.d.upstreamIsLocal) this.rememberEcho(id, p.reading.seq);
       }
       if (p.reading.dropped > 0) {
