@@ -10,6 +10,7 @@
  */
 import { createPrivateKey, randomBytes, sign } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -81,6 +82,30 @@ async function publishesPerSecond(url: string, payloads: string[], topic: string
   return rate;
 }
 
+/**
+ * The disk's own floor under the latency: p50/p99 of fdatasync after appending one commit's
+ * worth (4 KiB) to a file in the gateway's folder, one every millisecond — what every reading
+ * waits for before its ack and its publish (wal-sync.ts), measured beside the pipeline.
+ */
+async function syncLatency(dir: string, n = 1000): Promise<{ p50: number; p99: number }> {
+  const f = await open(join(dir, "sync-probe"), "a");
+  const block = Buffer.alloc(4096, 1);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      await f.write(block);
+      const t = performance.now();
+      await f.datasync();
+      times.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  } finally {
+    await f.close();
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(n * 0.5)], p99: times[Math.floor(n * 0.99)] };
+}
+
 async function until(cond: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -140,6 +165,7 @@ export async function gatewayRows(): Promise<Row[]> {
     };
     const at1k = await steady(1000);
     const at3k = await steady(3000);
+    const disk = await syncLatency(dir);
     // The same burst into a second gateway that verifies on its event loop (verifyThread off).
     const dir2 = mkdtempSync(join(tmpdir(), "solkit-bench-gw1-"));
     const gw1 = await startGateway({ ...defaultConfig(dir2), site: "bench1", devices: { none: true },
@@ -166,6 +192,8 @@ export async function gatewayRows(): Promise<Row[]> {
       { section: s, name: "readings relayed through the pipeline", value: relayed, unit: "readings/s", ratio: relayed / bound,
         note: `ratio to the slower bound (aim ≥ 0.7); ${(relayed / verifies).toFixed(2)}x of a, ${(relayed / publishes).toFixed(2)}x of b; broker in-process; signatures on the verify thread` },
       { section: s, name: "readings relayed, verifying on the event loop (verifyThread off)", value: relayed1, unit: "readings/s", ratio: relayed1 / bound, note: "what one core gives" },
+      { section: s, name: "fdatasync of a 4 KiB append, p50 (bound c: the disk)", value: disk.p50, unit: "ms", note: "one a millisecond, in the database's folder: no reading is acked or published before its commit is synced" },
+      { section: s, name: "fdatasync of a 4 KiB append, p99", value: disk.p99, unit: "ms" },
       { section: s, name: "frame in → PUBACK p50 at 1,000 readings/s", value: at1k.p50, unit: "ms" },
       { section: s, name: "frame in → PUBACK p99 at 1,000 readings/s", value: at1k.p99, unit: "ms", note: "aim ≤ 5; group commit, the WAL synced off the event loop before the acks (wal-sync.ts); the tail is young-GC pauses (--trace-gc-nvp)" },
       { section: s, name: "frame in → PUBACK p50 at 3,000 readings/s", value: at3k.p50, unit: "ms" },
