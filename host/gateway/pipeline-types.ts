@@ -96,13 +96,14 @@ export interface Batch {
   jobs: Job[];
   acks: Map<string, { device: DeviceRecord; link: LinkContext }>;
   accepted: Map<string, Accepted>;
-  spooled: boolean;
   /** Readings stored and declared dropped: counted once the batch commits. */
   counts: { verified: number; dropped: number };
   /** The readings each signature proved, for the notices after the commit. */
   verified: VerifiedBatch[];
   /** The upstream messages it spooled, for the spool to hand out from memory once committed. */
   spooledItems: SpoolItem[];
+  /** Echo markers it set (undone if it rolls back). */
+  echoes: string[];
 }
 
 /** What the steps after look-up share about one frame; dedup and verify may shorten `pend`. */

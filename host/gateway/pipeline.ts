@@ -27,7 +27,6 @@ import { nodeSha256 } from "../crypto/node-sha256";
 import { decodeJob, Precheck } from "./precheck";
 import type { Accepted, Batch, FrameCtx, Job, LinkContext, Outcome, Pending, PipelineDeps, Verified, VerifiedBatch } from "./pipeline-types";
 import type { DeviceRecord } from "./registry";
-import type { SpoolItem } from "./spool";
 import { WalSync } from "./wal-sync";
 
 export type { Accepted, LinkContext, PipelineDeps, VerifiedBatch } from "./pipeline-types";
@@ -44,6 +43,10 @@ function isOutcome(x: object): x is Outcome {
   return "spooled" in x;
 }
 
+function newBatch(jobs: Job[]): Batch {
+  return { jobs, acks: new Map(), accepted: new Map(), counts: { verified: 0, dropped: 0 }, verified: [], spooledItems: [], echoes: [] };
+}
+
 export class Pipeline {
   private readonly pending = new Map<string, Pending[]>();
   private queue: Job[] = [];
@@ -52,12 +55,8 @@ export class Pipeline {
   /** Device records read in the current batch (the batch's own updates applied), one SELECT each. */
   private readonly batchDevices = new Map<string, DeviceRecord | undefined>();
   private readonly now: () => number;
-  /** Echo markers and counts of the batch being committed: undone or counted once it ends. */
-  private batchEchoes: string[] = [];
-  private batchCounts = { verified: 0, dropped: 0 };
-  private batchVerified: VerifiedBatch[] = [];
-  /** Upstream messages the batch being committed spooled (handed to the spool once it is on disk). */
-  private batchSpooled: SpoolItem[] = [];
+  /** The batch being committed: what its frames counted, spooled and marked, undone or used once it ends. */
+  private batch: Batch = newBatch([]);
   private readonly store: StoreHealth;
   /** The verifier the chain checks use: the worker's verdicts first, when there is a worker. */
   private readonly verifier: Verifier;
@@ -82,7 +81,6 @@ export class Pipeline {
           const r = this.handle(job);
           if (r.ack) b.acks.set(r.ack.id, { device: r.ack, link: job.link });
           if (r.accepted) b.accepted.set(r.accepted.device.id, r.accepted);
-          b.spooled ||= r.spooled;
         } catch (e) {
           // A failed write (SQLITE_FULL, an I/O error) has already rolled the transaction back
           // inside SQLite: the whole batch fails, and nothing of it may be acked.
@@ -158,11 +156,8 @@ export class Pipeline {
 
   private commitBatch(jobs: Job[]): void {
     this.batchDevices.clear();
-    this.batchEchoes = [];
-    const b: Batch = { jobs, acks: new Map(), accepted: new Map(), spooled: false, counts: { verified: 0, dropped: 0 }, verified: [], spooledItems: [] };
-    this.batchCounts = b.counts;
-    this.batchVerified = b.verified;
-    this.batchSpooled = b.spooledItems;
+    const b = newBatch(jobs);
+    this.batch = b;
     const spoolBefore = this.d.spool.snapshot();
     try {
       // A failed sync: stored but not known to be on disk, so nothing of it may be acked.
@@ -171,7 +166,7 @@ export class Pipeline {
       // The transaction rolled back: nothing stored, so nothing may be acked, and what this
       // process counted for it in memory goes back too (issue 11).
       this.d.spool.restore(spoolBefore);
-      for (const echo of this.batchEchoes) this.echoes.delete(echo);
+      for (const echo of b.echoes) this.echoes.delete(echo);
       for (const p of this.pending.values()) p.length = 0;
       this.d.registry.dropKept(); // advance() moved kept chain states the database did not keep
       this.store.failed(e as Error, jobs.length);
@@ -186,8 +181,10 @@ export class Pipeline {
     for (const { device, link } of b.acks.values()) this.sendAck(device, link);
     for (const a of b.accepted.values()) this.d.onAccepted?.(a);
     for (const v of b.verified) this.sayVerified(v);
-    if (b.spooledItems.length > 0) this.d.spool.committed(b.spooledItems);
-    if (b.spooled) this.d.onSpooled?.();
+    if (b.spooledItems.length > 0) {
+      this.d.spool.committed(b.spooledItems);
+      this.d.onSpooled?.();
+    }
   }
 
   /** One line per signature's worth of readings, after they are safely stored (issue 13: the host speaks). */
@@ -338,7 +335,7 @@ export class Pipeline {
       this.d.readings.add({ device: id, seq: p.reading.seq, bytes: p.item.reading, sig: p.item.signature, hash: p.hash, bySeq: reading.seq, receivedAt: p.receivedAt });
       if (link.relay) {
         const spoolId = this.d.spool.push(topic, payloads[i], p.receivedAt);
-        this.batchSpooled.push({ id: spoolId, topic, payload: payloads[i], receivedAt: p.receivedAt });
+        this.batch.spooledItems.push({ id: spoolId, topic, payload: payloads[i], receivedAt: p.receivedAt });
         if (this.d.upstreamIsLocal) this.rememberEcho(id, p.reading.seq);
       }
       if (p.reading.dropped > 0) {
@@ -357,9 +354,9 @@ export class Pipeline {
     });
     this.d.registry.advance(id, v.state, v.all.length, dropped, link.name, c.now, reading.outbox);
     this.pending.delete(id);
-    this.batchCounts.verified += v.all.length; // counted once the batch commits
-    this.batchVerified.push({ device: id, bySeq: reading.seq, readings: v.all.map((p) => ({ reading: p.reading, receivedAt: p.receivedAt })) });
-    this.batchCounts.dropped += dropped;
+    this.batch.counts.verified += v.all.length; // counted once the batch commits
+    this.batch.verified.push({ device: id, bySeq: reading.seq, readings: v.all.map((p) => ({ reading: p.reading, receivedAt: p.receivedAt })) });
+    this.batch.counts.dropped += dropped;
     const fresh = { ...dev, state: v.state };
     this.batchDevices.set(id, fresh);
     return { ack: fresh, accepted: { device: fresh, reading, receivedAt: job.receivedAt, link }, spooled: link.relay };
@@ -390,7 +387,7 @@ export class Pipeline {
   private rememberEcho(device: string, seq: number): void {
     if (this.echoes.size >= 100_000) this.echoes.delete(this.echoes.values().next().value as string);
     this.echoes.add(`${device}#${seq}`);
-    this.batchEchoes.push(`${device}#${seq}`);
+    this.batch.echoes.push(`${device}#${seq}`);
   }
 
   /**
