@@ -29,6 +29,8 @@ export class SigningScheduler {
   signatures = 0;
   steps = 0;
   longestStepMs = 0;
+  /** Why the last job failed (the Espruino full build's table file missing or damaged: E_TABLE), or "". */
+  failure = "";
 
   constructor(
     private readonly timers: Timers,
@@ -65,7 +67,9 @@ export class SigningScheduler {
 
   /** One line for status(): idle, or the job's progress. */
   describe(): string {
-    if (this.job === undefined) return `idle (${this.signatures} signed, longest step ${this.longestStepMs} ms)`;
+    if (this.job === undefined) {
+      return `idle (${this.signatures} signed, longest step ${this.longestStepMs} ms)${this.failure === "" ? "" : `; last signature failed: ${this.failure}`}`;
+    }
     const p = this.job.progress();
     return `signing seq ${this.jobSeq}: step ${p.done}/${p.total}`;
   }
@@ -105,7 +109,19 @@ export class SigningScheduler {
     const job = this.job;
     if (this.stopped || job === undefined) return;
     const t0 = this.clock.uptimeMs();
-    const done = job.step(this.stepBudget);
+    let done: boolean;
+    try {
+      done = job.step(this.stepBudget);
+    } catch (e) {
+      // Nothing a retry now would mend (a missing table stays missing): drop the job and say
+      // why in status(); the next reading asks again, and the readings wait unsigned, chained.
+      const err = e as { code?: string; message?: string } | null;
+      this.failure = err !== null && typeof err === "object" && err.message !== undefined ? (err.code !== undefined ? `${err.code}: ` : "") + err.message : String(e);
+      this.job = undefined;
+      this.jobSeq = -1;
+      this.waiting = undefined;
+      return;
+    }
     const dt = this.clock.uptimeMs() - t0;
     this.steps++;
     if (dt > this.longestStepMs) this.longestStepMs = dt;

@@ -8,6 +8,7 @@ import { expectedBoardNames, type BoardInfo } from "./board-probe";
 import { probeOrOpen } from "./maintenance";
 import { closePort, openPort } from "./port-open";
 import { ReplSession, sleep } from "./repl-session";
+import { companionFiles } from "../toolchain/companion-files";
 import { uploadBundle, type Progress, type UploadResult } from "./upload";
 
 export interface FlashOptions {
@@ -51,14 +52,17 @@ const align4 = (n: number) => (n + 3) & ~3;
 const HEADER = 32;
 
 /**
- * Whether the bundle fits the board's Storage once the old .bootcde is gone.
+ * Whether the bundle and the files it reads (companion-files.ts) fit the board's Storage once
+ * the old .bootcde is gone; a companion the board already holds (same name, a fixed size)
+ * needs no new room.
  * @throws SolkitError E_TOO_BIG naming what would help
  */
 export function checkFits(board: Board, code: string, info?: BoardInfo): void {
-  const need = align4(code.length) + HEADER;
+  const companions = companionFiles(code).filter((c) => !info || !info.files.includes(c.name));
+  const need = companions.reduce((n, c) => n + align4(c.data.length) + HEADER, align4(code.length) + HEADER);
   const total = board.limits?.storageBytes ?? Infinity;
   if (need > total) {
-    throw new SolkitError("E_TOO_BIG", `the bundle (${code.length} bytes) is bigger than ${board.id}'s whole Storage (${total} bytes); build for a board with more flash or trim the program (see dist/${board.id}/report.json)`);
+    throw new SolkitError("E_TOO_BIG", `the bundle (${code.length} bytes${companions.length > 0 ? `, ${companions.map((c) => `${c.name} ${c.data.length}`).join(", ")}` : ""}) is bigger than ${board.id}'s whole Storage (${total} bytes); build for a board with more flash or trim the program (see dist/${board.id}/report.json)`);
   }
   if (!info) return;
   const old = info.bootBytes > 0 ? align4(info.bootBytes) + HEADER : 0;

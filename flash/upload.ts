@@ -17,7 +17,8 @@ import type { BoardInfo } from "./board-probe";
 import { sleep, type ReplSession } from "./repl-session";
 import { chooseChunkBytes, chunkExpr, chunkWireBytes, fileCheck, helperExpr } from "./upload-protocol";
 import { sendFilePackets } from "./upload-by-packets";
-import { heatshrinkAvailable } from "../toolchain/heatshrink";
+import { heatshrinkAvailable, heatshrinkCompress } from "../toolchain/heatshrink";
+import { companionFiles } from "../toolchain/companion-files";
 
 /** How the file crossed the wire. */
 export type UploadMethod = "packets+heatshrink" | "packets" | "repl";
@@ -60,12 +61,16 @@ export interface UploadResult {
   retries: number;
   /** Why chunks were sent again (offset and the board's or the link's reason). */
   failures: { offset: number; why: string }[];
+  /** Seconds of the whole transfer, companions included. */
   seconds: number;
+  /** Bytes sent (bundle and companions sent) per second. */
   bytesPerSecond: number;
   /** What the board reported for the whole file, equal to what was sent. */
   check: string;
   xoff: number;
   erased: string[];
+  /** Files the bundle reads beside it (toolchain/companion-files.ts), and whether each was sent (false: the board's copy was right). */
+  companions: { name: string; bytes: number; sent: boolean }[];
 }
 
 async function must(s: ReplSession, expr: string, what: string, timeoutMs = 3000): Promise<unknown> {
@@ -86,14 +91,126 @@ export async function stopProgram(s: ReplSession): Promise<void> {
   throw new SolkitError("E_NO_ANSWER", "the board stopped answering after reset(); press its reset button and flash again");
 }
 
+/** One file's transfer: what sendFile reports. */
+export interface FileTransfer {
+  chunks: number;
+  chunkBytes: number;
+  method: UploadMethod;
+  fallback?: string;
+  retries: number;
+  failures: { offset: number; why: string }[];
+  seconds: number;
+  check: string;
+}
+
+interface SendOptions {
+  crypto: boolean;
+  packets: boolean;
+  compress: boolean;
+  rttMs: number;
+  freeVars: number;
+  chunkBytes?: number;
+  attempts: number;
+  /** Bytes of this file done so far. */
+  onBytes: (done: number, chunkBytes: number, retries: number) => void;
+  abort: () => void;
+}
+
+/** The board's hash of `file` ("" when it has none), by the helpers of helperExpr. */
+async function boardCheck(s: ReplSession, file: string, size: number): Promise<string> {
+  return String(await must(s, `__skv(${JSON.stringify(file)})`, "reading back the hash", 5000 + size / 20));
+}
+
 /**
- * Writes `code` to the board's Storage and verifies it. The board must answer (probeBoard).
+ * Writes `data` (one character per byte) into Storage file `file` and verifies it: binary
+ * packets where the board has them, else (or when they fail) checked base64 chunks. The
+ * helpers (helperExpr) must be defined.
+ * @throws SolkitError E_UPLOAD, E_VERIFY, E_TOO_BIG, E_ABORTED, E_PORT
+ */
+async function sendFile(s: ReplSession, file: string, data: string, o: SendOptions): Promise<FileTransfer> {
+  const expected = fileCheck(o.crypto, data);
+  let fallback: string | undefined;
+  if (o.packets) {
+    const t0 = performance.now();
+    let packetBytes = 0;
+    const onBytes = (done: number, size: number) => {
+      packetBytes = size;
+      o.onBytes(done, size, 0);
+    };
+    onBytes(0, 0);
+    const sent = await sendFilePackets(s, file, data, { compress: o.compress, freeVars: o.freeVars, onBytes, abort: o.abort });
+    const seconds = (performance.now() - t0) / 1000;
+    if (sent.ok) {
+      const got = await boardCheck(s, file, data.length);
+      if (got === expected) {
+        return { chunks: sent.packets, chunkBytes: packetBytes || sent.packetBytes, method: o.compress ? "packets+heatshrink" : "packets", retries: 0, failures: [], seconds, check: got };
+      }
+      fallback = `the file sent as packets hashes to ${got.slice(0, 24)}…, expected ${expected.slice(0, 24)}…`;
+    } else fallback = sent.why;
+    await s.interrupt();
+  }
+
+  const start = o.chunkBytes ?? chooseChunkBytes({ rttMs: o.rttMs, baud: s.baud, freeVars: o.freeVars });
+  let size = start;
+  let offset = 0;
+  let chunks = 0;
+  let retries = 0;
+  const failures: FileTransfer["failures"] = [];
+  const t0 = performance.now();
+  o.onBytes(0, size, 0);
+  while (offset < data.length) {
+    o.abort();
+    const n = Math.min(size, data.length - offset);
+    let done = false;
+    for (let attempt = 1; attempt <= o.attempts && !done; attempt++) {
+      const r = await s.call(chunkExpr(o.crypto, file, data, offset, n), 2000 + s.wireMs(chunkWireBytes(n)));
+      if (r.ok && r.value === 1) {
+        done = true;
+        break;
+      }
+      const why = String(r.value);
+      if (why.startsWith("lost:")) throw new SolkitError("E_PORT", `serial port ${why}`);
+      failures.push({ offset, why: why.slice(0, 80) });
+      retries++;
+      o.abort();
+      if (why === "timeout") await s.interrupt(); // a garbled line may sit half-typed
+      if (/Not enough free space|Unable to find or create|too big/i.test(why)) {
+        throw new SolkitError("E_TOO_BIG", `the board's Storage refused ${file} at byte ${offset}: ${why.slice(0, 80)}`);
+      }
+    }
+    if (!done) {
+      throw new SolkitError("E_UPLOAD", `chunk at byte ${offset} of ${file} failed ${o.attempts} times (last: ${failures[failures.length - 1]?.why}); check the cable or lower --baud`);
+    }
+    offset += n;
+    chunks++;
+    o.onBytes(offset, size, retries);
+    // After a failure keep a smaller chunk for a while: less to resend if the link is noisy.
+    if (failures.length > 0 && failures[failures.length - 1].offset === offset - n) size = Math.max(128, size >> 1);
+    else if (size < start) size = Math.min(start, size * 2);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const got = await boardCheck(s, file, data.length);
+  if (got !== expected) {
+    throw new SolkitError("E_VERIFY", `verification failed: the board's ${file} hashes to ${got.slice(0, 24)}…, expected ${expected.slice(0, 24)}…; flash again`);
+  }
+  return { chunks, chunkBytes: start, method: "repl", fallback, retries, failures, seconds, check: got };
+}
+
+/** Heatshrink only where it shrinks: the base-point table is random bytes and grows under it. */
+function worthCompressing(data: string): boolean {
+  return heatshrinkCompress(Buffer.from(data, "latin1")).length < data.length * 0.95;
+}
+
+/**
+ * Writes `code` to the board's Storage and verifies it, after the files it reads beside it
+ * (toolchain/companion-files.ts), each skipped when the board's copy already hashes right:
+ * a reflash sends the bundle alone. Companions go first, so a bundle is never left on the
+ * board without what it reads. The board must answer (probeBoard).
  * @throws SolkitError E_UPLOAD (a chunk kept failing), E_VERIFY (the hash read back differs),
  *   E_ABORTED, E_PORT (port lost), E_NO_ANSWER
  */
 export async function uploadBundle(s: ReplSession, info: BoardInfo, code: string, opts: UploadOptions = {}): Promise<UploadResult> {
   const file = opts.file ?? ".bootcde";
-  const attempts = opts.attempts ?? 6;
   const xoff0 = s.stats.xoff;
   const abort = () => {
     if (opts.signal?.aborted) throw new SolkitError("E_ABORTED", "upload aborted");
@@ -107,84 +224,43 @@ export async function uploadBundle(s: ReplSession, info: BoardInfo, code: string
   const stale = await must(s, `(function(){var S=require("Storage"),e=[];[".varimg",".bootrst"].forEach(function(n){if(S.read(n)!==undefined){S.erase(n);e.push(n);}});return e;})()`, "clearing .varimg/.bootrst");
   erased.push(...(stale as string[]));
   await must(s, helperExpr(info.crypto), "defining the upload helpers");
-  const expected = fileCheck(info.crypto, code);
-  const readBack = async () => String(await must(s, `__skv(${JSON.stringify(file)})`, "reading back the hash", 5000 + code.length / 20));
 
-  let fallback: string | undefined;
-  if (info.packets && opts.method !== "repl") {
-    const compress = opts.compress !== false && info.heatshrink && heatshrinkAvailable();
-    const t0 = performance.now();
-    let packetBytes = 0;
-    const onBytes = (done: number, size: number) => {
-      packetBytes = size;
-      const secs = Math.max(1e-3, (performance.now() - t0) / 1000);
-      opts.onProgress?.({ done, total: code.length, bytesPerSecond: done / secs, chunkBytes: size, retries: 0 });
-    };
-    onBytes(0, 0);
-    const sent = await sendFilePackets(s, file, code, { compress, freeVars: info.freeVars, onBytes, abort });
-    const seconds = (performance.now() - t0) / 1000;
-    if (sent.ok) {
-      const got = await readBack();
-      if (got === expected) {
-        return {
-          file, bytes: code.length, chunks: sent.packets, chunkBytes: packetBytes || sent.packetBytes, method: compress ? "packets+heatshrink" : "packets",
-          retries: 0, failures: [], seconds, bytesPerSecond: code.length / Math.max(seconds, 1e-3), check: got, xoff: s.stats.xoff - xoff0, erased,
-        };
-      }
-      fallback = `the file sent as packets hashes to ${got.slice(0, 24)}…, expected ${expected.slice(0, 24)}…`;
-    } else fallback = sent.why;
-    await s.interrupt();
+  // What goes: each companion the board lacks (or holds different), then the bundle.
+  const files: { name: string; data: string }[] = [];
+  const companions: UploadResult["companions"] = [];
+  for (const c of companionFiles(code)) {
+    const data = Buffer.from(c.data).toString("latin1");
+    const same = (await boardCheck(s, c.name, data.length)) === fileCheck(info.crypto, data);
+    companions.push({ name: c.name, bytes: data.length, sent: !same });
+    if (!same) files.push({ name: c.name, data });
   }
+  files.push({ name: file, data: code });
 
-  const start = opts.chunkBytes ?? chooseChunkBytes({ rttMs: info.rttMs, baud: s.baud, freeVars: info.freeVars });
-  let size = start;
-  let offset = 0;
-  let chunks = 0;
+  const total = files.reduce((n, f) => n + f.data.length, 0);
+  const useCompress = opts.compress !== false && info.heatshrink && heatshrinkAvailable();
+  const t0 = performance.now();
+  let before = 0;
+  let main: FileTransfer | undefined;
   let retries = 0;
   const failures: UploadResult["failures"] = [];
-  const t0 = performance.now();
-  const report = () => {
-    const secs = Math.max(1e-3, (performance.now() - t0) / 1000);
-    opts.onProgress?.({ done: offset, total: code.length, bytesPerSecond: offset / secs, chunkBytes: size, retries });
-  };
-  report();
-  while (offset < code.length) {
-    abort();
-    const n = Math.min(size, code.length - offset);
-    let done = false;
-    for (let attempt = 1; attempt <= attempts && !done; attempt++) {
-      const r = await s.call(chunkExpr(info.crypto, file, code, offset, n), 2000 + s.wireMs(chunkWireBytes(n)));
-      if (r.ok && r.value === 1) {
-        done = true;
-        break;
-      }
-      const why = String(r.value);
-      if (why.startsWith("lost:")) throw new SolkitError("E_PORT", `serial port ${why}`);
-      failures.push({ offset, why: why.slice(0, 80) });
-      retries++;
-      abort();
-      if (why === "timeout") await s.interrupt(); // a garbled line may sit half-typed
-      if (/Not enough free space|Unable to find or create|too big/i.test(why)) {
-        throw new SolkitError("E_TOO_BIG", `the board's Storage refused the bundle at byte ${offset}: ${why.slice(0, 80)}`);
-      }
-    }
-    if (!done) {
-      throw new SolkitError("E_UPLOAD", `chunk at byte ${offset} failed ${attempts} times (last: ${failures[failures.length - 1]?.why}); check the cable or lower --baud`);
-    }
-    offset += n;
-    chunks++;
-    report();
-    // After a failure keep a smaller chunk for a while: less to resend if the link is noisy.
-    if (failures.length > 0 && failures[failures.length - 1].offset === offset - n) size = Math.max(128, size >> 1);
-    else if (size < start) size = Math.min(start, size * 2);
+  for (const f of files) {
+    const onBytes = (done: number, chunkBytes: number, r: number) => {
+      const secs = Math.max(1e-3, (performance.now() - t0) / 1000);
+      opts.onProgress?.({ done: before + done, total, bytesPerSecond: (before + done) / secs, chunkBytes, retries: retries + r });
+    };
+    const t = await sendFile(s, f.name, f.data, {
+      crypto: info.crypto, packets: info.packets && opts.method !== "repl", compress: useCompress && worthCompressing(f.data),
+      rttMs: info.rttMs, freeVars: info.freeVars, chunkBytes: opts.chunkBytes, attempts: opts.attempts ?? 6, onBytes, abort,
+    });
+    retries += t.retries;
+    failures.push(...t.failures.map((x) => ({ offset: x.offset, why: f.name === file ? x.why : `${f.name}: ${x.why}` })));
+    before += f.data.length;
+    if (f.name === file) main = t;
   }
   const seconds = (performance.now() - t0) / 1000;
-  const got = await readBack();
-  if (got !== expected) {
-    throw new SolkitError("E_VERIFY", `verification failed: the board's ${file} hashes to ${got.slice(0, 24)}…, expected ${expected.slice(0, 24)}…; flash again`);
-  }
+  const m = main as FileTransfer;
   return {
-    file, bytes: code.length, chunks, chunkBytes: start, method: "repl", fallback, retries, failures, seconds, bytesPerSecond: code.length / Math.max(seconds, 1e-3),
-    check: got, xoff: s.stats.xoff - xoff0, erased,
+    file, bytes: code.length, chunks: m.chunks, chunkBytes: m.chunkBytes, method: m.method, fallback: m.fallback, retries, failures,
+    seconds, bytesPerSecond: total / Math.max(seconds, 1e-3), check: m.check, xoff: s.stats.xoff - xoff0, erased, companions,
   };
 }

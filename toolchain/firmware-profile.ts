@@ -80,6 +80,7 @@ const NATIVE_SWAPS: Record<NativeHash, [string, string]> = {
  * and fast, where the portable loop would block its event loop for seconds (issue 9).
  */
 const TARGET_SWAPS: [string, string][] = [
+  ["shared/crypto/ed25519/base-table-load", "firmware/targets/espruino/storage-base-table"],
   ["shared/crypto/ed25519/table-decode", "firmware/targets/espruino/native-table-decode"],
   ["shared/crypto/ed25519/base-lookup", "firmware/targets/espruino/native-base-lookup"],
   ["shared/encoding/base64", "firmware/targets/espruino/native-base64"],

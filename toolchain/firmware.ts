@@ -17,6 +17,7 @@ import { estimateVars, planStorage, type StoragePlan } from "./firmware-plan";
 import { type BuildProfile, PROFILES, PROFILE_OUTPUT, PROFILE_RAM_BYTES, moduleSwaps, swapPlugin } from "./firmware-profile";
 import { reservedPropertyNames } from "./mangle-reserved";
 import { countSyntax } from "./syntax-counts";
+import { companionBytes, companionFiles } from "./companion-files";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const ENTRY = join(REPO, "firmware", "targets", "espruino", "main.ts");
@@ -38,6 +39,8 @@ export interface BuildReport {
   profileReason: string;
   /** Portable hashes left out for the board's native ones. */
   nativeHashes: string[];
+  /** Storage files the bundle reads, installed beside it by every flasher (companion-files.ts). */
+  companionFiles: { name: string; bytes: number }[];
 }
 
 /** Options of `buildFirmware`. */
@@ -125,7 +128,7 @@ export interface ProfileFit {
 export async function measureProfile(board: Board, profile: BuildProfile): Promise<ProfileFit> {
   checkTarget(board);
   const code = (await bundle(board, profile, 0)).code;
-  const plan = planStorage(board, code.length + 16);
+  const plan = planStorage(board, code.length + 16 + companionBytes(code));
   const budget = board.limits!.jsVars!;
   const estimate = estimateVars(countSyntax(code), PROFILE_RAM_BYTES[profile] + plan.outboxCapacity * 2);
   let problem: string | undefined = undefined;
@@ -190,7 +193,7 @@ export async function buildFirmware(board: Board, outDirOrOptions?: string | Fir
     bytes,
     gzipBytes: gzipSync(built.code).length,
     modules: built.modules.slice(0, 10).map((m) => ({ id: relative(REPO, m.id.replace(/^\0/, "")), bytes: m.bytes })),
-    storage: { ...f.plan, codeBytes: bytes },
+    storage: { ...f.plan, codeBytes: bytes + companionBytes(built.code) },
     vars: {
       estimate,
       budget,
@@ -201,6 +204,7 @@ export async function buildFirmware(board: Board, outDirOrOptions?: string | Fir
     profile,
     profileReason: options.profile !== undefined ? "forced (--profile)" : failures.length === 0 ? "the fastest profile, and it fits" : `${chosen === roomiest ? "the largest outbox of the profiles that fit" : "the fastest that fits"}; ${failures.join("; ")}`,
     nativeHashes: board.nativeHashes ?? [],
+    companionFiles: companionFiles(built.code).map((c) => ({ name: c.name, bytes: c.data.length })),
   };
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "report.json"), JSON.stringify(report, null, 2) + "\n");

@@ -12,6 +12,7 @@ import { checkFits, flashBoard, type FlashResult } from "../../flash/flash-board
 import { isSetupError } from "../../flash/port-open";
 import { progressPrinter } from "../../flash/progress";
 import { chunkExpr, chunkWireBytes, helperExpr } from "../../flash/upload-protocol";
+import { companionFiles } from "../../toolchain/companion-files";
 import { summary as commandSummary } from "../command-list";
 import { registryDatabase } from "../host-database";
 import { flashNodemcuCommand } from "./flash-nodemcu";
@@ -87,7 +88,8 @@ function dryRun(out: Output, board: Board, port: string | undefined, baud: numbe
       erase ? "erase every sk.* file (keys, journals, outbox)" : "keep sk.* files (keys, counters, credit, outbox)",
       "erase .varimg and .bootrst if present (they would run instead of .bootcde)",
       "define upload helpers (per-chunk check, watchdog kick)",
-      `write .bootcde in chunks (size measured on the board; at ${chunk} B: ${n} chunks, ~${wire} bytes, ~${((wire * 10) / baud).toFixed(1)} s at ${baud} baud)`,
+      ...companionFiles(code).map((c) => `write ${c.name} (${c.data.length} B, read by the bundle) unless the board's copy already has the same SHA-256`),
+      `write .bootcde as binary packets (heatshrink) where the board takes them, else in chunks (size measured on the board; at ${chunk} B: ${n} chunks, ~${wire} bytes, ~${((wire * 10) / baud).toFixed(1)} s at ${baud} baud)`,
       "read back SHA-256 of .bootcde and compare",
       "load(): restart into the new bundle, watch it boot",
     ],
@@ -104,7 +106,7 @@ function summary(out: Output, r: FlashResult, board: Board, port: string): void 
   if (out.jsonMode) {
     out.json({
       board: board.id, port, bytes: r.bytes, method: r.method, fallback: r.fallback, chunks: r.chunks, chunkBytes: r.chunkBytes, retries: r.retries, seconds: r.seconds,
-      bytesPerSecond: Math.round(r.bytesPerSecond), check: r.check, verified: true, xoff: r.xoff, erased: r.erased,
+      bytesPerSecond: Math.round(r.bytesPerSecond), check: r.check, verified: true, xoff: r.xoff, erased: r.erased, companions: r.companions,
       boot: r.boot, espruino: r.info.version, boardName: r.info.board,
     });
     return;
@@ -112,6 +114,7 @@ function summary(out: Output, r: FlashResult, board: Board, port: string): void 
   out.line(`${paint(out, "green", "✓")} flashed ${r.bytes} bytes to ${board.id} on ${port} in ${r.seconds.toFixed(1)} s (${(r.bytesPerSecond / 1024).toFixed(1)} KiB/s, ${r.chunks} ${r.method === "repl" ? "chunks" : "packets"} of up to ${r.chunkBytes} B, ${r.method}${r.retries ? `, ${r.retries} resent` : ""})`);
   if (r.fallback) out.line(`  fell back to base64 chunks: ${r.fallback}`);
   out.line(`  verified  ${r.check.slice(0, 23)}… read back from the board`);
+  for (const c of r.companions) out.line(`  ${c.sent ? "wrote    " : "kept     "} ${c.name} (${c.bytes} B${c.sent ? ", verified" : ": the board's copy was already right"})`);
   if (r.erased.length) out.line(`  erased    ${r.erased.join(", ")}`);
   const bootLine = r.boot.lines.find((l) => /solkit .* boot/.test(l)) ?? r.boot.lines[0] ?? "(nothing printed)";
   out.line(`  running   ${r.boot.solkit ? "solkit device program" : "bundle without the solkit program"}: ${bootLine.replace(/^>/, "")}`);

@@ -9,6 +9,7 @@ import { paint, type Output } from "../output";
 import { boardIds, loadBoard } from "../../boards/validate";
 import { boardFromState, saveState, stateFile } from "../../simulator/board-state";
 import type { EspruinoBoard } from "../../simulator/espruino/board";
+import { flashAndBoot } from "../../simulator/espruino/from-board";
 import { checkPtyPath, startNodemcuPtyBoard, startPtyBoard } from "../../simulator/pty-board";
 import { luacCrossAvailable } from "../../toolchain/luac-cross";
 import { ensureFirmware, firmwarePath } from "../../simulator/scenario/artifact";
@@ -171,12 +172,8 @@ async function pty(out: Output, opts: SimOptions, seedGiven: boolean): Promise<n
     } catch (e) {
       throw new CliError((e as Error).message);
     }
-    emu.powerOn();
-    const boot = emu.storage.read(".bootcde");
     // A rebuilt bundle replaces the old one, as solkit flash would; keys, credit and outbox stay.
-    if (boot === undefined || Buffer.from(boot).toString("latin1") !== fw) emu.storage.write(".bootcde", new Uint8Array(Buffer.from(fw!, "latin1")));
-    emu.powerOff();
-    emu.powerOn();
+    flashAndBoot(emu, fw!);
   }
   const b = await startPtyBoard({ board, path: opts.pty!, firmware: emu ? undefined : fw, emu, seed });
   const state = opts.state;

@@ -4,6 +4,7 @@
  */
 import type { Board } from "../../boards/board-type";
 import { SolkitError } from "../../shared/errors";
+import { companionFiles } from "../../toolchain/companion-files";
 import { EspruinoBoard } from "./board";
 
 /** Flash page size of the board's Storage (ESP32: 4 KiB sectors; STM32F4: the build's pages). */
@@ -32,10 +33,24 @@ export function emulatedBoard(board: Board, seed: number, opts?: { callbackTimeo
   });
 }
 
-/** What a flasher does: the bundle into .bootcde (the code Espruino runs at boot), then a power cycle. */
+/**
+ * What a flasher writes, on a powered board: the bundle into .bootcde (the code Espruino runs
+ * at boot) and the files it reads beside it (toolchain/companion-files.ts: the full profile's
+ * base-point table). A file already holding those bytes is left alone, as solkit flash
+ * leaves it; keys, credit and outbox (sk.*) are never touched.
+ */
+export function installFirmware(emu: EspruinoBoard, code: string): void {
+  const files = [{ name: ".bootcde", data: new Uint8Array(Buffer.from(code, "latin1")) }, ...companionFiles(code)];
+  for (const f of files) {
+    const now = emu.storage.read(f.name);
+    if (now === undefined || Buffer.compare(Buffer.from(now), Buffer.from(f.data)) !== 0) emu.storage.write(f.name, f.data);
+  }
+}
+
+/** What a flasher does: installFirmware, then a power cycle. */
 export function flashAndBoot(emu: EspruinoBoard, code: string): void {
   emu.powerOn();
-  emu.storage.write(".bootcde", new Uint8Array(Buffer.from(code, "latin1")));
+  installFirmware(emu, code);
   emu.powerOff();
   emu.powerOn();
 }

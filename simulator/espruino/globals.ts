@@ -6,6 +6,7 @@
  * interrupted code may catch the error, but nothing it does reaches the hardware any more).
  */
 import vm from "node:vm";
+import { crc32 } from "node:zlib";
 import { cryptoModule, heatshrinkModule, storageModule } from "./api-modules";
 import type { UsbConsole } from "./console";
 import { EspruinoApiError, type EventLoop } from "./event-loop";
@@ -137,6 +138,7 @@ export function createBootContext(m: Machine): { context: vm.Context; realm: Rea
     toArrayBuffer: (s: unknown) => (typeof s === "string" ? realm.arrayBuffer(binaryStringToBytes(s)) : undefined),
     toUint8Array: (...args: unknown[]) => realm.bytes(argsToBytes(args)),
     toString: (...args: unknown[]) => bytesToBinaryString(argsToBytes(args)),
+    CRC32: (...args: unknown[]) => crc32(argsToBytes(args)),
     on: (event: string, fn: unknown) => {
       if (event === "init") m.initHandlers.push(fn);
     },

@@ -8,6 +8,7 @@
  * and borrowed prototype methods. toolchain/espruino-check.ts catches those statically.
  */
 import vm from "node:vm";
+import { crc32 } from "node:zlib";
 import { convolve } from "./convolve";
 
 /** What a run printed, and the uncaught error if there was one. */
@@ -23,6 +24,8 @@ export interface SandboxOptions {
   timeoutMs?: number;
   /** Extra globals (e.g. injected vectors). Prefer source text for data: it lives in the context's realm. */
   globals?: { [name: string]: unknown };
+  /** What require(name) returns besides "Storage" (files in memory: read and write of whole files). */
+  modules?: { [name: string]: unknown };
 }
 
 /** Globals and members removed from the context: what Espruino 2v2x does not have. */
@@ -59,12 +62,22 @@ export function runInEspruinoSandbox(code: string, opts: SandboxOptions = {}): S
     + REMOVE_MEMBERS.map(([o, m]) => `delete ${o}.${m};`).join("");
   vm.runInContext(strip, context);
   // The natives the espruino build swaps in (firmware/targets/espruino/native-*.ts): atob,
-  // btoa, E.toUint8Array, E.toString and E.convolve.
+  // btoa, E.toUint8Array, E.toString, E.convolve and E.CRC32; require("Storage") for whole files.
   context.atob = (t: unknown) => Buffer.from(String(t), "base64").toString("latin1");
   context.btoa = (t: unknown) => Buffer.from(String(t), "latin1").toString("base64");
   vm.runInContext("globalThis.E = { toUint8Array: function (s) { var u = new Uint8Array(s.length); for (var i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 255; return u; }," +
     " toString: function (a) { var s = ''; for (var i = 0; i < a.length; i++) s += String.fromCharCode(a[i] & 255); return s; } };", context);
   (context.E as { convolve: typeof convolve }).convolve = convolve;
+  (context.E as { CRC32: unknown }).CRC32 = (d: string | Uint8Array) => crc32(typeof d === "string" ? Buffer.from(d, "latin1") : d);
+  const files = new Map<string, string>();
+  const storage = {
+    read: (n: string) => files.get(n),
+    write: (n: string, d: string | Uint8Array) => {
+      files.set(n, typeof d === "string" ? d : Buffer.from(d).toString("latin1"));
+      return true;
+    },
+  };
+  context.require = (m: string) => (m === "Storage" ? storage : opts.modules?.[m]);
   for (const name of Object.keys(opts.globals ?? {})) context[name] = opts.globals![name];
   try {
     vm.runInContext(code, context, { timeout: opts.timeoutMs ?? 60_000, filename: "espruino-bundle.js" });

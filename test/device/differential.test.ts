@@ -15,6 +15,7 @@ import { moduleSwaps, swapPlugin } from "../../toolchain/firmware-profile";
 import { runInEspruinoSandbox } from "../../simulator/espruino/sandbox";
 import { findInterpreter } from "../../simulator/real-espruino/interpreter";
 import { runFileOnInterpreter } from "../../simulator/real-espruino/run-file";
+import { companionInstallScript } from "../../toolchain/companion-files";
 
 const ROOT = resolve(__dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "solkit-diff-"));
@@ -76,7 +77,8 @@ beforeAll(async () => {
   writeFileSync(entry, ENTRY);
   // The esp32-devkitc build: full profile, native hashes where the board has them.
   const { code } = await buildEspruinoBundle({ entry, globalName: "solkitDiff", plugins: [swapPlugin(moduleSwaps("full", { nativeHashes: ["sha256", "sha512"] }))] });
-  script = `${code}\n${DRIVER}`;
+  // The base-point table goes into Storage first, as solkit flash puts it beside the bundle.
+  script = `${companionInstallScript(code)}${code}\n${DRIVER}`;
 }, 120_000);
 
 /** Every line the real interpreter printed between its banner and END. */
@@ -92,7 +94,7 @@ describe("the emulation and the real interpreter", () => {
     writeFileSync(file, script);
     const emulated = runInEspruinoSandbox(script, {
       // The natives the bundle's native-hash swap calls, as the emulated ESP32 has them.
-      globals: { require: (m: string) => (m === "crypto" ? nodeCrypto() : undefined) },
+      modules: { crypto: nodeCrypto() },
     });
     expect(emulated.error).toBeUndefined();
     const emuLines = emulated.lines.slice(0, emulated.lines.indexOf("END"));

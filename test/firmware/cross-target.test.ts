@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { loadBoard } from "../../boards/validate";
 import type { Board } from "../../boards/board-type";
 import { ensureFirmware } from "../../simulator/scenario/artifact";
-import { emulatedBoard } from "../../simulator/espruino/from-board";
+import { emulatedBoard, installFirmware } from "../../simulator/espruino/from-board";
 import { NodeMcuBoard } from "../../simulator/lua/nodemcu-board";
 import { NodeBoard } from "../../simulator/node/node-board";
 import { nodeBundle } from "../../toolchain/node-target";
@@ -56,7 +56,7 @@ describe("the same frames from Espruino, NodeMCU (lua5.3, and NodeMCU's core fro
     const e = emulatedBoard(esp, 1);
     const espruino = run(e, "D25", () => {
       e.powerOn();
-      e.storage.write(".bootcde", new Uint8Array(Buffer.from(espFw, "latin1")));
+      installFirmware(e, espFw);
       for (const [name, bytes] of files) e.storage.write(name, bytes);
       e.powerOff();
       e.powerOn();

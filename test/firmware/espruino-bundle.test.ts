@@ -103,6 +103,41 @@ describe("the esp32-devkitc bundle on an emulated ESP32", () => {
     console.log(`esp32-devkitc bundle: ${fresh.length} verified readings in a simulated hour; longest block ${emu.longestBlock.ms.toFixed(1)} ms (${emu.longestBlock.what})`);
   });
 
+  it("a damaged base-point table file: no signature, the reason in status, readings kept; the right file mends it", () => {
+    const { emu, out } = boot(6);
+    const id = emu.runCode("solkit.provisionKey(false, '3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c')").value as string;
+    emu.runCode(`solkit.setHostKey("${"11".repeat(32)}")`);
+    const table = emu.storage.read("ed25519.tbl")!;
+    expect(table.length).toBe(24576);
+    // A cable pulled mid-flash leaves the file at its full size with 0xFF past the cut.
+    const cut = Uint8Array.from(table);
+    cut.fill(0xff, 20_000);
+    emu.storage.write("ed25519.tbl", cut);
+    emu.powerOff();
+    emu.powerOn();
+    for (let t = 0; t < 600_000; t += 60_000) emu.advance(60_000);
+    const status = () => emu.runCode("solkit.cmd('status')").value as string;
+    expect(status()).toMatch(/0 signed.*last signature failed: E_TABLE: Storage file ed25519.tbl damaged \(CRC differs\)/);
+    expect(status()).toMatch(/outbox: (\d\d+) unacked/); // the readings wait, unsigned
+    const before = new LineParser().push(out()).filter((ev) => ev.frame !== undefined && ev.frame.signature.length > 0).length;
+    expect(before).toBe(0);
+
+    emu.storage.write("ed25519.tbl", table); // what solkit flash sends when the hashes differ
+    emu.powerOff();
+    emu.powerOn();
+    for (let t = 0; t < 180_000; t += 60_000) emu.advance(60_000);
+    expect(status()).toMatch(/idle \([1-9]\d* signed/);
+    const verdicts: Verdict<number>[] = [];
+    const engine = new StreamVerifier<number>(nodeVerifier);
+    let n = 0;
+    for (const ev of new LineParser().push(out())) if (ev.frame) verdicts.push(...engine.add(ev.frame, n++));
+    verdicts.push(...engine.finish());
+    const fresh = verdicts.filter((v) => v.status !== "duplicate");
+    expect(fresh.filter((v) => v.status !== "valid")).toEqual([]);
+    expect(fresh.length).toBeGreaterThanOrEqual(10); // the ten minutes without a table too
+    expect(new Set(fresh.map((v) => v.device))).toEqual(new Set([id]));
+  });
+
   it("a host that acks over the REPL (\\x10solkit.rx) drains the outbox", () => {
     const { emu, out } = boot(3);
     const key = new Uint8Array(32).fill(0x22);

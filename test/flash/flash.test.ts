@@ -32,6 +32,7 @@ describe("solkit flash on a pty board", () => {
     const r = await flashBoard({ path: b.path, baud: BAUD, board: esp32, code: firmware });
     expect(r.check).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(r.method).toBe("packets+heatshrink");
+    expect(r.companions).toEqual([{ name: "ed25519.tbl", bytes: 24576, sent: true }]); // a blank board: the table first
     expect(r.fallback).toBeUndefined();
     expect(stored(b)).toBe(firmware);
     expect(r.boot.ok).toBe(true);
@@ -97,9 +98,15 @@ describe("solkit flash on a pty board", () => {
     const b = await rig.board();
     let corrupted = false;
     let untilFlip = -1;
+    let bundleOpened = false;
     b.hostFilter = (data) => {
-      // The first DATA packet (DLE SOH, type 0x8000): flip its 200th payload byte.
+      // The first DATA packet (DLE SOH, type 0x8000) of .bootcde (the base-point table goes
+      // before it): flip its 200th payload byte.
       if (corrupted) return data;
+      if (!bundleOpened) {
+        bundleOpened = Buffer.from(data).includes('"fn":".bootcde"');
+        return data;
+      }
       const out = Uint8Array.from(data);
       let i = 0;
       if (untilFlip < 0) {
@@ -119,6 +126,7 @@ describe("solkit flash on a pty board", () => {
     };
     const r = await flashBoard({ path: b.path, baud: BAUD, board: esp32, code: firmware });
     expect(corrupted).toBe(true);
+    expect(r.companions).toEqual([{ name: "ed25519.tbl", bytes: 24576, sent: true }]);
     expect(r.method).toBe("repl");
     expect(r.fallback).toMatch(/hashes to sha256:.*expected sha256:/);
     expect(stored(b)).toBe(firmware);
@@ -146,10 +154,16 @@ describe("solkit flash on a pty board", () => {
     const id = b.emu.runCode("solkit.provisionKey(false, '3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c')").value as string;
     const before = b.emu.storage.list().filter((f) => f.startsWith("sk."));
     expect(before.length).toBeGreaterThan(0);
-    await flashBoard({ path: b.path, baud: BAUD, board: esp32, code: firmware });
+    // The board already holds the right base-point table: a reflash sends the bundle alone.
+    const kept = await flashBoard({ path: b.path, baud: BAUD, board: esp32, code: firmware });
+    expect(kept.companions).toEqual([{ name: "ed25519.tbl", bytes: 24576, sent: false }]);
     expect(b.emu.storage.list().filter((f) => f.startsWith("sk."))).toEqual(expect.arrayContaining(before));
     expect(b.emu.runCode("solkit.cmd('status')").value).toContain(`id: ${id}`);
+    const table = Uint8Array.from(b.emu.storage.read("ed25519.tbl")!);
+    b.emu.storage.write("ed25519.tbl", new Uint8Array(24576)); // damaged: its hash differs, so it goes again
     const r = await flashBoard({ path: b.path, baud: BAUD, board: esp32, code: firmware, erase: true });
+    expect(r.companions).toEqual([{ name: "ed25519.tbl", bytes: 24576, sent: true }]);
+    expect(Buffer.compare(Buffer.from(b.emu.storage.read("ed25519.tbl")!), Buffer.from(table))).toBe(0);
     expect(r.erased).toEqual(expect.arrayContaining(before));
     expect(b.emu.runCode("solkit.cmd('status')").value).toContain("UNPROVISIONED");
   });

@@ -16,6 +16,7 @@ import { SELFTEST_ENTRY, loadVectorFiles } from "../../simulator/selftest";
 import { BASE_TABLE_BASE64 } from "../../shared/crypto/ed25519/base-table";
 import { BASE_TABLE_SMALL_BASE64 } from "../../shared/crypto/ed25519/base-table-small";
 import { runInEspruinoSandbox } from "../../simulator/espruino/sandbox";
+import { companionFiles, companionInstallScript } from "../../toolchain/companion-files";
 import { solkit } from "../cli/helpers";
 
 const tmp = (name: string): string => mkdtempSync(join(tmpdir(), `solkit-${name}-`));
@@ -25,6 +26,7 @@ describe("module swaps", () => {
     // Every espruino build decodes the base table, looks it up and multiplies field elements
     // natively (issue 9: seconds of event-loop block otherwise).
     const target: [string, string][] = [
+      ["shared/crypto/ed25519/base-table-load", "firmware/targets/espruino/storage-base-table"],
       ["shared/crypto/ed25519/table-decode", "firmware/targets/espruino/native-table-decode"],
       ["shared/crypto/ed25519/base-lookup", "firmware/targets/espruino/native-base-lookup"],
       ["shared/encoding/base64", "firmware/targets/espruino/native-base64"],
@@ -49,12 +51,14 @@ describe("module swaps", () => {
   for (const profile of ["full", "small"] as BuildProfile[]) {
     it(`the ${profile} profile's self-test bundle passes the RFC 8032 vectors in the Espruino sandbox`, async () => {
       const { code } = await buildEspruinoBundle({ entry: SELFTEST_ENTRY, globalName: "solkitSelftest", plugins: [swapPlugin(moduleSwaps(profile, {}))] });
-      // The table's base64 text is in the full bundle only.
-      expect(code.length > 60_000).toBe(profile === "full");
+      // The full bundle reads its table from a Storage file (installed first, as solkit flash
+      // does); the small one carries its 1 KB table inside.
+      expect(companionFiles(code).map((f) => f.name)).toEqual(profile === "full" ? ["ed25519.tbl"] : []);
+      expect(code.length).toBeLessThan(60_000);
       const files = loadVectorFiles().filter((f) => f.kind === "ed25519");
       expect(files.length).toBe(1);
       const driver = `var r = solkitSelftest.runAll(${JSON.stringify(files)}); for (var i = 0; i < r.lines.length; i++) print(r.lines[i]);`;
-      const run = runInEspruinoSandbox(`${code}\n${driver}\n`);
+      const run = runInEspruinoSandbox(`${companionInstallScript(code)}${code}\n${driver}\n`);
       expect(run.error).toBeUndefined();
       expect(run.lines[run.lines.length - 1]).toBe(`${files[0].cases.length} passed, 0 failed`);
     }, 60_000);
@@ -68,7 +72,8 @@ describe("profile choice per board", () => {
     expect(r.profile).toBe("full");
     expect(r.nativeHashes).toEqual(["sha256", "sha512"]);
     const ids = r.modules.map((m) => m.id);
-    expect(ids).toContain("shared/crypto/ed25519/base-table.ts");
+    expect(ids).not.toContain("shared/crypto/ed25519/base-table.ts"); // in ed25519.tbl beside the bundle
+    expect(r.companionFiles).toEqual([{ name: "ed25519.tbl", bytes: 24576 }]);
     expect(ids.some((id) => /crypto\/sha(256|512)\.ts$/.test(id))).toBe(false);
     expect(readFileSync(join(dir, "firmware.js"), "utf8")).toContain("SHA512");
   }, 60_000);

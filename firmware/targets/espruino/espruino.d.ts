@@ -27,6 +27,8 @@ declare const E: {
   reboot?: () => void;
   /** A Uint8Array of a string's character codes (native). */
   toUint8Array(s: string): Uint8Array;
+  /** CRC-32 (IEEE, zlib's) of a string's character codes or an array's bytes (native). */
+  CRC32(data: string | Uint8Array): number;
   /** The binary string of bytes (native); undefined when it cannot be allocated. */
   toString(data: Uint8Array): string | undefined;
   /** Σ a[i]·b[(i + offset) mod b.length] over a, in doubles (native; absent with SAVE_ON_FLASH). */
@@ -58,6 +60,8 @@ declare const process: { env: { BOARD?: string; VERSION?: string } };
 declare const console: { log(...text: unknown[]): void };
 
 interface EspruinoStorage {
+  /** The file as a string (flash-backed on a board: no RAM until copied). */
+  read(name: string): string | undefined;
   readArrayBuffer(name: string): ArrayBuffer | undefined;
   write(name: string, data: string | Uint8Array, offset?: number, size?: number): boolean;
   erase(name: string): void;

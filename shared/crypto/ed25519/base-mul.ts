@@ -13,8 +13,7 @@
  * (base-lookup.ts).
  */
 import { lookupNiels } from "./base-lookup";
-import { BASE_TABLE_BASE64 } from "./base-table";
-import { decodeTable } from "./table-decode";
+import { loadBaseTable } from "./base-table-load";
 import { type ChainRun, INVERT_CHAIN, chainResult, chainStart, chainUnit } from "./chain";
 import { fe } from "./field";
 import { type Niels, type Point, pointAddNiels, pointDouble, pointIdentity, pointPackWithInverse } from "./point";
@@ -22,9 +21,9 @@ import { signedDigits } from "./scalar";
 
 let table: Uint8Array | undefined = undefined;
 
-/** The table as bytes, decoded once on first use (24576 bytes of RAM). */
+/** The table as bytes, loaded once on first use (24576 bytes of RAM). */
 export function baseTable(): Uint8Array {
-  if (table === undefined) table = decodeTable(BASE_TABLE_BASE64);
+  if (table === undefined) table = loadBaseTable();
   return table;
 }
 
