@@ -72,6 +72,10 @@ export function runInEspruinoSandbox(code: string, opts: SandboxOptions = {}): S
   const files = new Map<string, string>();
   const storage = {
     read: (n: string) => files.get(n),
+    readArrayBuffer: (n: string) => {
+      const f = files.get(n);
+      return f === undefined ? undefined : new Uint8Array(Buffer.from(f, "latin1")).buffer;
+    },
     write: (n: string, d: string | Uint8Array) => {
       files.set(n, typeof d === "string" ? d : Buffer.from(d).toString("latin1"));
       return true;

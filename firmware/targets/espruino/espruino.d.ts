@@ -60,8 +60,6 @@ declare const process: { env: { BOARD?: string; VERSION?: string } };
 declare const console: { log(...text: unknown[]): void };
 
 interface EspruinoStorage {
-  /** The file as a string (flash-backed on a board: no RAM until copied). */
-  read(name: string): string | undefined;
   readArrayBuffer(name: string): ArrayBuffer | undefined;
   write(name: string, data: string | Uint8Array, offset?: number, size?: number): boolean;
   erase(name: string): void;

@@ -5,9 +5,11 @@
  * smaller, so every upload is, and a reflash skips the table when the board's copy is
  * already right (flash/companion-files.ts).
  *
- * The bytes are copied into RAM (a flat string, as the base64 decode made): the file itself
+ * The bytes are copied into RAM (one typed array, as the base64 decode made): the file itself
  * is flash-backed, and E.convolve over a flash-backed array read 50× slower on the real
- * desktop interpreter (0.50 s against 0.011 s for one signature's 1,536 lookups).
+ * desktop interpreter (0.50 s against 0.011 s for one signature's 1,536 lookups). Measured
+ * there, once per boot: `set()` from the file's ArrayBuffer 22 ms and the CRC over the copy
+ * 0.6 ms, against 57 + 19 ms for E.toUint8Array and E.CRC32 of the flash-backed string.
  * A file that is missing, short or damaged (a cable pulled mid-flash leaves it the right size
  * and half 0xFF) is refused by size and CRC-32, with the one thing that mends it.
  */
@@ -16,10 +18,15 @@ import { BASE_TABLE_BYTES, BASE_TABLE_CRC32, BASE_TABLE_FILE } from "../../../sh
 
 /** The 24576 bytes of the table. @throws SolkitError E_TABLE when the file is not the table */
 export function loadBaseTable(): Uint8Array {
-  const text = require("Storage").read(BASE_TABLE_FILE);
-  if (text === undefined || text.length !== BASE_TABLE_BYTES || E.CRC32(text) !== BASE_TABLE_CRC32) {
-    const what = text === undefined ? "missing" : text.length !== BASE_TABLE_BYTES ? `${text.length} bytes, not ${BASE_TABLE_BYTES}` : "damaged (CRC differs)";
-    throw new SolkitError("E_TABLE", `Storage file ${BASE_TABLE_FILE} ${what}: the device cannot sign until it is flashed again (solkit flash)`);
+  const file = require("Storage").readArrayBuffer(BASE_TABLE_FILE);
+  let what = "missing";
+  if (file !== undefined) {
+    if (file.byteLength === BASE_TABLE_BYTES) {
+      const table = new Uint8Array(BASE_TABLE_BYTES);
+      table.set(new Uint8Array(file));
+      if (E.CRC32(table) === BASE_TABLE_CRC32) return table;
+      what = "damaged (CRC differs)";
+    } else what = `${file.byteLength} bytes, not ${BASE_TABLE_BYTES}`;
   }
-  return E.toUint8Array(text);
+  throw new SolkitError("E_TABLE", `Storage file ${BASE_TABLE_FILE} ${what}: the device cannot sign until it is flashed again (solkit flash)`);
 }
