@@ -38,16 +38,28 @@ export function hasPackets(version: string): boolean {
   return major > 2 || (major === 2 && Number(m[2]) >= 25);
 }
 
+/**
+ * Whether a payload of `n` bytes can be sent: the header's length byte must not be 0x03. The
+ * header's bytes are queued before the board has processed them into packet state, and a
+ * queued 0x03 is a Ctrl-C there (repl-session.ts packet()): a packet of 3, 259, 515 … bytes
+ * broke, and the console with it (found when the 24,576-byte table's last packet was 3 bytes).
+ */
+export function sendableLength(n: number): boolean {
+  return (n & 0xff) !== 0x03;
+}
+
 /** One packet: header and payload. */
 export function packet(type: number, payload: Uint8Array): Buffer {
   if (payload.length > MAX_PACKET_BYTES) throw new RangeError(`packet of ${payload.length} bytes (at most ${MAX_PACKET_BYTES})`);
+  if (!sendableLength(payload.length)) throw new RangeError(`packet of ${payload.length} bytes: its length byte would be a Ctrl-C`);
   const len = type | payload.length;
   return Buffer.concat([Buffer.from([DLE, SOH, len >> 8, len & 0xff]), payload]);
 }
 
 /** The FILE_SEND packet that opens `file` for `size` bytes (decompressed size when compressed). */
 export function fileSendPacket(file: string, size: number, compressed: boolean): Buffer {
-  const json = JSON.stringify(compressed ? { fn: file, s: size, c: 1 } : { fn: file, s: size });
+  let json = JSON.stringify(compressed ? { fn: file, s: size, c: 1 } : { fn: file, s: size });
+  if (!sendableLength(json.length)) json += " "; // JSON allows it; the length byte must not be 0x03
   return packet(PT_FILE_SEND, Buffer.from(json, "latin1"));
 }
 
@@ -83,17 +95,20 @@ export function planDataPackets(data: Uint8Array, maxBytes: number, compress: bo
   while (offset < data.length) {
     let n = Math.min(piece, data.length - offset);
     let payload = data.subarray(offset, offset + n);
-    if (compress) {
-      for (;;) {
+    for (;;) {
+      if (compress) {
         const packed = heatshrinkCompress(payload);
-        if (packed.length <= maxBytes) {
-          payload = packed;
-          break;
+        if (packed.length > maxBytes) {
+          n = Math.max(1, Math.floor((n * maxBytes) / packed.length) - 16);
+          payload = data.subarray(offset, offset + n);
+          piece = n;
+          continue;
         }
-        n = Math.max(1, Math.floor((n * maxBytes) / packed.length) - 16);
-        payload = data.subarray(offset, offset + n);
-        piece = n;
+        payload = packed;
       }
+      if (sendableLength(payload.length)) break;
+      n -= 1; // one byte fewer (or its compressed form) has another length
+      payload = data.subarray(offset, offset + n);
     }
     out.push({ offset, bytes: n, payload });
     offset += n;

@@ -97,6 +97,36 @@ describe("packets on the emulated console", () => {
     expect(Buffer.from(apart.file!).equals(data)).toBe(true);
   });
 
+  it("a length byte of 0x03 is a Ctrl-C too: no plan or FILE_SEND makes one, and a raw file of 3 × 8191 + 3 bytes lands", () => {
+    // The header's own bytes are queued before it is processed: a 3-byte packet broke the board's
+    // console (the base-point table, 24,576 bytes, ended in one when sent raw).
+    const { board, out, clear } = makeBoard();
+    board.consoleInput(fileSendPacket("x", 3, false).toString("latin1"));
+    clear();
+    board.consoleInput(Buffer.from([0x10, 0x01, 0x80, 0x03]).toString("latin1"));
+    board.consoleInput("abc");
+    expect(out()).not.toContain(ACK);
+    expect(() => packet(PT_DATA, new Uint8Array(259))).toThrow(/Ctrl-C/);
+
+    const data = randomBytes(3 * 8191 + 3);
+    for (const compress of [false, true]) {
+      for (const p of planDataPackets(data, 8191, compress)) expect(p.payload.length & 0xff).not.toBe(3);
+    }
+    const plan = planDataPackets(data, 8191, false);
+    expect(plan.map((p) => p.bytes).reduce((a, b) => a + b, 0)).toBe(data.length);
+    const fresh = makeBoard();
+    fresh.board.consoleInput(fileSendPacket("t.bin", data.length, false).toString("latin1"));
+    for (const p of plan) {
+      const bytes = packet(PT_DATA, p.payload);
+      fresh.board.consoleInput(bytes.subarray(0, 4).toString("latin1"));
+      fresh.board.consoleInput(bytes.subarray(4).toString("latin1"));
+    }
+    expect(Buffer.from(fresh.board.storage.read("t.bin")!).equals(data)).toBe(true);
+    // A FILE_SEND whose JSON would be 259 characters gets a space instead.
+    const name = "n".repeat(259 - JSON.stringify({ fn: "", s: 1 }).length);
+    expect(fileSendPacket(name, 1, false).length).toBe(4 + 260);
+  });
+
   it("a packet cut short is NAKed after 5 s, and the REPL answers again", () => {
     const { board, out, clear } = makeBoard();
     board.consoleInput(fileSendPacket("f.js", 100, false).toString("latin1"));
