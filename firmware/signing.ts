@@ -29,8 +29,8 @@ export class SigningScheduler {
   signatures = 0;
   steps = 0;
   longestStepMs = 0;
-  /** Why the last job failed (the Espruino full build's table file missing or damaged: E_TABLE), or "". */
-  failure = "";
+  /** Why the last job failed (the Espruino full build's table file missing or damaged: E_TABLE). */
+  failure: { code?: string; message?: string } | undefined = undefined;
 
   constructor(
     private readonly timers: Timers,
@@ -68,7 +68,7 @@ export class SigningScheduler {
   /** One line for status(): idle, or the job's progress. */
   describe(): string {
     if (this.job === undefined) {
-      return `idle (${this.signatures} signed, longest step ${this.longestStepMs} ms)${this.failure === "" ? "" : `; last signature failed: ${this.failure}`}`;
+      return `idle (${this.signatures} signed, longest step ${this.longestStepMs} ms)${this.failure ? `; last signature failed: ${this.failure.code}: ${this.failure.message}` : ""}`;
     }
     const p = this.job.progress();
     return `signing seq ${this.jobSeq}: step ${p.done}/${p.total}`;
@@ -115,10 +115,8 @@ export class SigningScheduler {
     } catch (e) {
       // Nothing a retry now would mend (a missing table stays missing): drop the job and say
       // why in status(); the next reading asks again, and the readings wait unsigned, chained.
-      const err = e as { code?: string; message?: string } | null;
-      this.failure = err !== null && typeof err === "object" && err.message !== undefined ? (err.code !== undefined ? `${err.code}: ` : "") + err.message : String(e);
+      this.failure = e as { code?: string; message?: string };
       this.job = undefined;
-      this.jobSeq = -1;
       this.waiting = undefined;
       return;
     }

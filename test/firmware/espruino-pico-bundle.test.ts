@@ -32,15 +32,16 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("the espruino-pico bundle (tiny profile) on an emulated Espruino Pico", () => {
-  it("is under 43 700 bytes with its variables in budget, still over what planStorage allows (31 744)", () => {
+  it("is under 43 900 bytes with its variables in budget, still over what planStorage allows (31 744)", () => {
     // 36.7 KB before issue 9; host-entropy keys, key and flush work in time slices and the plain error class took ~1.9 KB,
     // the native field multiplication, table lookup and base64, the scalar arithmetic in rows and terser's inline: 1 ~0.5 KB,
     // and the small profile's 8-point table (1 KB of text: signing 1.5× faster) the rest. Issue 10's split of
     // Core into the state each module owns (sampling, uplink, acks) cost ~140 bytes (41 010); issue 11's
     // uptime in interval periods and the MAC'd host-key change ~360 more (41 370); its locked console
     // (the line matcher, the port's lock, the status lines a host opens it with, refusals at most
-    // once a second) ~2 200 more (43 550).
-    expect(fit.bytes).toBeLessThan(43_700);
+    // once a second) ~2 200 more (43 550); the signer saying why it cannot sign (status: E_TABLE
+    // when the full build's table file is bad; every profile shares signing.ts) ~220 more (43 768).
+    expect(fit.bytes).toBeLessThan(43_900);
     expect(fit.estimate).toBeLessThan(5100 * 0.75);
     // When this fails the Pico builds: turn this file into a buildFirmware test.
     expect(fit.problem).toMatch(/leaves too little of espruino-pico's 49152-byte Storage/);
