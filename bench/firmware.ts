@@ -99,7 +99,7 @@ export async function firmwareRows(): Promise<Row[]> {
       rows.push({
         section, name: `${board.id}, ${p} profile: bundle`, value: f.bytes, unit: "bytes", ratio: f.bytes / board.limits!.storageBytes,
         note: fits
-          ? `gzip ${f.gzipBytes}; outbox ${f.plan.outboxCapacity} readings (${f.plan.offlineHours.toFixed(1)} h offline); ~${f.estimate} of ${board.limits!.jsVars} variables${chosen === p ? "; built by default" : ""}`
+          ? `gzip ${f.gzipBytes}; ${f.plan.codeBytes} B of Storage with the files it reads (the full build's ed25519.tbl); outbox ${f.plan.outboxCapacity} readings (${f.plan.offlineHours.toFixed(1)} h offline); ~${f.estimate} of ${board.limits!.jsVars} variables${chosen === p ? "; built by default" : ""}`
           : `does not fit: ${f.problem}`,
       });
     }
