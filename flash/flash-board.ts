@@ -72,6 +72,9 @@ export function checkFits(board: Board, code: string, info?: BoardInfo): void {
   }
 }
 
+/** What the solkit device program prints as it starts (firmware/app.ts). */
+const BOOT_LINE = /solkit \S+ boot \d+: /;
+
 /** Longest a new bundle may take to boot before the flasher calls it stuck. */
 export const BOOT_TIMEOUT_MS = 90_000;
 
@@ -88,7 +91,11 @@ export async function bootNewBundle(s: ReplSession, settleMs: number, bootTimeou
     if (l.trim() !== "" && !l.includes("<<SK")) lines.push(l);
   });
   await s.write("\x10load()\n");
-  await sleep(settleMs);
+  // The question must not reach the board before load() has begun (a line typed in before
+  // the restart is dropped with the old program): wait settleMs, or less once the new bundle
+  // prints its boot line (the solkit program does, as it starts: then the restart is certain).
+  const until = performance.now() + settleMs;
+  while (performance.now() < until && !lines.some((l) => BOOT_LINE.test(l))) await sleep(20);
   let r = await s.call(`typeof solkit=="object"?1:0`, bootTimeoutMs);
   if (!r.ok && r.value === "timeout") {
     await s.interrupt(); // a REPL wedged on a half line: only now, after the boot had all that time
