@@ -49,9 +49,8 @@ export interface UploadOptions {
   signal?: AbortSignal;
 }
 
-export interface UploadResult {
-  file: string;
-  bytes: number;
+/** One file's transfer (sendFile), and the bundle's in an UploadResult. */
+export interface FileTransfer {
   chunks: number;
   /** The measured chunk (or packet) size it started with. */
   chunkBytes: number;
@@ -61,12 +60,17 @@ export interface UploadResult {
   retries: number;
   /** Why chunks were sent again (offset and the board's or the link's reason). */
   failures: { offset: number; why: string }[];
-  /** Seconds of the whole transfer, companions included. */
   seconds: number;
-  /** Bytes sent (bundle and companions sent) per second. */
-  bytesPerSecond: number;
   /** What the board reported for the whole file, equal to what was sent. */
   check: string;
+}
+
+/** The bundle's transfer; `seconds`, `retries` and `failures` count the companions' too. */
+export interface UploadResult extends FileTransfer {
+  file: string;
+  bytes: number;
+  /** Bytes sent (bundle and companions sent) per second. */
+  bytesPerSecond: number;
   xoff: number;
   erased: string[];
   /** Files the bundle reads beside it (toolchain/companion-files.ts), and whether each was sent (false: the board's copy was right). */
@@ -89,18 +93,6 @@ export async function stopProgram(s: ReplSession): Promise<void> {
     await s.interrupt();
   }
   throw new SolkitError("E_NO_ANSWER", "the board stopped answering after reset(); press its reset button and flash again");
-}
-
-/** One file's transfer: what sendFile reports. */
-export interface FileTransfer {
-  chunks: number;
-  chunkBytes: number;
-  method: UploadMethod;
-  fallback?: string;
-  retries: number;
-  failures: { offset: number; why: string }[];
-  seconds: number;
-  check: string;
 }
 
 interface SendOptions {
