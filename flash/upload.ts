@@ -20,8 +20,8 @@ import { sendFilePackets } from "./upload-by-packets";
 import { heatshrinkAvailable, heatshrinkCompress } from "../toolchain/heatshrink";
 import { companionFiles } from "../toolchain/companion-files";
 
-/** How the file crossed the wire. */
-export type UploadMethod = "packets+heatshrink" | "packets" | "repl";
+/** How the file crossed the wire ("unchanged": it did not, the board's copy already hashed the same). */
+export type UploadMethod = "packets+heatshrink" | "packets" | "repl" | "unchanged";
 
 export interface Progress {
   done: number;
@@ -217,7 +217,8 @@ export async function uploadBundle(s: ReplSession, info: BoardInfo, code: string
   erased.push(...(stale as string[]));
   await must(s, helperExpr(info.crypto), "defining the upload helpers");
 
-  // What goes: each companion the board lacks (or holds different), then the bundle.
+  // What goes: each companion the board lacks (or holds different), then the bundle, unless
+  // the board's copy already hashes the same (flashing the same build again only restarts it).
   const files: { name: string; data: string }[] = [];
   const companions: UploadResult["companions"] = [];
   for (const c of companionFiles(code)) {
@@ -226,7 +227,9 @@ export async function uploadBundle(s: ReplSession, info: BoardInfo, code: string
     companions.push({ name: c.name, bytes: data.length, sent: !same });
     if (!same) files.push({ name: c.name, data });
   }
-  files.push({ name: file, data: code });
+  const expected = fileCheck(info.crypto, code);
+  const bundleThere = (await boardCheck(s, file, code.length)) === expected;
+  if (!bundleThere) files.push({ name: file, data: code });
 
   const total = files.reduce((n, f) => n + f.data.length, 0);
   const useCompress = opts.compress !== false && info.heatshrink && heatshrinkAvailable();
@@ -250,7 +253,7 @@ export async function uploadBundle(s: ReplSession, info: BoardInfo, code: string
     if (f.name === file) main = t;
   }
   const seconds = (performance.now() - t0) / 1000;
-  const m = main as FileTransfer;
+  const m: FileTransfer = main ?? { chunks: 0, chunkBytes: 0, method: "unchanged", retries: 0, failures: [], seconds: 0, check: expected };
   return {
     file, bytes: code.length, chunks: m.chunks, chunkBytes: m.chunkBytes, method: m.method, fallback: m.fallback, retries, failures,
     seconds, bytesPerSecond: total / Math.max(seconds, 1e-3), check: m.check, xoff: s.stats.xoff - xoff0, erased, companions,

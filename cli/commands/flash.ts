@@ -89,7 +89,7 @@ function dryRun(out: Output, board: Board, port: string | undefined, baud: numbe
       "erase .varimg and .bootrst if present (they would run instead of .bootcde)",
       "define upload helpers (per-chunk check, watchdog kick)",
       ...companionFiles(code).map((c) => `write ${c.name} (${c.data.length} B, read by the bundle) unless the board's copy already has the same SHA-256`),
-      `write .bootcde as binary packets (heatshrink) where the board takes them, else in chunks (size measured on the board; at ${chunk} B: ${n} chunks, ~${wire} bytes, ~${((wire * 10) / baud).toFixed(1)} s at ${baud} baud)`,
+      `unless the board's .bootcde already has this SHA-256 (then only the restart below), write .bootcde as binary packets (heatshrink) where the board takes them, else in chunks (size measured on the board; at ${chunk} B: ${n} chunks, ~${wire} bytes, ~${((wire * 10) / baud).toFixed(1)} s at ${baud} baud)`,
       "read back SHA-256 of .bootcde and compare",
       "load(): restart into the new bundle, watch it boot",
     ],
@@ -111,7 +111,8 @@ function summary(out: Output, r: FlashResult, board: Board, port: string): void 
     });
     return;
   }
-  out.line(`${paint(out, "green", "✓")} flashed ${r.bytes} bytes to ${board.id} on ${port} in ${r.seconds.toFixed(1)} s (${(r.bytesPerSecond / 1024).toFixed(1)} KiB/s, ${r.chunks} ${r.method === "repl" ? "chunks" : "packets"} of up to ${r.chunkBytes} B, ${r.method}${r.retries ? `, ${r.retries} resent` : ""})`);
+  if (r.method === "unchanged") out.line(`${paint(out, "green", "✓")} ${board.id} on ${port} already holds this bundle (${r.bytes} bytes, same hash): not sent, restarted`);
+  else out.line(`${paint(out, "green", "✓")} flashed ${r.bytes} bytes to ${board.id} on ${port} in ${r.seconds.toFixed(1)} s (${(r.bytesPerSecond / 1024).toFixed(1)} KiB/s, ${r.chunks} ${r.method === "repl" ? "chunks" : "packets"} of up to ${r.chunkBytes} B, ${r.method}${r.retries ? `, ${r.retries} resent` : ""})`);
   if (r.fallback) out.line(`  fell back to base64 chunks: ${r.fallback}`);
   out.line(`  verified  ${r.check.slice(0, 23)}… read back from the board`);
   for (const c of r.companions) out.line(`  ${c.sent ? "wrote    " : "kept     "} ${c.name} (${c.bytes} B${c.sent ? ", verified" : ": the board's copy was already right"})`);

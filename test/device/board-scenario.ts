@@ -122,7 +122,9 @@ export function describeBoard(id: string): void {
 
       // Re-flash the provisioned board with readings stored: it boots and keeps its key.
       // The tokens above were made here, not by the registry: it learns the device's counter from its status.
-      const again = await flashBoard({ path: b.path, baud: BAUD, board: twin, code, database });
+      // A rebuilt bundle (one comment more: the same one would only be restarted, hash equal).
+      const again = await flashBoard({ path: b.path, baud: BAUD, board: twin, code: `${code}\n// rebuilt\n`, database });
+      expect(again.method).not.toBe("unchanged");
       expect(again.boot.solkit, again.boot.lines.join("\n")).toBe(true);
       const status = await withRepl(b.path, (s) => typedStatus(s, 60_000));
       expect(String(status)).toContain(`id: ${p.id}`);

@@ -154,9 +154,16 @@ describe("solkit flash on a pty board", () => {
     const id = b.emu.runCode("solkit.provisionKey(false, '3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c')").value as string;
     const before = b.emu.storage.list().filter((f) => f.startsWith("sk."));
     expect(before.length).toBeGreaterThan(0);
-    // The board already holds the right base-point table: a reflash sends the bundle alone.
+    // The board already holds the right base-point table: a reflash sends the bundle alone,
+    // and the very same bundle not even that (its hash read back is equal): only the restart.
     const kept = await flashBoard({ path: b.path, baud: BAUD, board: esp32, code: firmware });
     expect(kept.companions).toEqual([{ name: "ed25519.tbl", bytes: 24576, sent: false }]);
+    expect(kept.method).toBe("unchanged");
+    expect(kept.boot.solkit).toBe(true);
+    const rebuilt = await flashBoard({ path: b.path, baud: BAUD, board: esp32, code: `${firmware}\n// rebuilt\n` });
+    expect(rebuilt.method).toBe("packets+heatshrink");
+    expect(rebuilt.companions[0].sent).toBe(false);
+    expect(stored(b)).toBe(`${firmware}\n// rebuilt\n`);
     expect(b.emu.storage.list().filter((f) => f.startsWith("sk."))).toEqual(expect.arrayContaining(before));
     expect(b.emu.runCode("solkit.cmd('status')").value).toContain(`id: ${id}`);
     const table = Uint8Array.from(b.emu.storage.read("ed25519.tbl")!);
