@@ -62,9 +62,11 @@ export async function flashRows(): Promise<Row[]> {
   const t0 = performance.now();
   let total = 0;
   let totalAgain = 0;
+  let oursOk = false;
   try {
     ours = await flashBoard({ path: oursBoard.path, baud: BAUD, board, code });
     total = (performance.now() - t0) / 1000;
+    oursOk = holds(oursBoard.emu);
     // The developer's loop: the same board flashed with a rebuilt bundle (one comment more: the
     // very same bundle would only be restarted, its hash equal), its table already right.
     const t1 = performance.now();
@@ -73,7 +75,6 @@ export async function flashRows(): Promise<Row[]> {
   } finally {
     await oursBoard.stop();
   }
-  const oursOk = holds(oursBoard.emu);
 
   const chunkBoard = await startPtyBoard({ board, path: join(dir, "ttyCHUNKS"), baud: BAUD, seed: 1 });
   let chunks;
