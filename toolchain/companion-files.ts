@@ -5,7 +5,7 @@
  * asks here — `solkit flash`, the emulated and pseudo-terminal boards, the real-interpreter
  * tier — so a bundle and what it reads can never be installed apart.
  */
-import { BASE_TABLE_BASE64 } from "../shared/crypto/ed25519/base-table";
+import { loadBaseTable } from "../shared/crypto/ed25519/base-table-load";
 import { BASE_TABLE_FILE } from "../shared/crypto/ed25519/base-table-file";
 
 export interface CompanionFile {
@@ -16,9 +16,9 @@ export interface CompanionFile {
 
 let table: Uint8Array | undefined = undefined;
 
-/** The table's bytes (base-table.ts decoded). */
+/** The table's bytes (base-table.ts decoded by the portable loader, once). */
 export function baseTableBytes(): Uint8Array {
-  if (table === undefined) table = new Uint8Array(Buffer.from(BASE_TABLE_BASE64, "base64"));
+  if (table === undefined) table = loadBaseTable();
   return table;
 }
 

@@ -3,7 +3,7 @@
  * instead of base64 text in the bundle: `solkit build` swaps this module in for
  * shared/crypto/ed25519/base-table-load.ts on the espruino target. The bundle is 32 KB
  * smaller, so every upload is, and a reflash skips the table when the board's copy is
- * already right (flash/companion-files.ts).
+ * already right (toolchain/companion-files.ts, flash/upload.ts).
  *
  * The bytes are copied into RAM (one typed array, as the base64 decode made): the file itself
  * is flash-backed, and E.convolve over a flash-backed array read 50× slower on the real
