@@ -15,6 +15,7 @@ import vm from "node:vm";
 import { performance } from "node:perf_hooks";
 import { BoardRuntime } from "./board-runtime";
 import { PowerCutError } from "./flash";
+import { withBoundGlobals } from "./bound-globals";
 import { describeThrown } from "./format";
 
 export abstract class BoardExec extends BoardRuntime {
@@ -49,13 +50,17 @@ export abstract class BoardExec extends BoardRuntime {
     }
   }
 
-  /** Runs source text in the board's context as one event-loop callback. */
-  protected evaluate(code: string, filename: string, record = true): { ok: boolean; value?: unknown } {
+  /**
+   * Runs source text in the board's context as one event-loop callback. Code from a Storage
+   * file (boot files, load()) is not recorded as uploaded, and runs with its globals bound
+   * (bound-globals.ts): nobody reads its completion value.
+   */
+  protected evaluate(code: string, filename: string, fromStorage = false): { ok: boolean; value?: unknown } {
     if (!this.isOn || this.hung || !this.context) return { ok: false };
-    if (record && filename !== ".varimg") this.uploaded.push(code);
+    if (!fromStorage && filename !== ".varimg") this.uploaded.push(code);
     let script: vm.Script;
     try {
-      script = compiled(code, filename);
+      script = compiled(code, filename, fromStorage);
     } catch (e) {
       this.console.printLine(`Uncaught ${describeThrown(e)}`);
       return { ok: false };
@@ -128,12 +133,13 @@ const scripts = new Map<string, vm.Script>();
 const SHARED_SCRIPT_BYTES = 4096;
 const SHARED_SCRIPTS = 8;
 
-function compiled(code: string, filename: string): vm.Script {
-  if (code.length < SHARED_SCRIPT_BYTES) return new vm.Script(code, { filename });
-  const key = filename + "\0" + code;
+function compiled(code: string, filename: string, fromStorage: boolean): vm.Script {
+  const source = (): string => (fromStorage ? withBoundGlobals(code) : code);
+  if (code.length < SHARED_SCRIPT_BYTES) return new vm.Script(source(), { filename });
+  const key = (fromStorage ? "S" : "T") + filename + "\0" + code;
   let script = scripts.get(key);
   if (script === undefined) {
-    script = new vm.Script(code, { filename });
+    script = new vm.Script(source(), { filename });
     if (scripts.size >= SHARED_SCRIPTS) scripts.delete(scripts.keys().next().value as string);
     scripts.set(key, script);
   }

@@ -184,7 +184,7 @@ export class EspruinoBoard extends BoardExec {
     else if (!o.isReset) files.push(".bootcde");
     for (const f of files) {
       const code = this.storage.read(f);
-      if (code !== undefined && this.isOn) this.evaluate(bytesToBinaryString(code), f, false);
+      if (code !== undefined && this.isOn) this.evaluate(bytesToBinaryString(code), f, true);
     }
     for (const fn of this.initHandlers) if (this.isOn) this.invoke("E.on('init')", fn, []);
     if (this.isOn && typeof this.context.onInit === "function") this.invoke("onInit", this.context.onInit, []);
@@ -197,7 +197,7 @@ export class EspruinoBoard extends BoardExec {
     if (file === undefined) return this.boot(o);
     this.boot({ isReset: true, loadState: false });
     const code = this.storage.read(file);
-    if (code !== undefined) this.evaluate(bytesToBinaryString(code), file, false);
+    if (code !== undefined) this.evaluate(bytesToBinaryString(code), file, true);
   }
 
   private teardown(powerLoss: boolean): void {

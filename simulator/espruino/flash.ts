@@ -11,9 +11,11 @@
  * off). Page erases are atomic here (a cut never leaves a half-erased page); that is a
  * simplification: on real chips an interrupted erase leaves the page undefined.
  *
- * Kept inverted (a stored 0 is an erased 0xff): a new chip is then a zeroed buffer, whose pages
- * the OS maps only once written. A fleet board used to fill its whole Storage with 0xff at
- * start: 256 KiB of memory each, and 1 % of a 1000-board fleet's time.
+ * Kept inverted (a stored 0 is an erased 0xff), page by page, a page allocated only when first
+ * programmed and dropped when erased: an erased page holds no memory. A fleet board used to fill
+ * its whole Storage with 0xff at start (256 KiB each, 1 % of a 1000-board fleet's time); then one
+ * zeroed buffer for the chip, which the allocator zeroed by hand once the process had freed large
+ * blocks (glibc's moving mmap threshold), so every board's 256 KiB counted in its RSS.
  */
 
 /** Thrown out of `program` when an armed power cut fires: the code that was writing must stop. */
@@ -36,8 +38,8 @@ export interface FlashStats {
 export class Flash {
   readonly size: number;
   readonly pageBytes: number;
-  /** The content, each byte inverted (0 = erased): read it through byteAt/read/image. */
-  private readonly raw: Uint8Array;
+  /** The content per page, each byte inverted (0 = erased); undefined: an erased page. */
+  private readonly pages: (Uint8Array | undefined)[];
   /** Erase count per page. */
   readonly erasesPerPage: Uint32Array;
   private programmed = 0;
@@ -56,8 +58,15 @@ export class Flash {
     }
     this.size = size;
     this.pageBytes = pageBytes;
-    this.raw = new Uint8Array(size);
+    this.pages = new Array(size / pageBytes).fill(undefined);
     this.erasesPerPage = new Uint32Array(size / pageBytes);
+  }
+
+  /** Memory the content takes: the pages programmed since their last erase. */
+  get heldBytes(): number {
+    let n = 0;
+    for (const page of this.pages) if (page !== undefined) n += page.length;
+    return n;
   }
 
   /** Arms a power cut: the next `n` programmed bytes land, the one after does not. */
@@ -83,6 +92,7 @@ export class Flash {
   program(addr: number, data: Uint8Array): void {
     if (addr < 0 || addr + data.length > this.size) throw new RangeError(`flash write at ${addr}+${data.length} is outside ${this.size} bytes`);
     if (!this.powered) throw new PowerCutError();
+    let page: Uint8Array | undefined;
     for (let i = 0; i < data.length; i++) {
       if (this.cutBudget === 0) {
         this.cutBudget = -1;
@@ -91,9 +101,18 @@ export class Flash {
         throw new PowerCutError();
       }
       if (this.cutBudget > 0) this.cutBudget--;
-      this.raw[addr + i] |= ~data[i] & 0xff; // programming clears bits: sets them inverted
+      const at = (addr + i) % this.pageBytes;
+      if (page === undefined || at === 0) page = this.writablePage(addr + i);
+      page[at] |= ~data[i] & 0xff; // programming clears bits: sets them inverted
       this.programmed++;
     }
+  }
+
+  private writablePage(addr: number): Uint8Array {
+    const n = Math.floor(addr / this.pageBytes);
+    let page = this.pages[n];
+    if (page === undefined) page = this.pages[n] = new Uint8Array(this.pageBytes);
+    return page;
   }
 
   /**
@@ -103,25 +122,40 @@ export class Flash {
   erasePage(addr: number): void {
     if (!this.powered) throw new PowerCutError();
     const page = Math.floor(addr / this.pageBytes);
-    this.raw.fill(0, page * this.pageBytes, (page + 1) * this.pageBytes);
+    this.pages[page] = undefined;
     this.erasesPerPage[page]++;
   }
 
   /** True when every byte of [addr, addr+len) reads 0xff. */
   isErased(addr: number, len: number): boolean {
-    for (let i = addr; i < addr + len; i++) if (this.raw[i] !== 0) return false;
+    for (let i = addr; i < addr + len; ) {
+      const page = this.pages[Math.floor(i / this.pageBytes)];
+      const at = i % this.pageBytes;
+      const end = Math.min(this.pageBytes, at + (addr + len - i));
+      if (page !== undefined) for (let k = at; k < end; k++) if (page[k] !== 0) return false;
+      i += end - at;
+    }
     return true;
   }
 
   /** The byte at `addr`. */
   byteAt(addr: number): number {
-    return this.raw[addr] ^ 0xff;
+    const page = this.pages[Math.floor(addr / this.pageBytes)];
+    return page === undefined ? 0xff : page[addr % this.pageBytes] ^ 0xff;
   }
 
-  /** A copy of `len` bytes at `addr`. */
+  /** A copy of `len` bytes at `addr` (clipped to the chip, as a slice would be). */
   read(addr: number, len: number): Uint8Array {
-    const out = this.raw.slice(addr, addr + len);
-    for (let i = 0; i < out.length; i++) out[i] ^= 0xff;
+    const from = Math.max(0, Math.min(addr, this.size));
+    const out = new Uint8Array(Math.max(0, Math.min(addr + len, this.size) - from)).fill(0xff);
+    for (let o = 0; o < out.length; ) {
+      const a = from + o;
+      const page = this.pages[Math.floor(a / this.pageBytes)];
+      const at = a % this.pageBytes;
+      const n = Math.min(this.pageBytes - at, out.length - o);
+      if (page !== undefined) for (let k = 0; k < n; k++) out[o + k] = page[at + k] ^ 0xff;
+      o += n;
+    }
     return out;
   }
 
@@ -136,7 +170,15 @@ export class Flash {
    */
   restore(image: Uint8Array): void {
     if (image.length !== this.size) throw new RangeError(`flash image of ${image.length} bytes for a chip of ${this.size}`);
-    for (let i = 0; i < image.length; i++) this.raw[i] = image[i] ^ 0xff;
+    for (let n = 0; n < this.pages.length; n++) {
+      let page: Uint8Array | undefined;
+      for (let k = 0; k < this.pageBytes; k++) {
+        const v = image[n * this.pageBytes + k] ^ 0xff;
+        if (v !== 0 && page === undefined) page = new Uint8Array(this.pageBytes);
+        if (page !== undefined) page[k] = v;
+      }
+      this.pages[n] = page;
+    }
   }
 
   stats(): FlashStats {
@@ -152,7 +194,7 @@ export class Flash {
   /** A copy of this chip (content and wear), e.g. to replay one write with a cut at every byte. */
   clone(): Flash {
     const f = new Flash(this.size, this.pageBytes);
-    f.raw.set(this.raw);
+    for (let n = 0; n < this.pages.length; n++) f.pages[n] = this.pages[n]?.slice();
     f.erasesPerPage.set(this.erasesPerPage);
     f.programmed = this.programmed;
     return f;

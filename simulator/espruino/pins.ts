@@ -44,6 +44,7 @@ export class PinBank {
   private manualMode: boolean[];
   private analog: number[];
   private watches: { [id: number]: Watch } = Object.create(null);
+  /** Every level change but a pulse train's (pulse()): outputs, power, single input edges. */
   readonly log: PinChange[] = [];
   private loop: EventLoop;
   private invoke: Invoke;
@@ -192,7 +193,10 @@ export class PinBank {
 
   /**
    * `count` pulses spread evenly over `overMs` from `at`: each goes to the active level for
-   * `widthMs`, then back. Edges are generated one at a time, so a long train costs no memory.
+   * `widthMs`, then back. Edges are generated one at a time, so a long train costs no memory;
+   * nor are they kept in the change log (`log`): a panel's meter makes ~1,000 edges an hour,
+   * and a fleet's boards kept them all (a quarter of its collector's time), though the train's
+   * arguments say every one of them.
    */
   pulse(pin: string | number, count: number, overMs: number, opts: { at?: number; widthMs?: number; activeLow?: boolean } = {}): void {
     const i = this.resolve(pin);
@@ -203,7 +207,7 @@ export class PinBank {
     const start = opts.at ?? this.loop.now;
     let n = 0;
     const step = (edge: 0 | 1) => {
-      this.applyInput(i, edge === 0 ? active : ((1 - active) as 0 | 1));
+      this.applyInput(i, edge === 0 ? active : ((1 - active) as 0 | 1), false);
       if (edge === 0) this.loop.schedule(start + n * period + width, () => step(1));
       else if (++n < count) this.loop.schedule(start + n * period, () => step(0));
     };
@@ -211,12 +215,12 @@ export class PinBank {
     this.loop.schedule(start, () => step(0));
   }
 
-  private applyInput(pin: number, v: 0 | 1): void {
+  private applyInput(pin: number, v: 0 | 1, logged = true): void {
     const before = this.level(pin);
     this.ext[pin] = v;
     const after = this.level(pin);
     if (after === before) return;
-    this.log.push({ t: this.loop.now, pin: this.names[pin], level: after, source: "world" });
+    if (logged) this.log.push({ t: this.loop.now, pin: this.names[pin], level: after, source: "world" });
     const ids = Object.keys(this.watches).map(Number).sort((a, b) => a - b);
     for (const id of ids) {
       const w = this.watches[id];

@@ -1,7 +1,7 @@
 /**
  * The emulated NOR flash (simulator/espruino/flash.ts): erased bytes read 0xff, programming only
  * clears bits, a page erase sets them back, a saved image comes back byte for byte — whatever
- * the chip keeps inside (it stores bytes inverted so that a new chip costs no memory).
+ * the chip keeps inside (it stores bytes inverted, page by page, so that an erased page costs no memory).
  */
 import { describe, expect, it } from "vitest";
 import { Flash, PowerCutError } from "../../../simulator/espruino/flash";
@@ -19,6 +19,21 @@ describe("emulated NOR flash", () => {
     f.erasePage(1000); // page 0: bytes 0..1023
     expect([...f.read(1020, 8)]).toEqual([0xff, 0xff, 0xff, 0xff, 0x00, 0xff, 0x81, 0x7e]);
     expect(f.stats()).toEqual({ bytesProgrammed: 10, pageErases: 1, maxPageErases: 1 });
+  });
+
+  it("holds memory only for pages programmed since their erase", () => {
+    const f = new Flash(256 * 1024, 4096);
+    expect(f.heldBytes).toBe(0);
+    f.program(4095, Uint8Array.of(1, 2)); // straddles pages 0 and 1
+    expect(f.heldBytes).toBe(8192);
+    f.erasePage(0);
+    expect(f.heldBytes).toBe(4096);
+    expect([...f.read(4094, 3)]).toEqual([0xff, 0xff, 2]);
+    const img = f.image();
+    const g = new Flash(256 * 1024, 4096);
+    g.restore(img);
+    expect(g.heldBytes).toBe(4096);
+    expect(g.image()).toEqual(img);
   });
 
   it("an image comes back as it was saved; a clone is independent; a cut stops mid-write", () => {
