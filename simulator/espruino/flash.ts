@@ -12,11 +12,20 @@
  * simplification: on real chips an interrupted erase leaves the page undefined.
  *
  * Kept inverted (a stored 0 is an erased 0xff), page by page, a page allocated only when first
- * programmed and dropped when erased: an erased page holds no memory. A fleet board used to fill
- * its whole Storage with 0xff at start (256 KiB each, 1 % of a 1000-board fleet's time); then one
- * zeroed buffer for the chip, which the allocator zeroed by hand once the process had freed large
- * blocks (glibc's moving mmap threshold), so every board's 256 KiB counted in its RSS.
+ * programmed and dropped when erased: an erased page holds no memory (a fleet board once filled
+ * its whole Storage with 0xff at start: 256 KiB each, 1 % of a 1000-board fleet's time).
  */
+import { createHash } from "node:crypto";
+
+/**
+ * Pages many chips of this process hold alike — a fleet's boards flashed with one bundle and its
+ * table, ~80 KiB each — kept once (shareIdenticalPages): content hash → the page, weakly, so a
+ * page no chip holds any more goes.
+ */
+const sharedPages = new Map<string, WeakRef<Uint8Array>>();
+const forget = new FinalizationRegistry<string>((key) => {
+  if (sharedPages.get(key)?.deref() === undefined) sharedPages.delete(key);
+});
 
 /** Thrown out of `program` when an armed power cut fires: the code that was writing must stop. */
 export class PowerCutError extends Error {
@@ -40,6 +49,8 @@ export class Flash {
   readonly pageBytes: number;
   /** The content per page, each byte inverted (0 = erased); undefined: an erased page. */
   private readonly pages: (Uint8Array | undefined)[];
+  /** 1 where the page is shared with other chips: copied before it is programmed. */
+  private readonly shared: Uint8Array;
   /** Erase count per page. */
   readonly erasesPerPage: Uint32Array;
   private programmed = 0;
@@ -59,14 +70,15 @@ export class Flash {
     this.size = size;
     this.pageBytes = pageBytes;
     this.pages = new Array(size / pageBytes).fill(undefined);
+    this.shared = new Uint8Array(size / pageBytes);
     this.erasesPerPage = new Uint32Array(size / pageBytes);
   }
 
-  /** Memory the content takes: the pages programmed since their last erase. */
+  /** Memory the content takes of its own: pages programmed since their last erase and not in the process's shared pool. */
   get heldBytes(): number {
-    let n = 0;
-    for (const page of this.pages) if (page !== undefined) n += page.length;
-    return n;
+    let bytes = 0;
+    for (let n = 0; n < this.pages.length; n++) if (this.pages[n] !== undefined && this.shared[n] === 0) bytes += this.pageBytes;
+    return bytes;
   }
 
   /** Arms a power cut: the next `n` programmed bytes land, the one after does not. */
@@ -112,7 +124,33 @@ export class Flash {
     const n = Math.floor(addr / this.pageBytes);
     let page = this.pages[n];
     if (page === undefined) page = this.pages[n] = new Uint8Array(this.pageBytes);
+    else if (this.shared[n] === 1) {
+      page = this.pages[n] = page.slice();
+      this.shared[n] = 0;
+    }
     return page;
+  }
+
+  /**
+   * Keeps each programmed page once per process: a page whose bytes another chip already shares
+   * becomes that very page, the others are offered for sharing. Either way the page is copied
+   * before it is next programmed, so no chip ever sees another's writes. Nothing a program can
+   * observe changes; only the memory a fleet takes.
+   */
+  shareIdenticalPages(): void {
+    for (let n = 0; n < this.pages.length; n++) {
+      const page = this.pages[n];
+      if (page === undefined || this.shared[n] === 1) continue;
+      const key = createHash("sha256").update(page).digest("base64");
+      const known = sharedPages.get(key)?.deref();
+      if (known !== undefined && known.length === page.length && Buffer.compare(known, page) === 0) {
+        this.pages[n] = known;
+      } else if (known === undefined) {
+        sharedPages.set(key, new WeakRef(page));
+        forget.register(page, key);
+      } else continue; // a hash collision: keep our own
+      this.shared[n] = 1;
+    }
   }
 
   /**
@@ -123,6 +161,7 @@ export class Flash {
     if (!this.powered) throw new PowerCutError();
     const page = Math.floor(addr / this.pageBytes);
     this.pages[page] = undefined;
+    this.shared[page] = 0;
     this.erasesPerPage[page]++;
   }
 
@@ -178,6 +217,7 @@ export class Flash {
         if (page !== undefined) page[k] = v;
       }
       this.pages[n] = page;
+      this.shared[n] = 0;
     }
   }
 

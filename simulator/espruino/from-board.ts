@@ -37,7 +37,8 @@ export function emulatedBoard(board: Board, seed: number, opts?: { callbackTimeo
  * What a flasher writes, on a powered board: the bundle into .bootcde (the code Espruino runs
  * at boot) and the files it reads beside it (toolchain/companion-files.ts: the full profile's
  * base-point table). A file already holding those bytes is left alone, as solkit flash
- * leaves it; keys, credit and outbox (sk.*) are never touched.
+ * leaves it; keys, credit and outbox (sk.*) are never touched. The flash pages this leaves
+ * alike on many boards (a fleet's) are then kept once in memory (Flash.shareIdenticalPages).
  */
 export function installFirmware(emu: EspruinoBoard, code: string): void {
   const files = [{ name: ".bootcde", data: new Uint8Array(Buffer.from(code, "latin1")) }, ...companionFiles(code)];
@@ -45,6 +46,7 @@ export function installFirmware(emu: EspruinoBoard, code: string): void {
     const now = emu.storage.read(f.name);
     if (now === undefined || Buffer.compare(Buffer.from(now), Buffer.from(f.data)) !== 0) emu.storage.write(f.name, f.data);
   }
+  emu.flash.shareIdenticalPages();
 }
 
 /** What a flasher does: installFirmware, then a power cycle. */

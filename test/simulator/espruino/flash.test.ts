@@ -36,6 +36,20 @@ describe("emulated NOR flash", () => {
     expect(g.image()).toEqual(img);
   });
 
+  it("keeps pages many chips hold alike once, each chip's next write its own", () => {
+    const chips = [0, 1, 2].map(() => new Flash(16 * 1024, 4096));
+    for (const c of chips) {
+      c.program(0, new Uint8Array(6000).fill(0x5a)); // pages 0 and 1 alike on every chip
+      c.program(8192, Uint8Array.of(chips.indexOf(c))); // page 2 differs (chip 0's is 0x00)
+      c.shareIdenticalPages();
+    }
+    expect(chips.map((c) => c.heldBytes)).toEqual([0, 0, 0]); // pages 0 and 1 kept once; each page 2 in the pool too
+    chips[1].program(100, Uint8Array.of(0x00)); // copy on write
+    chips[2].erasePage(4096);
+    expect(chips.map((c) => [c.byteAt(100), c.byteAt(4096), c.byteAt(8192)])).toEqual([[0x5a, 0x5a, 0], [0, 0x5a, 1], [0x5a, 0xff, 2]]);
+    expect(chips.map((c) => c.heldBytes)).toEqual([0, 4096, 0]);
+  });
+
   it("an image comes back as it was saved; a clone is independent; a cut stops mid-write", () => {
     const f = new Flash(2048, 1024);
     f.program(5, Uint8Array.of(1, 2, 3));
