@@ -29,7 +29,7 @@ export class SigningScheduler {
   signatures = 0;
   steps = 0;
   longestStepMs = 0;
-  /** Why the last job failed (the Espruino full build's table file missing or damaged: E_TABLE). */
+  /** Why the last job failed (the Espruino full build's table file missing or damaged: E_TABLE); cleared by a success. */
   failure: { code?: string; message?: string } | undefined = undefined;
 
   constructor(
@@ -136,6 +136,7 @@ export class SigningScheduler {
     this.job = undefined;
     this.jobSeq = -1;
     this.signatures++;
+    this.failure = undefined; // "last signature failed" says what is true now
     const next = this.waiting;
     this.waiting = undefined;
     this.onSigned(seq, sig);
