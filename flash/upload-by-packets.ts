@@ -17,7 +17,15 @@ export interface PacketUploadResult {
   packetBytes: number;
   /** Bytes the packets took on the wire (headers included). */
   wireBytes: number;
+  /** Whether the packets went heatshrink-compressed (asked for, and it paid). */
+  compressed: boolean;
 }
+
+/**
+ * Heatshrink only where it shrinks: the base-point table is random bytes and grows under it.
+ * Decided from the compressed plan itself, so a file is compressed once per upload.
+ */
+const WORTH_COMPRESSING = 0.95;
 
 /** How long after a lost packet the board gives up on it (5 s in jsinteractive.c, plus margin). */
 const BOARD_PACKET_TIMEOUT_MS = 5500;
@@ -30,9 +38,14 @@ export async function sendFilePackets(
 ): Promise<PacketUploadResult> {
   const data = Buffer.from(code, "latin1");
   const max = maxPacketBytes(s.baud, opts.freeVars);
-  const plan = planDataPackets(data, max, opts.compress);
-  const result: PacketUploadResult = { ok: false, packets: 0, packetBytes: max, wireBytes: planWireBytes(plan) };
-  const open = await s.packet(fileSendPacket(file, data.length, opts.compress), 3000);
+  let compressed = opts.compress;
+  let plan = planDataPackets(data, max, compressed);
+  if (compressed && planWireBytes(plan) >= data.length * WORTH_COMPRESSING) {
+    compressed = false;
+    plan = planDataPackets(data, max, false);
+  }
+  const result: PacketUploadResult = { ok: false, packets: 0, packetBytes: max, wireBytes: planWireBytes(plan), compressed };
+  const open = await s.packet(fileSendPacket(file, data.length, compressed), 3000);
   if (open !== "ack") {
     if (open === "timeout") await sleep(BOARD_PACKET_TIMEOUT_MS);
     return { ...result, why: `the board answered ${open} to opening ${file}` };

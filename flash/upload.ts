@@ -17,7 +17,7 @@ import type { BoardInfo } from "./board-probe";
 import { sleep, type ReplSession } from "./repl-session";
 import { chooseChunkBytes, chunkExpr, chunkWireBytes, fileCheck, helperExpr } from "./upload-protocol";
 import { sendFilePackets } from "./upload-by-packets";
-import { heatshrinkAvailable, heatshrinkCompress } from "../toolchain/heatshrink";
+import { heatshrinkAvailable } from "../toolchain/heatshrink";
 import { companionFiles } from "../toolchain/companion-files";
 
 /** How the file crossed the wire ("unchanged": it did not, the board's copy already hashed the same). */
@@ -135,7 +135,7 @@ async function sendFile(s: ReplSession, file: string, data: string, o: SendOptio
     if (sent.ok) {
       const got = await boardCheck(s, file, data.length);
       if (got === expected) {
-        return { chunks: sent.packets, chunkBytes: packetBytes || sent.packetBytes, method: o.compress ? "packets+heatshrink" : "packets", retries: 0, failures: [], seconds, check: got };
+        return { chunks: sent.packets, chunkBytes: packetBytes || sent.packetBytes, method: sent.compressed ? "packets+heatshrink" : "packets", retries: 0, failures: [], seconds, check: got };
       }
       fallback = `the file sent as packets hashes to ${got.slice(0, 24)}…, expected ${expected.slice(0, 24)}…`;
     } else fallback = sent.why;
@@ -186,11 +186,6 @@ async function sendFile(s: ReplSession, file: string, data: string, o: SendOptio
     throw new SolkitError("E_VERIFY", `verification failed: the board's ${file} hashes to ${got.slice(0, 24)}…, expected ${expected.slice(0, 24)}…; flash again`);
   }
   return { chunks, chunkBytes: start, method: "repl", fallback, retries, failures, seconds, check: got };
-}
-
-/** Heatshrink only where it shrinks: the base-point table is random bytes and grows under it. */
-function worthCompressing(data: string): boolean {
-  return heatshrinkCompress(Buffer.from(data, "latin1")).length < data.length * 0.95;
 }
 
 /**
@@ -244,7 +239,7 @@ export async function uploadBundle(s: ReplSession, info: BoardInfo, code: string
       opts.onProgress?.({ done: before + done, total, bytesPerSecond: (before + done) / secs, chunkBytes, retries: retries + r });
     };
     const t = await sendFile(s, f.name, f.data, {
-      crypto: info.crypto, packets: info.packets && opts.method !== "repl", compress: useCompress && worthCompressing(f.data),
+      crypto: info.crypto, packets: info.packets && opts.method !== "repl", compress: useCompress,
       rttMs: info.rttMs, freeVars: info.freeVars, chunkBytes: opts.chunkBytes, attempts: opts.attempts ?? 6, onBytes, abort,
     });
     retries += t.retries;
