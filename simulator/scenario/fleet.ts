@@ -11,6 +11,8 @@
  * process (the same seeds by board index). The gateway host stays on one thread.
  */
 import { performance } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { Worker } from "node:worker_threads";
 import { loadBoard } from "../../boards/validate";
 import { makeHost } from "./runner";
@@ -39,6 +41,11 @@ export interface FleetOptions {
   threads?: number;
   /** Index of this shard's first board (its seeds and worlds follow from it). */
   firstIndex?: number;
+  /**
+   * Collect garbage fully before and after booting, so that the memory per board is what the
+   * boards hold, not boot's leftovers (the bench sets it; a full collection costs a moment).
+   */
+  collectBeforeMeasuring?: boolean;
 }
 
 export interface FleetResult {
@@ -70,6 +77,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
   const stepMs = o.stepMs ?? 60_000;
   const host = await makeHost(o.host, start);
   const t0 = performance.now();
+  if (o.collectBeforeMeasuring) fullCollection();
   const mem0 = process.memoryUsage();
   const rigs: DeviceRig[] = [];
   try {
@@ -82,6 +90,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
       rig.start(host);
       rigs.push(rig);
     }
+    if (o.collectBeforeMeasuring) fullCollection();
     const mem1 = process.memoryUsage();
     o.onBooted?.();
     await o.ready?.();
@@ -117,6 +126,24 @@ export async function runFleet(o: FleetOptions): Promise<FleetResult> {
 }
 
 /**
+ * A full garbage collection of this thread's heap, with or without --expose-gc: the flag is set
+ * just long enough for one new context to get V8's gc(), then cleared again, so the boards'
+ * contexts made later get no `gc` global that Espruino lacks.
+ */
+function fullCollection(): void {
+  if (collect === undefined) {
+    setFlagsFromString("--expose-gc");
+    try {
+      collect = runInNewContext("gc") as () => void;
+    } finally {
+      setFlagsFromString("--no-expose-gc");
+    }
+  }
+  collect();
+}
+let collect: (() => void) | undefined;
+
+/**
  * Most boards one worker thread runs: a fleet asked to use threads gets more shards than
  * threads when a shard would hold more. Every collection in a shard walks a heap of its boards'
  * state (~0.5 MB each): 10,000 boards for ten simulated minutes on 2 cores took 349 s in 2
@@ -137,6 +164,7 @@ const YOUNG_GENERATION_MB = 96;
 async function runSharded(o: FleetOptions, threads: number): Promise<FleetResult> {
   // RSS is the process's: taken once every shard has booted its boards (threads' own module
   // copies included), before the span's garbage.
+  if (o.collectBeforeMeasuring) fullCollection();
   const rss0 = process.memoryUsage().rss;
   let rssBooted = rss0;
   let booted = 0;
@@ -157,6 +185,7 @@ async function runSharded(o: FleetOptions, threads: number): Promise<FleetResult
         if (m.booted) {
           if (++booted < shards.length) return;
           // Every shard has booted: all spans start now, and the run is timed from here.
+          if (o.collectBeforeMeasuring) fullCollection();
           rssBooted = process.memoryUsage().rss;
           startedAt = performance.now();
           for (const other of workers) other.postMessage({ go: true });

@@ -14,12 +14,16 @@ describe("fleet on worker threads", () => {
     const fw = (await ensureFirmware("esp32-devkitc")).code;
     const base = { firmware: fw, board: "esp32-devkitc", devices: 5, durationMs: 20 * MIN, host: "light" as const, seed: 3 };
     const one = await runFleet({ ...base, threads: 1 });
-    const two = await runFleet({ ...base, threads: 2 });
+    // The bench's way: a full collection before each memory reading, in the shards too.
+    const two = await runFleet({ ...base, threads: 2, collectBeforeMeasuring: true });
     expect(one.verified).toBeGreaterThan(0);
     expect(two.verified).toBe(one.verified);
     expect(two.rejectedForGood).toBe(0);
     expect(two.devices).toBe(5);
     expect(two.deviceHoursPerSecond).toBeGreaterThan(0);
+    // Each board holds at least its vm context (~140 KB of V8 built-ins), and nowhere near 10 MB.
+    expect(two.heapBytesPerBoard).toBeGreaterThan(100_000);
+    expect(two.heapBytesPerBoard).toBeLessThan(10_000_000);
   });
 
   it("a shard whose boards cannot boot rejects with the reason", { timeout: 60_000 }, async () => {
