@@ -113,6 +113,11 @@ async function boardCheck(s: ReplSession, file: string, size: number): Promise<s
   return String(await must(s, `__skv(${JSON.stringify(file)})`, "reading back the hash", 5000 + size / 20));
 }
 
+/** True when the board's `file` already hashes as `data` does (then it need not go again). */
+async function boardHolds(s: ReplSession, crypto: boolean, file: string, data: string): Promise<boolean> {
+  return (await boardCheck(s, file, data.length)) === fileCheck(crypto, data);
+}
+
 /**
  * Writes `data` (one character per byte) into Storage file `file` and verifies it: binary
  * packets where the board has them, else (or when they fail) checked base64 chunks. The
@@ -218,13 +223,11 @@ export async function uploadBundle(s: ReplSession, info: BoardInfo, code: string
   const companions: UploadResult["companions"] = [];
   for (const c of companionFiles(code)) {
     const data = Buffer.from(c.data).toString("latin1");
-    const same = (await boardCheck(s, c.name, data.length)) === fileCheck(info.crypto, data);
+    const same = await boardHolds(s, info.crypto, c.name, data);
     companions.push({ name: c.name, bytes: data.length, sent: !same });
     if (!same) files.push({ name: c.name, data });
   }
-  const expected = fileCheck(info.crypto, code);
-  const bundleThere = (await boardCheck(s, file, code.length)) === expected;
-  if (!bundleThere) files.push({ name: file, data: code });
+  if (!(await boardHolds(s, info.crypto, file, code))) files.push({ name: file, data: code });
 
   const total = files.reduce((n, f) => n + f.data.length, 0);
   const useCompress = opts.compress !== false && info.heatshrink && heatshrinkAvailable();
@@ -248,7 +251,7 @@ export async function uploadBundle(s: ReplSession, info: BoardInfo, code: string
     if (f.name === file) main = t;
   }
   const seconds = (performance.now() - t0) / 1000;
-  const m: FileTransfer = main ?? { chunks: 0, chunkBytes: 0, method: "unchanged", retries: 0, failures: [], seconds: 0, check: expected };
+  const m: FileTransfer = main ?? { chunks: 0, chunkBytes: 0, method: "unchanged", retries: 0, failures: [], seconds: 0, check: fileCheck(info.crypto, code) };
   return {
     file, bytes: code.length, chunks: m.chunks, chunkBytes: m.chunkBytes, method: m.method, fallback: m.fallback, retries, failures,
     seconds, bytesPerSecond: total / Math.max(seconds, 1e-3), check: m.check, xoff: s.stats.xoff - xoff0, erased, companions,

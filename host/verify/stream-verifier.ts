@@ -4,7 +4,6 @@
  * waits until a signed one after it authenticates it, and is "unproven" if none comes.
  * Acks and tokens are checked when the per-device HMAC key is given.
  */
-import { createHash } from "node:crypto";
 import { toHex } from "../../shared/bytes";
 import type { Verifier } from "../../shared/crypto/types";
 import { encodePublicKey } from "../../shared/crypto/strkey";
@@ -54,7 +53,8 @@ const MAX_SEEN = 4096;
  * board-hour; a device's MAX_SEEN digests take ~0.25 MB where its readings' bytes took ~0.7 MB.
  */
 function digestOf(b: Uint8Array): string {
-  return createHash("sha256").update(b).digest().toString("latin1", 0, 16);
+  const d = nodeSha256(b);
+  return Buffer.from(d.buffer, d.byteOffset, 16).toString("latin1");
 }
 
 /** Most unsigned readings one device may have waiting; older ones become unproven. */

@@ -15,7 +15,7 @@
  * programmed and dropped when erased: an erased page holds no memory (a fleet board once filled
  * its whole Storage with 0xff at start: 256 KiB each, 1 % of a 1000-board fleet's time).
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /**
  * Pages many chips of this process hold alike — a fleet's boards flashed with one bundle and its
@@ -141,7 +141,7 @@ export class Flash {
     for (let n = 0; n < this.pages.length; n++) {
       const page = this.pages[n];
       if (page === undefined || this.shared[n] === 1) continue;
-      const key = createHash("sha256").update(page).digest("base64");
+      const key = hash("sha256", page, "base64");
       const known = sharedPages.get(key)?.deref();
       if (known !== undefined && known.length === page.length && Buffer.compare(known, page) === 0) {
         this.pages[n] = known;
